@@ -1,0 +1,193 @@
+"""Organisations (associations, communes, funders…) and the people who attend workshops.
+
+``Person`` holds personal data (names, gender, phone, e-mail): it is shown only to staff and
+never on a public page, feed or open-data export, where only counts appear.
+"""
+
+import re
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from regions.names import collapse_spaces, fold
+
+# Words that reveal an organisation's kind in its name, in the order they are tried; each is
+# matched against the folded name (see regions.names.fold) as a whole word.
+_KIND_HINTS = [
+    ("commune", [r"\bجماعه\b", r"\bcommune\b", r"\bmunicipalite\b", r"\bconseil\b", r"\bمجلس\b"]),
+    ("network", [r"\bشبكه\b", r"\bائتلاف\b", r"\bتنسيقيه\b", r"\breseau\b", r"\bcoalition\b",
+                 r"\bnetwork\b", r"\bcollectif\b"]),
+    ("association", [r"\bجمعيه\b", r"\bassociation\b", r"\bfondation\b", r"\bمؤسسه\b"]),
+    ("administration", [r"\bولايه\b", r"\bعماله\b", r"\bمديريه\b", r"\bministere\b",
+                        r"\bdirection\b", r"\bprefecture\b", r"\bprovince\b"]),
+    ("academic", [r"\bجامعه\b", r"\bكليه\b", r"\buniversite\b", r"\bfaculte\b", r"\buniversity\b"]),
+]
+
+
+class FocusArea(models.Model):
+    """A theme an organisation works on (women's rights, youth, local governance…)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def find_by_name(self, name):
+        """Return the organisation whose name folds like ``name`` (see ``regions.names.fold``).
+
+        Case, accents, Arabic letter variants and spacing are ignored. Returns None when there is
+        none; when several exist (which the unique constraint on the lower-cased name does not
+        exclude for accent variants) the oldest wins.
+        """
+        key = fold(name)
+        if not key:
+            return None
+        candidates = self.filter(name_key=key).order_by("pk")
+        return candidates.first()
+
+
+class Organization(models.Model):
+    """An organisation: an association, a commune, a funder, an administration…
+
+    ``name_key`` is the folded name (``regions.names.fold``) used to match spellings on import;
+    ``save`` keeps it in step with ``name`` (``bulk_create`` callers must set it themselves). Contact fields here are the organisation's public ones, not a person's.
+    """
+
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("association")
+        NETWORK = "network", _("network or coalition")
+        COMMUNE = "commune", _("commune or elected council")
+        ADMINISTRATION = "administration", _("public administration")
+        FUNDER = "funder", _("funder or international partner")
+        ACADEMIC = "academic", _("academic institution")
+        PRIVATE = "private", _("private company")
+        MEDIA = "media", _("media")
+        OTHER = "other", pgettext_lazy("organisation kind", "other")
+
+    name = models.CharField(_("name"), max_length=255)
+    name_key = models.CharField(_("matching key"), max_length=255, db_index=True, editable=False)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    region = models.ForeignKey("regions.Region", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="organizations", verbose_name=_("region"))
+    province = models.ForeignKey("regions.Province", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="organizations",
+                                 verbose_name=_("province or prefecture"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="organizations",
+                                         verbose_name=_("focus areas"))
+    website = models.URLField(_("website"), blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=32, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organizations_organization_unique_name"),
+            models.CheckConstraint(condition=~models.Q(name=""),
+                                   name="organizations_organization_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def save(self, *args, **kwargs):
+        self.name = collapse_spaces(self.name)
+        self.name_key = fold(self.name)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def guess_kind(cls, name):
+        """Guess the Kind from words in ``name`` (جمعية → association, Commune → commune…).
+
+        Returns a ``Organization.Kind`` value; ``OTHER`` when no word gives it away.
+        """
+        key = fold(name)
+        for kind, patterns in _KIND_HINTS:
+            if any(re.search(pattern, key) for pattern in patterns):
+                return kind
+        return cls.Kind.OTHER
+
+
+class Person(models.Model):
+    """A participant's identity. PERSONAL DATA: staff only, never public.
+
+    Names are kept as typed (Arabic or Latin script). ``phone`` is stored in E.164
+    (``+212600000901``); ``email`` lower-cased. Phone and e-mail, where given, identify one person
+    (database constraints), which is how imports recognise someone who comes back.
+    """
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("woman")
+        MALE = "male", _("man")
+        UNSPECIFIED = "unspecified", _("not stated")
+
+    class AgeBand(models.TextChoices):
+        UNDER_18 = "under_18", _("under 18")
+        AGE_18_24 = "18_24", _("18-24")
+        AGE_25_34 = "25_34", _("25-34")
+        AGE_35_44 = "35_44", _("35-44")
+        AGE_45_54 = "45_54", _("45-54")
+        AGE_55_64 = "55_64", _("55-64")
+        AGE_65_PLUS = "65_plus", _("65 and over")
+
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender,
+                              default=Gender.UNSPECIFIED)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True,
+                             help_text=_("International format, e.g. +212612345678."))
+    email = models.EmailField(_("e-mail"), blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="members",
+                                     verbose_name=_("organisation"))
+    position = models.CharField(_("position or role"), max_length=150, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="people", verbose_name=_("region of origin"))
+    consent_given = models.BooleanField(
+        _("consent to keep contact details"), default=False,
+        help_text=_("The person agreed that the organiser keeps their contact details to follow up."),
+    )
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], condition=~models.Q(phone=""),
+                                    name="organizations_person_unique_phone"),
+            models.UniqueConstraint(fields=["email"], condition=~models.Q(email=""),
+                                    name="organizations_person_unique_email"),
+            models.CheckConstraint(condition=~models.Q(first_name="", last_name=""),
+                                   name="organizations_person_has_a_name"),
+        ]
+        permissions = [
+            ("view_personal_data", _("Can see participants' contact details and export them")),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        """First and last name as typed, joined by a space."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)

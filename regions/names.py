@@ -1,0 +1,50 @@
+"""Folding of place and person names typed in Arabic, French or English, for matching.
+
+``fold(text)`` returns a comparison key: lower case, Latin accents removed, Arabic diacritics
+(harakat) and tatweel removed, alef forms (أ إ آ ٱ) → ا, ta marbuta ة → ه, alef maqsura ى → ي,
+hamza carriers ؤ/ئ → و/ي, punctuation and hyphens → single spaces. Two spellings that a user would
+call "the same name" fold to the same key; the key is never shown to anyone.
+
+Examples: ``fold("Fès - Meknès") == fold("fes-meknes") == "fes meknes"``;
+``fold("آسفي") == fold("أسفي") == "اسفي"``.
+"""
+
+import re
+import unicodedata
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ک": "ك",
+        "ی": "ي",
+    }
+)
+_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def fold(text):
+    """Return the matching key of ``text`` (str or None); ``""`` for empty input."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text))
+    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
+    # Strip Latin accents (é → e, ï → i) but keep Arabic letters whole: decompose, drop the
+    # combining marks, recompose.
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("'", " ").replace("’", " ")
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def collapse_spaces(text):
+    """Return ``text`` stripped, with runs of white space (including NBSP) made single spaces."""
+    return " ".join(str(text or "").split())

@@ -1,0 +1,457 @@
+"""Workshops, their sessions and attendance, and what comes out of them.
+
+Shapes: a Project groups Workshops; a Workshop has Sessions (one per day or agenda item) and
+Participations (a Person at a Workshop), each with Attendance marks per Session; it produces
+Recommendations, followed up by dated FollowUps, and may propose a MonitoringCommittee.
+
+Counting rule used by every public figure: a participant counts when their participation
+``counts_toward_totals`` and its status is ``attended`` (``ParticipationQuerySet.counted``).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Project(models.Model):
+    """A funded project under which an organisation runs workshops."""
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
+    organizer = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                  related_name="projects", verbose_name=_("lead organisation"))
+    funders = models.ManyToManyField("organizations.Organization", blank=True,
+                                     related_name="funded_projects", verbose_name=_("funders"))
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="workshops_project_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def published(self):
+        """Workshops the public may see."""
+        return self.filter(is_published=True)
+
+    def held(self):
+        """Workshops that took place."""
+        return self.filter(status=Workshop.Status.HELD)
+
+    def concerning(self, region):
+        """Workshops held in ``region`` or aimed at it (each once)."""
+        aimed = Workshop.target_regions.through.objects.filter(region=region).values("workshop_id")
+        return self.filter(Q(venue_region=region) | Q(pk__in=aimed))
+
+    def in_year(self, year):
+        """Workshops that started in calendar year ``year`` (int)."""
+        return self.filter(start_date__year=year)
+
+
+class Workshop(models.Model):
+    """A workshop, training or forum run by an organisation, on one or several days."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("training")
+        STRATEGIC_PLANNING = "strategic_planning", _("strategic planning")
+        CONSULTATION = "consultation", _("public consultation")
+        FORUM = "forum", _("forum")
+        SEMINAR = "seminar", _("seminar or conference")
+        MEETING = "meeting", _("meeting")
+        OTHER = "other", pgettext_lazy("workshop kind", "other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("workshop status", "planned")
+        HELD = "held", pgettext_lazy("workshop status", "held")
+        CANCELLED = "cancelled", pgettext_lazy("workshop status", "cancelled")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TRAINING)
+    project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="workshops", verbose_name=_("project"))
+    organizer = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                  related_name="organized_workshops", verbose_name=_("organiser"))
+    partners = models.ManyToManyField("organizations.Organization", through="WorkshopPartner",
+                                      related_name="partnered_workshops",
+                                      verbose_name=_("partners"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    venue_region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="hosted_workshops",
+                                     verbose_name=_("region of the venue"))
+    target_regions = models.ManyToManyField("regions.Region", blank=True,
+                                            related_name="targeted_workshops",
+                                            verbose_name=_("target regions"))
+    expected_participants = models.PositiveIntegerField(_("expected participants"), null=True,
+                                                        blank=True)
+    objectives = models.TextField(_("objectives"), blank=True, help_text=_("One objective per line."))
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    is_published = models.BooleanField(_("published"), default=False,
+                                       help_text=_("Shown on the public pages (counts only)."))
+    source_url = models.URLField(_("source link"), blank=True)
+    source_note = models.CharField(_("source"), max_length=255, blank=True,
+                                   help_text=_("E.g. the newspaper and date of a press report."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")),
+                                   name="workshops_workshop_end_after_start"),
+        ]
+        indexes = [
+            # Public list and home page: published workshops, newest first.
+            models.Index(fields=["is_published", "status", "-start_date"],
+                         name="workshops_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workshops:detail", kwargs={"slug": self.slug})
+
+    @property
+    def objective_list(self):
+        """The objectives as a list of non-empty lines (list of str)."""
+        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip(" -•\t")]
+
+    @property
+    def days(self):
+        """Number of calendar days from start to end date, both included (int >= 1)."""
+        return (self.end_date - self.start_date).days + 1
+
+
+class WorkshopPartner(models.Model):
+    """An organisation's part in a workshop other than organising it (funder, co-organiser…)."""
+
+    class Role(models.TextChoices):
+        FUNDER = "funder", _("funder")
+        CO_ORGANIZER = "co_organizer", _("co-organiser")
+        TECHNICAL = "technical", _("technical partner")
+        HOST = "host", _("host")
+        OTHER = "other", pgettext_lazy("partner role", "other")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="partnerships",
+                                 verbose_name=_("workshop"))
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="workshop_partnerships",
+                                     verbose_name=_("organisation"))
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.FUNDER)
+
+    class Meta:
+        verbose_name = _("workshop partner")
+        verbose_name_plural = _("workshop partners")
+        ordering = ["workshop", "role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "organization", "role"],
+                                    name="workshops_workshoppartner_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
+
+
+class Session(models.Model):
+    """One day or agenda item of a workshop. ``position`` orders them: 1, 2, 3…"""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="sessions",
+                                 verbose_name=_("workshop"))
+    position = models.PositiveSmallIntegerField(_("order"))
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["workshop", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "position"],
+                                    name="workshops_session_unique_position"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="workshops_session_position_gte_1"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=True)
+                | Q(end_time__gte=F("start_time")),
+                name="workshops_session_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or _("Day %(number)s") % {"number": self.position}
+
+    def clean(self):
+        workshop = getattr(self, "workshop", None)
+        if workshop and self.date and not (workshop.start_date <= self.date <= workshop.end_date):
+            raise ValidationError({"date": _("The session must fall within the workshop's dates.")})
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def counted(self):
+        """Participations that count in public figures: attended, and counted toward totals."""
+        return self.filter(status=Participation.Status.ATTENDED, counts_toward_totals=True)
+
+    def in_published_workshops(self):
+        """Participations at published workshops that were held."""
+        return self.filter(workshop__is_published=True, workshop__status=Workshop.Status.HELD)
+
+
+class Participation(models.Model):
+    """A person at a workshop. ``organization`` and ``position`` are as at the time."""
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", _("participant")
+        FACILITATOR = "facilitator", _("facilitator")
+        SPEAKER = "speaker", _("speaker")
+        STAFF = "staff", _("organising staff")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", pgettext_lazy("participation status", "registered")
+        ATTENDED = "attended", pgettext_lazy("participation status", "attended")
+        NO_SHOW = "no_show", pgettext_lazy("participation status", "no-show")
+        CANCELLED = "cancelled", pgettext_lazy("participation status", "cancelled")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participations",
+                                 verbose_name=_("workshop"))
+    person = models.ForeignKey("organizations.Person", on_delete=models.CASCADE,
+                               related_name="participations", verbose_name=_("person"))
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="participations",
+                                     verbose_name=_("organisation at the time"))
+    position = models.CharField(_("position at the time"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.PARTICIPANT)
+    status = models.CharField(_("status"), max_length=12, choices=Status,
+                              default=Status.REGISTERED)
+    counts_toward_totals = models.BooleanField(
+        _("counts toward totals"), default=True,
+        help_text=_("Untick for organising staff or guests who should not count as participants."),
+    )
+    sessions = models.ManyToManyField(Session, through="Attendance", related_name="participations",
+                                      verbose_name=_("sessions attended"))
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["workshop", "person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "person"],
+                                    name="workshops_participation_unique_person"),
+        ]
+        permissions = [
+            ("export_attendance", _("Can download attendance reports (personal data)")),
+            ("import_attendance", _("Can import attendance sheets")),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.workshop}"
+
+
+class Attendance(models.Model):
+    """A presence mark: this participation was present at this session."""
+
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE,
+                                      related_name="attendances", verbose_name=_("participation"))
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances",
+                                verbose_name=_("session"))
+
+    class Meta:
+        verbose_name = _("attendance mark")
+        verbose_name_plural = _("attendance marks")
+        ordering = ["session__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["participation", "session"],
+                                    name="workshops_attendance_unique_mark"),
+        ]
+
+    def __str__(self):
+        return f"{self.participation.person} – {self.session}"
+
+    def clean(self):
+        if self.session_id and self.participation_id and (
+            self.session.workshop_id != self.participation.workshop_id
+        ):
+            raise ValidationError(_("The session and the participation belong to different workshops."))
+
+
+class RecommendationStatus(models.TextChoices):
+    """Public progress scale shared by recommendations and their follow-ups."""
+
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUBSTANTIAL = "substantial", _("substantially done")
+    COMPLETED = "completed", _("completed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def public(self):
+        """Recommendations of published workshops."""
+        return self.filter(workshop__is_published=True)
+
+    def concerning(self, region):
+        """Recommendations whose target regions include ``region``."""
+        through = Recommendation.target_regions.through.objects.filter(region=region)
+        return self.filter(pk__in=through.values("recommendation_id"))
+
+
+class Recommendation(models.Model):
+    """A recommendation or commitment that came out of a workshop, with its public status."""
+
+    Status = RecommendationStatus
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE,
+                                 related_name="recommendations", verbose_name=_("workshop"))
+    position = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    responsible_organizations = models.ManyToManyField(
+        "organizations.Organization", blank=True, related_name="recommendations",
+        verbose_name=_("responsible organisations"),
+    )
+    target_regions = models.ManyToManyField("regions.Region", blank=True,
+                                            related_name="recommendations",
+                                            verbose_name=_("target regions"))
+    status = models.CharField(_("status"), max_length=12, choices=RecommendationStatus,
+                              default=RecommendationStatus.NOT_STARTED)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["workshop", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "position"],
+                                    name="workshops_recommendation_unique_position"),
+            models.CheckConstraint(condition=Q(position__gte=1),
+                                   name="workshops_recommendation_position_gte_1"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def get_absolute_url(self):
+        return reverse("workshops:recommendation", kwargs={"pk": self.pk})
+
+
+class FollowUp(models.Model):
+    """A dated progress note on a recommendation, with the status it moved to and evidence."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE,
+                                       related_name="follow_ups", verbose_name=_("recommendation"))
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"))
+    new_status = models.CharField(_("new status"), max_length=12, choices=RecommendationStatus)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["recommendation", "-date", "-pk"]
+        get_latest_by = "date"
+
+    def __str__(self):
+        return f"{self.date}: {self.get_new_status_display()}"
+
+
+class MonitoringCommittee(models.Model):
+    """A body that monitors implementation (e.g. of the communes' action programmes)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("committee status", "proposed")
+        CONSTITUTED = "constituted", pgettext_lazy("committee status", "constituted")
+        ACTIVE = "active", pgettext_lazy("committee status", "active")
+        DISSOLVED = "dissolved", pgettext_lazy("committee status", "dissolved")
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
+    origin_recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="committees", verbose_name=_("proposed by recommendation"),
+    )
+    regions = models.ManyToManyField("regions.Region", blank=True, related_name="committees",
+                                     verbose_name=_("regions covered"))
+    mandate = models.TextField(_("mandate"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
+    constituted_on = models.DateField(_("constituted on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    members = models.ManyToManyField("organizations.Organization", through="CommitteeMembership",
+                                     related_name="committees", verbose_name=_("members"))
+
+    class Meta:
+        verbose_name = _("monitoring committee")
+        verbose_name_plural = _("monitoring committees")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(constituted_on__isnull=True)
+                | Q(dissolved_on__gte=F("constituted_on")),
+                name="workshops_monitoringcommittee_dissolved_after_constituted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="proposed") | Q(constituted_on__isnull=True),
+                name="workshops_monitoringcommittee_proposed_not_constituted",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("workshops:committee", kwargs={"slug": self.slug})
+
+
+class CommitteeMembership(models.Model):
+    """An organisation's seat on a monitoring committee."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
+        SECRETARY = "secretary", _("secretary")
+        MEMBER = "member", _("member")
+
+    committee = models.ForeignKey(MonitoringCommittee, on_delete=models.CASCADE,
+                                  related_name="memberships", verbose_name=_("committee"))
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                     related_name="committee_memberships",
+                                     verbose_name=_("organisation"))
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("committee membership")
+        verbose_name_plural = _("committee memberships")
+        ordering = ["committee", "role", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "organization"],
+                                    name="workshops_committeemembership_unique_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
