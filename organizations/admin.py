@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import FocusArea, Organization, Person
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "region", "city"]
+    list_filter = ["kind", "region"]
+    list_select_related = ["region"]
+    search_fields = ["name", "acronym", "city"]
+    autocomplete_fields = ["region", "province", "focus_areas"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "gender", "organization", "region", "phone", "email"]
+    list_filter = ["gender", "region", "age_band", "consent_given"]
+    list_select_related = ["organization", "region"]
+    search_fields = ["last_name", "first_name", "phone", "email", "organization__name"]
+    autocomplete_fields = ["organization", "region"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "gender", "age_band"]}),
+        (_("Contact (personal data)"), {"fields": ["phone", "email"]}),
+        (_("Affiliation"), {"fields": ["organization", "position", "city", "region"]}),
+        (_("Consent"), {"fields": ["consent_given", "consent_date"]}),
+    ]

@@ -1,0 +1,38 @@
+"""Public pages of the regions: the list with activity figures, and one page per region."""
+
+from django.views.generic import DetailView, ListView
+
+from regions.models import Region
+from workshops import reports
+
+# A region page lists this many workshops and recommendations, then links to the full lists.
+PREVIEW = 10
+
+
+class RegionListView(ListView):
+    """The 12 regions with their workshops and participants (``reports.regions_overview``)."""
+
+    template_name = "regions/region_list.html"
+    context_object_name = "rows"
+
+    def get_queryset(self):
+        return reports.regions_overview()
+
+
+class RegionDetailView(DetailView):
+    """One region: figures from ``reports.region_figures``, its provinces and prefectures."""
+
+    model = Region
+
+    def get_context_data(self, **kwargs):
+        figures = reports.region_figures(self.object)
+        return super().get_context_data(
+            figures=figures,
+            workshops=figures["workshops"][:PREVIEW],
+            workshop_count=figures["workshops"].count(),
+            recommendations=figures["recommendations"][:PREVIEW],
+            recommendation_count=figures["recommendations"].count(),
+            provinces=self.object.provinces.all(),
+            preview=PREVIEW,
+            **kwargs,
+        )

@@ -1,0 +1,47 @@
+"""``manage.py import_attendance <workshop> <file> [--dry-run]``."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from workshops.imports import AttendanceImportError, import_attendance
+from workshops.management.commands._workshop import get_workshop
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an attendance sheet (.xlsx or UTF-8 .csv) into a workshop, given by id or slug. "
+        "All or nothing: on any error, every problem is listed by row and column and nothing is "
+        "saved (exit status 1)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("workshop", help="the workshop's id or slug")
+        parser.add_argument("file", type=Path, help="path to the .xlsx or .csv sheet")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="check and report what would change, save nothing")
+
+    def handle(self, *args, workshop, file, dry_run, **options):
+        target = get_workshop(workshop)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc}) from exc
+        try:
+            result = import_attendance(target, data, file.name, dry_run=dry_run)
+        except AttendanceImportError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(_("Nothing was imported.")) from exc
+        for warning in result.warnings:
+            self.stderr.write(str(warning))
+        self.stdout.write(_(
+            "%(prefix)s%(rows)s rows: %(created)s people created, %(matched)s matched, "
+            "%(orgs)s organisations created, %(parts)s participations created, %(updated)s updated, "
+            "%(added)s attendance marks added, %(removed)s removed.") % {
+                "prefix": _("[dry run] ") if dry_run else "", "rows": result.rows,
+                "created": result.people_created, "matched": result.people_matched,
+                "orgs": result.organizations_created, "parts": result.participations_created,
+                "updated": result.participations_updated, "added": result.marks_added,
+                "removed": result.marks_removed})

@@ -1,0 +1,282 @@
+"""Figures for public pages and attendance reports. Plain functions over querysets.
+
+Every public figure is an aggregate over *counted* participations (``Participation.objects
+.counted()``: status attended and counting toward totals) of *published, held* workshops. No
+function here returns a person's name or contact to a public caller; ``attendance_table`` is the
+one function that does, and it is used only by staff exports behind the
+``workshops.export_attendance`` permission.
+"""
+
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization, Person
+from regions.models import Region
+from workshops.models import (
+    Attendance,
+    Participation,
+    Recommendation,
+    RecommendationStatus,
+    Workshop,
+)
+
+
+def share(part, whole):
+    """Return ``part / whole`` as a percentage rounded to one decimal, or None if ``whole`` is 0."""
+    if not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def public_participations():
+    """Counted participations at published, held workshops (a QuerySet)."""
+    return Participation.objects.in_published_workshops().counted()
+
+
+def status_counts(recommendations):
+    """Count ``recommendations`` by status, in the scale's order.
+
+    Returns a list of ``(value, label, count)`` tuples for every status, zeros included.
+    One query.
+    """
+    counts = dict(recommendations.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in RecommendationStatus.choices]
+
+
+def gender_counts(participations):
+    """Count ``participations`` by the person's gender: list of ``(value, label, count)``."""
+    counts = dict(
+        participations.order_by().values_list("person__gender").annotate(n=Count("person", distinct=True))
+    )
+    return [(value, label, counts.get(value, 0)) for value, label in Person.Gender.choices]
+
+
+def region_counts(participations):
+    """Count distinct people in ``participations`` by region of origin.
+
+    Returns a list of ``(Region | None, count)`` in region-code order, regions with no one left
+    out; None collects people whose region is unknown. Two queries.
+    """
+    counts = dict(
+        participations.order_by().values_list("person__region").annotate(n=Count("person", distinct=True))
+    )
+    regions = Region.objects.in_bulk([pk for pk in counts if pk is not None])
+    rows = [(regions[pk], n) for pk, n in counts.items() if pk is not None]
+    rows.sort(key=lambda row: row[0].code)
+    if counts.get(None):
+        rows.append((None, counts[None]))
+    return rows
+
+
+@dataclass
+class Headline:
+    """Home-page figures. ``women_share`` is a percentage (one decimal) or None."""
+
+    workshops_held: int
+    participants: int
+    women: int
+    women_share: float | None
+    organizations: int
+    regions_reached: int
+    recommendations: list = field(default_factory=list)
+
+
+def headline():
+    """Compute the home page's headline figures over published, held workshops.
+
+    ``participants`` counts distinct people (someone at three workshops counts once);
+    ``organizations`` counts distinct organisations that organised, partnered or sent a counted
+    participant; ``regions_reached`` counts regions that hosted, were targeted by, or sent
+    participants to a workshop. A fixed number of queries, whatever the data size.
+    """
+    workshops = Workshop.objects.published().held()
+    participations = public_participations()
+    people = participations.order_by().aggregate(
+        total=Count("person", distinct=True),
+        women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+    )
+    organization_ids = set(participations.exclude(organization=None).values_list("organization", flat=True))
+    organization_ids |= set(workshops.values_list("organizer", flat=True))
+    organization_ids |= set(workshops.values_list("partnerships__organization", flat=True))
+    organization_ids.discard(None)
+    region_ids = set(workshops.values_list("venue_region", flat=True))
+    region_ids |= set(workshops.values_list("target_regions", flat=True))
+    region_ids |= set(participations.values_list("person__region", flat=True))
+    region_ids.discard(None)
+    return Headline(
+        workshops_held=workshops.count(),
+        participants=people["total"],
+        women=people["women"],
+        women_share=share(people["women"], people["total"]),
+        organizations=len(organization_ids),
+        regions_reached=len(region_ids),
+        recommendations=status_counts(Recommendation.objects.public()),
+    )
+
+
+def workshop_figures(workshop):
+    """Public figures of one workshop (no personal data).
+
+    Returns a dict: ``participants`` (int), ``women`` (int), ``women_share`` (percent or None),
+    ``by_gender`` (list of (value, label, count)), ``by_region`` (list of (Region|None, count)),
+    ``by_session`` (list of (Session, count) in session order).
+    """
+    participations = workshop.participations.counted()
+    by_gender = gender_counts(participations)
+    total = sum(count for _value, _label, count in by_gender)
+    women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
+    sessions = list(
+        workshop.sessions.annotate(
+            present=Count(
+                "attendances",
+                filter=Q(attendances__participation__counts_toward_totals=True,
+                         attendances__participation__status=Participation.Status.ATTENDED),
+            )
+        )
+    )
+    return {
+        "participants": total,
+        "women": women,
+        "women_share": share(women, total),
+        "by_gender": by_gender,
+        "by_region": region_counts(participations),
+        "by_session": [(session, session.present) for session in sessions],
+    }
+
+
+def region_figures(region):
+    """Public figures for a region page.
+
+    Returns a dict: ``workshops`` (QuerySet of published workshops held in or aimed at the
+    region), ``participants`` (distinct counted people from the region at published held
+    workshops), ``women`` (int), ``organizations`` (organisations based in the region),
+    ``recommendations`` (QuerySet of public recommendations whose target regions include it),
+    ``committees`` (QuerySet of monitoring committees covering it).
+    """
+    people = public_participations().filter(person__region=region).aggregate(
+        total=Count("person", distinct=True),
+        women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+    )
+    return {
+        "workshops": Workshop.objects.published().concerning(region)
+        .select_related("venue_region", "organizer"),
+        "participants": people["total"],
+        "women": people["women"],
+        "women_share": share(people["women"], people["total"]),
+        "organizations": Organization.objects.filter(region=region).count(),
+        "recommendations": Recommendation.objects.public().concerning(region).select_related("workshop"),
+        "committees": region.committees.all(),
+    }
+
+
+def regions_overview():
+    """Per-region activity for the regions list: list of dicts in region-code order.
+
+    Each dict: ``region``, ``workshops`` (published workshops held in or aimed at it),
+    ``participants`` (distinct counted people from it). Three queries for all 12 regions.
+    """
+    workshops = Workshop.objects.published()
+    pairs = set(workshops.values_list("pk", "venue_region"))
+    pairs |= set(workshops.values_list("pk", "target_regions"))
+    per_region = Counter(region_id for _pk, region_id in pairs if region_id is not None)
+    participants = dict(
+        public_participations().exclude(person__region=None).order_by()
+        .values_list("person__region").annotate(n=Count("person", distinct=True))
+    )
+    return [
+        {"region": region, "workshops": per_region.get(region.pk, 0),
+         "participants": participants.get(region.pk, 0)}
+        for region in Region.objects.all()
+    ]
+
+
+def attendance_table(workshop):
+    """The staff attendance report of ``workshop``. PERSONAL DATA.
+
+    Returns ``(header, rows, summary)``:
+
+    - ``header``: list of column titles (translated): last name, first name, gender,
+      organisation, position, region, role, status, one column per session, sessions attended.
+    - ``rows``: list of lists, one per participation (every status), sessions marked with
+      ``1`` where present and ``""`` where absent, the last cell the number attended.
+    - ``summary``: list of rows for the summary sheet: people by gender x region (counted
+      participations), then present per session.
+
+    Four queries, whatever the number of participants.
+    """
+    sessions = list(workshop.sessions.all())
+    participations = list(
+        workshop.participations.select_related("person", "person__region", "organization")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    present = set(
+        Attendance.objects.filter(session__workshop=workshop).values_list("participation_id", "session_id")
+    )
+    header = [
+        _("Last name"), _("First name"), _("Gender"), _("Phone"), _("E-mail"), _("Organisation"),
+        _("Position"), _("Region"), _("Role"), _("Status"),
+        *[f"{session} ({session.date:%d/%m/%Y})" for session in sessions],
+        _("Sessions attended"),
+    ]
+    rows = []
+    for p in participations:
+        marks = [1 if (p.pk, s.pk) in present else "" for s in sessions]
+        rows.append([
+            p.person.last_name, p.person.first_name, p.person.get_gender_display(), p.person.phone,
+            p.person.email, p.organization.name if p.organization else "", p.position,
+            p.person.region.name if p.person.region else "", p.get_role_display(),
+            p.get_status_display(), *marks, sum(1 for m in marks if m),
+        ])
+    summary = summary_table(workshop, participations, sessions, present)
+    return header, rows, summary
+
+
+def summary_table(workshop, participations, sessions, present):
+    """Disaggregation rows for ``attendance_table``: gender x region, then per session.
+
+    ``participations`` and ``sessions`` are lists already fetched, ``present`` a set of
+    ``(participation_id, session_id)``. Returns a list of rows (lists of str/int).
+    """
+    counted = [p for p in participations
+               if p.counts_toward_totals and p.status == Participation.Status.ATTENDED]
+    genders = Person.Gender.choices
+    by_cell = Counter((p.person.region.name if p.person.region else _("Unknown"), p.person.gender)
+                      for p in counted)
+    region_names = list(OrderedDict.fromkeys(
+        p.person.region.name if p.person.region else _("Unknown")
+        for p in sorted(counted, key=lambda p: p.person.region.code if p.person.region else "99")
+    ))
+    rows = [[_("Region"), *[label for _value, label in genders], _("Total")]]
+    for name in region_names:
+        cells = [by_cell[(name, value)] for value, _label in genders]
+        rows.append([name, *cells, sum(cells)])
+    totals = [sum(by_cell[(name, value)] for name in region_names) for value, _label in genders]
+    rows.append([_("Total"), *totals, sum(totals)])
+    rows.append([])
+    rows.append([_("Session"), _("Date"), _("Present")])
+    counted_ids = {p.pk for p in counted}
+    for session in sessions:
+        n = sum(1 for pid, sid in present if sid == session.pk and pid in counted_ids)
+        rows.append([str(session), session.date.strftime("%d/%m/%Y"), n])
+    return rows
+
+
+def with_participant_counts(workshops):
+    """Annotate each workshop of the QuerySet ``workshops`` with ``participants`` (int).
+
+    ``participants`` is the number of counted participations (``ParticipationQuerySet.counted``:
+    attended and counting toward totals), 0 when there are none. A correlated subquery, so a
+    list page stays one query however many rows it shows, and further filters or joins on
+    ``workshops`` cannot inflate the count.
+    """
+    counted = (
+        Participation.objects.counted().filter(workshop=OuterRef("pk")).order_by()
+        .values("workshop").annotate(n=Count("pk")).values("n")
+    )
+    return workshops.annotate(
+        participants=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )
