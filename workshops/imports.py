@@ -519,7 +519,9 @@ def _write(workshop, parsed, covered, result):
                     region=row.region, city=row.city)
                 result.organizations_created += 1
             organizations[key] = organization
-        person = (row.phone and by_phone.get(row.phone)) or (row.email and by_email.get(row.email))
+        person = by_phone.get(row.phone) if row.phone else None
+        if person is None and row.email:
+            person = by_email.get(row.email)
         values = {"first_name": row.first_name, "last_name": row.last_name, "gender": row.gender,
                   "phone": row.phone, "email": row.email, "organization": organization,
                   "position": row.position, "city": row.city, "region": row.region,

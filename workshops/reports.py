@@ -226,10 +226,10 @@ def attendance_table(workshop):
     for p in participations:
         marks = [1 if (p.pk, s.pk) in present else "" for s in sessions]
         rows.append([
-            p.person.last_name, p.person.first_name, p.person.get_gender_display(), p.person.phone,
+            p.person.last_name, p.person.first_name, str(p.person.get_gender_display()), p.person.phone,
             p.person.email, p.organization.name if p.organization else "", p.position,
-            p.person.region.name if p.person.region else "", p.get_role_display(),
-            p.get_status_display(), *marks, sum(1 for m in marks if m),
+            p.person.region.name if p.person.region else "", str(p.get_role_display()),
+            str(p.get_status_display()), *marks, sum(1 for m in marks if m),
         ])
     summary = summary_table(workshop, participations, sessions, present)
     return header, rows, summary
@@ -250,7 +250,7 @@ def summary_table(workshop, participations, sessions, present):
         p.person.region.name if p.person.region else _("Unknown")
         for p in sorted(counted, key=lambda p: p.person.region.code if p.person.region else "99")
     ))
-    rows = [[_("Region"), *[label for _value, label in genders], _("Total")]]
+    rows = [[_("Region"), *[str(label) for _value, label in genders], _("Total")]]
     for name in region_names:
         cells = [by_cell[(name, value)] for value, _label in genders]
         rows.append([name, *cells, sum(cells)])

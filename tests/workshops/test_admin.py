@@ -1,0 +1,95 @@
+"""Admin pages staff use: workshop page, attendance upload with errors, list pages."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from organizations.models import Person
+from tests.conftest import _grant
+from tests.workshops.conftest import sample
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def importer(django_user_model):
+    user = django_user_model.objects.create_user("importer", password="x", is_staff=True)
+    _grant(user, "workshops.import_attendance", "workshops.view_workshop", "workshops.change_workshop")
+    return django_user_model.objects.get(pk=user.pk)
+
+
+def import_url(workshop):
+    return reverse("admin:workshops_workshop_import_attendance", args=[workshop.pk])
+
+
+def test_workshop_admin_page_offers_import_and_report(admin_client, example):
+    response = admin_client.get(reverse("admin:workshops_workshop_change", args=[example.pk]))
+    content = response.content.decode()
+    assert import_url(example) in content
+    assert reverse("admin:workshops_workshop_export_attendance", args=[example.pk, "xlsx"]) in content
+    assert "إعداد مخطط استراتيجي" in content  # a recommendation inline
+
+
+def test_upload_imports_the_sheet(client, importer, three_day_workshop):
+    client.force_login(importer)
+    upload = SimpleUploadedFile("sheet.xlsx", sample("marrakech-2021-03-attendance-ar.xlsx"))
+    response = client.post(import_url(three_day_workshop), {"file": upload})
+    assert response.status_code == 302
+    assert three_day_workshop.participations.count() == 50
+
+
+def test_upload_with_errors_lists_them_and_saves_nothing(client, importer, three_day_workshop):
+    client.force_login(importer)
+    data = "Nom;Prénom;Région;J1\nAlaoui;Sara;Atlantide;x\n;;Oriental;x\n".encode()
+    response = client.post(import_url(three_day_workshop),
+                           {"file": SimpleUploadedFile("sheet.csv", data)})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Row 2, column “Région”" in content
+    assert "Row 3, column “Nom”" in content
+    assert Person.objects.count() == 0
+
+
+def test_check_only_upload_shows_what_would_happen(client, importer, three_day_workshop):
+    client.force_login(importer)
+    upload = SimpleUploadedFile("sheet.csv", sample("marrakech-2021-03-attendance-fr.csv"))
+    response = client.post(import_url(three_day_workshop), {"file": upload, "dry_run": "on"})
+    assert "50 people to create" in response.content.decode()
+    assert Person.objects.count() == 0
+
+
+def test_upload_of_a_wrong_file_type_is_a_message_not_a_crash(client, importer, three_day_workshop):
+    client.force_login(importer)
+    response = client.post(import_url(three_day_workshop),
+                           {"file": SimpleUploadedFile("photo.png", b"\x89PNG\r\n")})
+    assert response.status_code == 200
+    assert "Unsupported file type" in response.content.decode()
+
+
+def test_oversized_upload_is_refused(client, importer, three_day_workshop, settings):
+    settings.ATTENDANCE_UPLOAD_MAX_BYTES = 100
+    client.force_login(importer)
+    response = client.post(import_url(three_day_workshop),
+                           {"file": SimpleUploadedFile("sheet.csv", b"x" * 500)})
+    assert "too large" in response.content.decode()
+
+
+def test_staff_without_permission_cannot_import(client, staff_user, three_day_workshop):
+    client.force_login(staff_user)
+    assert client.get(import_url(three_day_workshop)).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["workshop", "participation", "attendance", "recommendation",
+                                   "followup", "monitoringcommittee", "session", "project"])
+def test_admin_lists_do_not_grow_queries_with_rows(admin_client, example, model,
+                                                   django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse(f"admin:workshops_{model}_changelist"))
+    assert response.status_code == 200
+    assert "result_list" in response.content.decode() or "0 " in response.content.decode()
+
+
+def test_person_admin_list_is_constant_queries(admin_client, example, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(reverse("admin:organizations_person_changelist"))
+    assert "+212600000901" in response.content.decode()
