@@ -1,2 +1,20 @@
-from django.urls import path
-urlpatterns = []
+"""URLs. Pages live under a language prefix (/ar/, /fr/, /en/); "/" redirects to one.
+
+``LocaleMiddleware`` sends "/" to the prefix of the visitor's language (Accept-Language, else
+``LANGUAGE_CODE``). The language switcher posts to ``set_language``, outside the prefixes.
+"""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("regions/", include("regions.urls")),
+    path("", include("workshops.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,93 @@
+"""Filters of the public workshop and recommendation lists (django-filter).
+
+A value the form rejects (``?year=abc``, ``?region=999``) leaves the list empty and shows the
+form's error: ``FilterView`` is strict. Regions are chosen by primary key.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+from workshops.models import Project, Recommendation, RecommendationStatus, Workshop
+
+
+def workshop_years():
+    """Years in which published workshops started, newest first: list of ``(year, year)``."""
+    dates = Workshop.objects.published().dates("start_date", "year", order="DESC")
+    return [(day.year, str(day.year)) for day in dates]
+
+
+class WorkshopFilter(django_filters.FilterSet):
+    """Filter published workshops by text, region, year, project and status."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", help_text=_("Words in the title, summary, objectives or city.")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        method="in_region",
+        empty_label=_("All regions"),
+        help_text=_("Held in the region or aimed at it."),
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Year"), choices=workshop_years, method="in_year", empty_label=_("All years")
+    )
+    project = django_filters.ModelChoiceFilter(
+        label=_("Project"),
+        queryset=Project.objects.filter(workshops__is_published=True).distinct(),
+        empty_label=_("All projects"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Workshop.Status, empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = Workshop
+        fields = ["q", "region", "year", "project", "status"]
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(objectives__icontains=word)
+                | Q(city__icontains=word)
+            )
+        return queryset
+
+    def in_region(self, queryset, name, value):
+        return queryset.concerning(value)
+
+    def in_year(self, queryset, name, value):
+        return queryset.in_year(int(value))
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    """Filter public recommendations by text, status and target region."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", help_text=_("Words in the recommendation.")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=RecommendationStatus, empty_label=_("Any status")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        method="in_region",
+        empty_label=_("All regions"),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["q", "status", "region"]
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(text__icontains=word)
+        return queryset
+
+    def in_region(self, queryset, name, value):
+        return queryset.concerning(value)
