@@ -146,7 +146,6 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6.0 default; silences the transition warning
 
 # Attendance sheets: refuse uploads above this size (bytes) before reading them.
 ATTENDANCE_UPLOAD_MAX_BYTES = int(os.environ.get("ATTENDANCE_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
