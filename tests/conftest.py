@@ -1,0 +1,75 @@
+"""Fixtures shared by every test.
+
+Personas where access matters (see CONVENTIONS.md): the anonymous ``client`` and ``admin_user``
+come from pytest-django; ``staff_user`` is logged-in staff without any permission;
+``export_user`` is staff allowed to see workshops and participations and to export attendance.
+Log one in with ``client.force_login(user)``.
+"""
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Permission
+
+
+def pytest_report_header(config):
+    """Say which database backend this run uses (CI runs the suite on SQLite and PostgreSQL)."""
+    db = django_settings.DATABASES["default"]
+    where = f"{db['HOST']}:{db['PORT']}/{db['NAME']}" if db.get("HOST") else "in-memory test database"
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """MD5 instead of PBKDF2: creating users in tests should cost nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _empty_static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("staticfiles")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings, _empty_static_root):
+    """Static files without the manifest, so templates render without collectstatic.
+
+    STATIC_ROOT points to an existing empty folder: WhiteNoise warns about a missing one.
+    """
+    settings.STATIC_ROOT = _empty_static_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _grant(user, *perms):
+    """Give ``user`` the permissions named ``"app_label.codename"``."""
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """A staff member who may log in to the admin but holds no permission."""
+    return django_user_model.objects.create_user(
+        username="staff", email="staff@example.org", password="password", is_staff=True
+    )
+
+
+@pytest.fixture
+def export_user(django_user_model):
+    """Staff allowed to view workshops and participations and to export attendance."""
+    user = django_user_model.objects.create_user(
+        username="exporter", email="exporter@example.org", password="password", is_staff=True
+    )
+    _grant(
+        user,
+        "workshops.export_attendance",
+        "workshops.view_participation",
+        "workshops.view_workshop",
+    )
+    # A fresh instance: permission checks cache on the object.
+    return django_user_model.objects.get(pk=user.pk)
