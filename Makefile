@@ -1,5 +1,5 @@
 # Workshop tracker: everyday commands. Needs python3 (3.11+) with its venv module; gettext's
-# msgfmt is optional (without it, pages show the English source text).
+# msgfmt is optional (without it, Babel compiles the Arabic and French catalogues).
 #
 #   make run    install, migrate, load the example data and serve on http://127.0.0.1:8000/
 #   make test   install the test tools and run pytest (PYTEST_ARGS="-k imports -x" to narrow it)
@@ -28,8 +28,8 @@ define compilemessages
 	@if ! find locale -name '*.po' 2>/dev/null | grep -q .; then \
 		echo "No .po files under locale/: skipping compilemessages."; \
 	elif ! command -v msgfmt >/dev/null 2>&1; then \
-		echo "msgfmt not found (Debian: apt-get install gettext): skipping compilemessages;" \
-		     "pages will show English text."; \
+		echo "msgfmt not found: compiling the catalogues with Babel instead."; \
+		$(VENV)/bin/pybabel compile --statistics -d locale -D django; \
 	else \
 		$(MANAGE) compilemessages --ignore '.*' --ignore '$(notdir $(VENV))' \
 			--ignore node_modules --ignore staticfiles --ignore media; \

@@ -232,3 +232,21 @@ class MonitoringCommitteeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["origin_recommendation", "regions"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CommitteeMembershipInline]
+
+
+@admin.register(WorkshopPartner)
+class WorkshopPartnerAdmin(admin.ModelAdmin):
+    list_display = ["organization", "workshop", "role"]
+    list_filter = ["role"]
+    list_select_related = ["organization", "workshop"]
+    search_fields = ["organization__name", "workshop__title"]
+    autocomplete_fields = ["workshop", "organization"]
+
+
+@admin.register(CommitteeMembership)
+class CommitteeMembershipAdmin(admin.ModelAdmin):
+    list_display = ["organization", "committee", "role"]
+    list_filter = ["role"]
+    list_select_related = ["organization", "committee"]
+    search_fields = ["organization__name", "committee__name"]
+    autocomplete_fields = ["committee", "organization"]
