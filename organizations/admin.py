@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import FocusArea, Organization, Person
@@ -16,6 +17,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     search_fields = ["name", "acronym", "city"]
     autocomplete_fields = ["region", "province", "focus_areas"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Person)

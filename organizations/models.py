@@ -17,11 +17,31 @@ from regions.names import collapse_spaces, fold
 # matched against the folded name (see regions.names.fold) as a whole word.
 _KIND_HINTS = [
     ("commune", [r"\bجماعه\b", r"\bcommune\b", r"\bmunicipalite\b", r"\bconseil\b", r"\bمجلس\b"]),
-    ("network", [r"\bشبكه\b", r"\bائتلاف\b", r"\bتنسيقيه\b", r"\breseau\b", r"\bcoalition\b",
-                 r"\bnetwork\b", r"\bcollectif\b"]),
+    (
+        "network",
+        [
+            r"\bشبكه\b",
+            r"\bائتلاف\b",
+            r"\bتنسيقيه\b",
+            r"\breseau\b",
+            r"\bcoalition\b",
+            r"\bnetwork\b",
+            r"\bcollectif\b",
+        ],
+    ),
     ("association", [r"\bجمعيه\b", r"\bassociation\b", r"\bfondation\b", r"\bمؤسسه\b"]),
-    ("administration", [r"\bولايه\b", r"\bعماله\b", r"\bمديريه\b", r"\bministere\b",
-                        r"\bdirection\b", r"\bprefecture\b", r"\bprovince\b"]),
+    (
+        "administration",
+        [
+            r"\bولايه\b",
+            r"\bعماله\b",
+            r"\bمديريه\b",
+            r"\bministere\b",
+            r"\bdirection\b",
+            r"\bprefecture\b",
+            r"\bprovince\b",
+        ],
+    ),
     ("academic", [r"\bجامعه\b", r"\bكليه\b", r"\buniversite\b", r"\bfaculte\b", r"\buniversity\b"]),
 ]
 
@@ -59,7 +79,8 @@ class Organization(models.Model):
     """An organisation: an association, a commune, a funder, an administration…
 
     ``name_key`` is the folded name (``regions.names.fold``) used to match spellings on import;
-    ``save`` keeps it in step with ``name`` (``bulk_create`` callers must set it themselves). Contact fields here are the organisation's public ones, not a person's.
+    ``save`` keeps it in step with ``name`` (``bulk_create`` callers must set it themselves).
+    Contact fields here are the organisation's public ones, not a person's.
     """
 
     class Kind(models.TextChoices):
@@ -77,14 +98,26 @@ class Organization(models.Model):
     name_key = models.CharField(_("matching key"), max_length=255, db_index=True, editable=False)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
-    region = models.ForeignKey("regions.Region", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="organizations", verbose_name=_("region"))
-    province = models.ForeignKey("regions.Province", on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="organizations",
-                                 verbose_name=_("province or prefecture"))
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("region"),
+    )
+    province = models.ForeignKey(
+        "regions.Province",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("province or prefecture"),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
-    focus_areas = models.ManyToManyField(FocusArea, blank=True, related_name="organizations",
-                                         verbose_name=_("focus areas"))
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="organizations", verbose_name=_("focus areas")
+    )
     website = models.URLField(_("website"), blank=True)
     public_email = models.EmailField(_("public e-mail"), blank=True)
     public_phone = models.CharField(_("public phone"), max_length=32, blank=True)
@@ -98,8 +131,9 @@ class Organization(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organizations_organization_unique_name"),
-            models.CheckConstraint(condition=~models.Q(name=""),
-                                   name="organizations_organization_name_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="organizations_organization_name_not_empty"
+            ),
         ]
 
     def __str__(self):
@@ -147,21 +181,33 @@ class Person(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    gender = models.CharField(_("gender"), max_length=12, choices=Gender,
-                              default=Gender.UNSPECIFIED)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender, default=Gender.UNSPECIFIED)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True,
-                             help_text=_("International format, e.g. +212612345678."))
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, help_text=_("International format, e.g. +212612345678.")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
-    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="members",
-                                     verbose_name=_("organisation"))
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
     position = models.CharField(_("position or role"), max_length=150, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="people", verbose_name=_("region of origin"))
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("region of origin"),
+    )
     consent_given = models.BooleanField(
-        _("consent to keep contact details"), default=False,
+        _("consent to keep contact details"),
+        default=False,
         help_text=_("The person agreed that the organiser keeps their contact details to follow up."),
     )
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
@@ -173,12 +219,15 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["phone"], condition=~models.Q(phone=""),
-                                    name="organizations_person_unique_phone"),
-            models.UniqueConstraint(fields=["email"], condition=~models.Q(email=""),
-                                    name="organizations_person_unique_email"),
-            models.CheckConstraint(condition=~models.Q(first_name="", last_name=""),
-                                   name="organizations_person_has_a_name"),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="organizations_person_unique_phone"
+            ),
+            models.UniqueConstraint(
+                fields=["email"], condition=~models.Q(email=""), name="organizations_person_unique_email"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(first_name="", last_name=""), name="organizations_person_has_a_name"
+            ),
         ]
         permissions = [
             ("view_personal_data", _("Can see participants' contact details and export them")),

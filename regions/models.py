@@ -15,8 +15,14 @@ from regions.names import fold
 # Spellings users type that folding alone does not bring to an official name (from
 # regions/data/SOURCES.md and common usage), keyed by region code. Keys are folded on use.
 REGION_ALIASES = {
-    "01": ["TTA", "Tanger Tetouan Al Hoceima", "Tanger Tetouan", "Tangier Tetouan Al Hoceima",
-           "Tanger-Tétouan-Al Hoceïma", "طنجة تطوان"],
+    "01": [
+        "TTA",
+        "Tanger Tetouan Al Hoceima",
+        "Tanger Tetouan",
+        "Tangier Tetouan Al Hoceima",
+        "Tanger-Tétouan-Al Hoceïma",
+        "طنجة تطوان",
+    ],
     "02": ["L'Oriental", "Oriental", "Région de l'Oriental", "الشرقية", "الجهة الشرقية"],
     "03": ["Fes Meknes", "Fez Meknes", "Fès-Meknès"],
     "04": ["RSK", "Rabat Sale Kenitra"],
@@ -60,8 +66,14 @@ class RegionQuerySet(models.QuerySet):
         """Return a function ``text -> Region | None`` that matches without further queries."""
         index = {}
         for region in self:
-            keys = [region.code, f"ma {region.code}", region.name_fr, region.name_ar, region.name_en,
-                    region.slug]
+            keys = [
+                region.code,
+                f"ma {region.code}",
+                region.name_fr,
+                region.name_ar,
+                region.name_en,
+                region.slug,
+            ]
             keys += REGION_ALIASES.get(region.code, [])
             for key in keys:
                 index[fold(key)] = region
@@ -71,7 +83,7 @@ class RegionQuerySet(models.QuerySet):
             key = fold(text)
             for prefix in _REGION_PREFIXES:
                 if key.startswith(prefix):
-                    key = key[len(prefix):]
+                    key = key[len(prefix) :]
             return index.get(key) or index.get(key.replace(" ", ""))
 
         return match
@@ -135,16 +147,18 @@ class Province(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=100)
     name_ar = models.CharField(_("name (Arabic)"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces",
-                               verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
+    )
 
     class Meta:
         verbose_name = _("province or prefecture")
         verbose_name_plural = _("provinces and prefectures")
         ordering = ["region__code", "name_fr"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{3}$"),
-                                   name="regions_province_code_3_digits"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{3}$"), name="regions_province_code_3_digits"
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 
 def our_models():
-    return [m for app in ("regions", "organizations", "workshops") for m in apps.get_app_config(app).get_models()]
+    return [
+        m for app in ("regions", "organizations", "workshops") for m in apps.get_app_config(app).get_models()
+    ]
 
 
 @pytest.mark.parametrize("model", our_models(), ids=lambda m: m._meta.label)

@@ -10,8 +10,18 @@ from regions.models import Province, Region
 
 # Provinces and prefectures per region, codes "01".."12" (HCP, 2015 division).
 PROVINCES_PER_REGION = {
-    "01": 8, "02": 8, "03": 9, "04": 7, "05": 5, "06": 9,
-    "07": 8, "08": 5, "09": 6, "10": 4, "11": 4, "12": 2,
+    "01": 8,
+    "02": 8,
+    "03": 9,
+    "04": 7,
+    "05": 5,
+    "06": 9,
+    "07": 8,
+    "08": 5,
+    "09": 6,
+    "10": 4,
+    "11": 4,
+    "12": 2,
 }
 
 

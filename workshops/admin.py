@@ -3,6 +3,7 @@ import and report download from the workshop's page."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,6 +26,9 @@ from workshops.models import (
     Workshop,
     WorkshopPartner,
 )
+
+# Links typed without a scheme are taken as https:// (Django 6.0's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Project)
@@ -58,8 +62,16 @@ class RecommendationInline(admin.StackedInline):
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
-    list_display = ["title", "start_date", "end_date", "city", "venue_region", "status",
-                    "is_published", "participant_count"]
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "city",
+        "venue_region",
+        "status",
+        "is_published",
+        "participant_count",
+    ]
     list_filter = ["status", "is_published", "kind", "venue_region", "target_regions", "project"]
     list_select_related = ["venue_region"]
     search_fields = ["title", "city", "venue", "organizer__name"]
@@ -68,20 +80,32 @@ class WorkshopAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionInline, WorkshopPartnerInline, RecommendationInline]
     change_form_template = "admin/workshops/workshop/change_form.html"
+    formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_published"]}),
         (_("Who"), {"fields": ["project", "organizer", "expected_participants"]}),
-        (_("When and where"), {"fields": ["start_date", "end_date", "venue", "city", "venue_region",
-                                          "target_regions"]}),
+        (
+            _("When and where"),
+            {"fields": ["start_date", "end_date", "venue", "city", "venue_region", "target_regions"]},
+        ),
         (_("Content"), {"fields": ["objectives", "summary"]}),
         (_("Source"), {"fields": ["source_note", "source_url"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            counted_participants=Count("participations", filter=Q(
-                participations__status=Participation.Status.ATTENDED,
-                participations__counts_toward_totals=True)))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                counted_participants=Count(
+                    "participations",
+                    filter=Q(
+                        participations__status=Participation.Status.ATTENDED,
+                        participations__counts_toward_totals=True,
+                    ),
+                )
+            )
+        )
 
     @admin.display(description=_("participants"), ordering="counted_participants")
     def participant_count(self, obj):
@@ -89,10 +113,16 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/import-attendance/", self.admin_site.admin_view(self.import_attendance_view),
-                 name="workshops_workshop_import_attendance"),
-            path("<int:pk>/attendance.<str:fmt>", self.admin_site.admin_view(self.export_attendance_view),
-                 name="workshops_workshop_export_attendance"),
+            path(
+                "<int:pk>/import-attendance/",
+                self.admin_site.admin_view(self.import_attendance_view),
+                name="workshops_workshop_import_attendance",
+            ),
+            path(
+                "<int:pk>/attendance.<str:fmt>",
+                self.admin_site.admin_view(self.export_attendance_view),
+                name="workshops_workshop_export_attendance",
+            ),
             *super().get_urls(),
         ]
 
@@ -112,12 +142,20 @@ class WorkshopAdmin(admin.ModelAdmin):
                 errors = exc.errors
             else:
                 if not dry_run:
-                    messages.success(request, _(
-                        "Imported %(rows)s rows: %(created)s people created, %(matched)s matched, "
-                        "%(added)s attendance marks added, %(removed)s removed.") % {
-                            "rows": result.rows, "created": result.people_created,
-                            "matched": result.people_matched, "added": result.marks_added,
-                            "removed": result.marks_removed})
+                    messages.success(
+                        request,
+                        _(
+                            "Imported %(rows)s rows: %(created)s people created, %(matched)s matched, "
+                            "%(added)s attendance marks added, %(removed)s removed."
+                        )
+                        % {
+                            "rows": result.rows,
+                            "created": result.people_created,
+                            "matched": result.people_matched,
+                            "added": result.marks_added,
+                            "removed": result.marks_removed,
+                        },
+                    )
                     for warning in result.warnings:
                         messages.warning(request, str(warning))
                     return redirect(reverse("admin:workshops_workshop_change", args=[workshop.pk]))
@@ -139,10 +177,11 @@ class WorkshopAdmin(admin.ModelAdmin):
         if fmt not in exports.FORMATS:
             raise PermissionDenied
         workshop = get_object_or_404(Workshop, pk=pk)
-        response = HttpResponse(exports.render_attendance(workshop, fmt),
-                                content_type=exports.CONTENT_TYPES[fmt])
+        response = HttpResponse(
+            exports.render_attendance(workshop, fmt), content_type=exports.CONTENT_TYPES[fmt]
+        )
         response["Content-Disposition"] = (
-            f"attachment; filename=\"attendance-{workshop.pk}.{fmt}\"; "
+            f'attachment; filename="attendance-{workshop.pk}.{fmt}"; '
             f"filename*=UTF-8''{_quote(exports.export_filename(workshop, fmt))}"
         )
         return response
@@ -165,8 +204,14 @@ class ParticipationAdmin(admin.ModelAdmin):
     list_display = ["person", "workshop", "organization", "role", "status", "counts_toward_totals"]
     list_filter = ["status", "role", "counts_toward_totals", "person__gender", "person__region"]
     list_select_related = ["person", "workshop", "organization"]
-    search_fields = ["person__last_name", "person__first_name", "person__phone", "person__email",
-                     "workshop__title", "organization__name"]
+    search_fields = [
+        "person__last_name",
+        "person__first_name",
+        "person__phone",
+        "person__email",
+        "workshop__title",
+        "organization__name",
+    ]
     autocomplete_fields = ["workshop", "person", "organization"]
     inlines = [AttendanceInline]
     show_full_result_count = False
@@ -186,8 +231,11 @@ class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["participation", "session"]
     list_select_related = ["participation__person", "participation__workshop", "session"]
     list_filter = ["session__date"]
-    search_fields = ["participation__person__last_name", "participation__person__first_name",
-                     "participation__workshop__title"]
+    search_fields = [
+        "participation__person__last_name",
+        "participation__person__first_name",
+        "participation__workshop__title",
+    ]
     autocomplete_fields = ["participation", "session"]
     show_full_result_count = False
 
@@ -195,6 +243,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 class FollowUpInline(admin.StackedInline):
     model = FollowUp
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Recommendation)
@@ -215,6 +264,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     search_fields = ["note", "recommendation__text"]
     autocomplete_fields = ["recommendation"]
     date_hierarchy = "date"
+    formfield_overrides = HTTPS_URLS
 
 
 class CommitteeMembershipInline(admin.TabularInline):

@@ -10,12 +10,15 @@ class AttendanceUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("Attendance sheet"),
-        help_text=_("Excel (.xlsx) or CSV (UTF-8). Title lines above the header are fine; headers "
-                    "may be in Arabic, French or English; one column per day (e.g. “J1”, “اليوم 1”)."),
+        help_text=_(
+            "Excel (.xlsx) or CSV (UTF-8). Title lines above the header are fine; headers "
+            "may be in Arabic, French or English; one column per day (e.g. “J1”, “اليوم 1”)."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     dry_run = forms.BooleanField(
-        label=_("Check only (save nothing)"), required=False,
+        label=_("Check only (save nothing)"),
+        required=False,
         help_text=_("Shows what the import would do, and every problem, without saving."),
     )
 
@@ -24,5 +27,6 @@ class AttendanceUploadForm(forms.Form):
         if upload.size > settings.ATTENDANCE_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
-                % {"size": upload.size, "limit": settings.ATTENDANCE_UPLOAD_MAX_BYTES})
+                % {"size": upload.size, "limit": settings.ATTENDANCE_UPLOAD_MAX_BYTES}
+            )
         return upload

@@ -52,23 +52,59 @@ HEADER_SEARCH_ROWS = 30
 # Column header spellings, folded with regions.names.fold before comparison.
 HEADER_ALIASES = {
     "number": ["n", "no", "n°", "num", "numero", "#", "الرقم", "رقم", "ر ت", "ت", "number"],
-    "last_name": ["nom", "nom de famille", "last name", "surname", "family name", "الاسم العائلي",
-                  "النسب", "الإسم العائلي"],
+    "last_name": [
+        "nom",
+        "nom de famille",
+        "last name",
+        "surname",
+        "family name",
+        "الاسم العائلي",
+        "النسب",
+        "الإسم العائلي",
+    ],
     "first_name": ["prenom", "first name", "given name", "الاسم الشخصي", "الإسم الشخصي"],
-    "full_name": ["nom complet", "nom et prenom", "nom prenom", "full name", "name",
-                  "الاسم الكامل", "الاسم", "الإسم", "الاسم و النسب", "الاسم والنسب"],
+    "full_name": [
+        "nom complet",
+        "nom et prenom",
+        "nom prenom",
+        "full name",
+        "name",
+        "الاسم الكامل",
+        "الاسم",
+        "الإسم",
+        "الاسم و النسب",
+        "الاسم والنسب",
+    ],
     "gender": ["sexe", "genre", "gender", "sex", "الجنس", "النوع"],
-    "organization": ["organisation", "organization", "association", "structure", "institution",
-                     "organisme", "الهيئة", "المنظمة", "الجمعية", "المؤسسة", "الجهة المنتمى اليها"],
+    "organization": [
+        "organisation",
+        "organization",
+        "association",
+        "structure",
+        "institution",
+        "organisme",
+        "الهيئة",
+        "المنظمة",
+        "الجمعية",
+        "المؤسسة",
+        "الجهة المنتمى اليها",
+    ],
     "position": ["fonction", "poste", "qualite", "role", "position", "title", "الصفة", "المهمة"],
     "city": ["ville", "city", "commune", "localite", "المدينة", "الجماعة"],
     "region": ["region", "الجهة", "الجهه"],
     "phone": ["tel", "telephone", "gsm", "phone", "mobile", "portable", "الهاتف", "رقم الهاتف"],
-    "email": ["e mail", "email", "mail", "courriel", "adresse e mail", "البريد الالكتروني",
-              "البريد الإلكتروني", "البريد"],
+    "email": [
+        "e mail",
+        "email",
+        "mail",
+        "courriel",
+        "adresse e mail",
+        "البريد الالكتروني",
+        "البريد الإلكتروني",
+        "البريد",
+    ],
     "age": ["age", "العمر", "السن"],
-    "consent_date": ["date de consentement", "date du consentement", "consent date",
-                     "تاريخ الموافقة"],
+    "consent_date": ["date de consentement", "date du consentement", "consent date", "تاريخ الموافقة"],
 }
 _HEADER_INDEX = {fold(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 
@@ -85,10 +121,26 @@ GENDER_VALUES = {
 _GENDER_INDEX = {fold(v): gender for gender, values in GENDER_VALUES.items() for v in values}
 PRESENT_SYMBOLS = {"✓", "✔", "☑", "✅", "+"}
 ABSENT_SYMBOLS = {"-", "—", "–", "✗", "✘", "☐", "/"}
-PRESENT_WORDS = {fold(v) for v in ["x", "1", "oui", "yes", "y", "o", "نعم", "حاضر", "حاضرة", "p",
-                                    "present", "présent", "présente", "v"]}
-ABSENT_WORDS = {fold(v) for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent",
-                                   "absente"]}
+PRESENT_WORDS = {
+    fold(v)
+    for v in [
+        "x",
+        "1",
+        "oui",
+        "yes",
+        "y",
+        "o",
+        "نعم",
+        "حاضر",
+        "حاضرة",
+        "p",
+        "present",
+        "présent",
+        "présente",
+        "v",
+    ]
+}
+ABSENT_WORDS = {fold(v) for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente"]}
 
 
 def parse_presence(value):
@@ -106,9 +158,14 @@ def parse_presence(value):
     return None
 
 
-AGE_BANDS = [(17, Person.AgeBand.UNDER_18), (24, Person.AgeBand.AGE_18_24),
-             (34, Person.AgeBand.AGE_25_34), (44, Person.AgeBand.AGE_35_44),
-             (54, Person.AgeBand.AGE_45_54), (64, Person.AgeBand.AGE_55_64)]
+AGE_BANDS = [
+    (17, Person.AgeBand.UNDER_18),
+    (24, Person.AgeBand.AGE_18_24),
+    (34, Person.AgeBand.AGE_25_34),
+    (44, Person.AgeBand.AGE_35_44),
+    (54, Person.AgeBand.AGE_45_54),
+    (64, Person.AgeBand.AGE_55_64),
+]
 
 
 @dataclass
@@ -123,12 +180,14 @@ class SheetError:
     def __str__(self):
         if self.row and self.column:
             return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-                "row": self.row, "column": self.column, "message": self.message}
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
         if self.row:
             return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
         if self.column:
-            return _("Column “%(column)s”: %(message)s") % {"column": self.column,
-                                                             "message": self.message}
+            return _("Column “%(column)s”: %(message)s") % {"column": self.column, "message": self.message}
         return self.message
 
 
@@ -185,17 +244,31 @@ def read_rows(data, filename):
     """
     limit = settings.ATTENDANCE_UPLOAD_MAX_BYTES
     if len(data) > limit:
-        raise AttendanceImportError([SheetError(None, None, _(
-            "The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
-            % {"size": len(data), "limit": limit})])
+        raise AttendanceImportError(
+            [
+                SheetError(
+                    None,
+                    None,
+                    _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
+                    % {"size": len(data), "limit": limit},
+                )
+            ]
+        )
     suffix = Path(filename or "").suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(data)
     if suffix == ".csv":
         return _read_csv(data)
-    raise AttendanceImportError([SheetError(None, None, _(
-        "Unsupported file type “%(suffix)s”: upload an .xlsx or .csv attendance sheet.")
-        % {"suffix": suffix or filename})])
+    raise AttendanceImportError(
+        [
+            SheetError(
+                None,
+                None,
+                _("Unsupported file type “%(suffix)s”: upload an .xlsx or .csv attendance sheet.")
+                % {"suffix": suffix or filename},
+            )
+        ]
+    )
 
 
 def _cell_text(value):
@@ -214,17 +287,23 @@ def _read_xlsx(data):
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise AttendanceImportError([SheetError(None, None, _(
-            "This file is not a valid .xlsx workbook."))])
+        raise AttendanceImportError([SheetError(None, None, _("This file is not a valid .xlsx workbook."))])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise AttendanceImportError([SheetError(None, None, _(
-            "This file is not a valid .xlsx workbook (%(reason)s).") % {"reason": exc})]) from exc
+        raise AttendanceImportError(
+            [
+                SheetError(
+                    None, None, _("This file is not a valid .xlsx workbook (%(reason)s).") % {"reason": exc}
+                )
+            ]
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [(number, [_cell_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         workbook.close()
 
@@ -233,9 +312,15 @@ def _read_csv(data):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AttendanceImportError([SheetError(None, None, _(
-            "This CSV file is not UTF-8 encoded. In Excel or LibreOffice, save it as "
-            "“CSV UTF-8”."))]) from exc
+        raise AttendanceImportError(
+            [
+                SheetError(
+                    None,
+                    None,
+                    _("This CSV file is not UTF-8 encoded. In Excel or LibreOffice, save it as “CSV UTF-8”."),
+                )
+            ]
+        ) from exc
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -281,7 +366,8 @@ def _column_for_session(header, sessions):
         matching = [s for s in sessions if s.date == date]
         if not matching:
             return None, _("%(date)s is not the date of a session of this workshop.") % {
-                "date": date.strftime("%d/%m/%Y")}
+                "date": date.strftime("%d/%m/%Y")
+            }
         if day:
             by_number = [s for s in matching if s.position == int(day.group("number"))]
             if by_number:
@@ -292,7 +378,9 @@ def _column_for_session(header, sessions):
         if session.position == number:
             return session, None
     return None, _("This workshop has no session number %(number)s (it has %(count)s).") % {
-        "number": number, "count": len(sessions)}
+        "number": number,
+        "count": len(sessions),
+    }
 
 
 def find_header(rows, sessions):
@@ -319,16 +407,34 @@ def find_header(rows, sessions):
                     errors.append(SheetError(number, cell, message))
                 elif session:
                     if session in session_columns.values():
-                        errors.append(SheetError(number, cell, _(
-                            "Two columns are for the same session.")))
+                        errors.append(SheetError(number, cell, _("Two columns are for the same session.")))
                     session_columns[col] = session
             return index, columns, session_columns, errors
-    expected = ", ".join([_("last name"), _("first name"), _("full name"), _("gender"),
-                          _("organisation"), _("region"), _("phone"), _("e-mail")])
-    raise AttendanceImportError([SheetError(None, None, _(
-        "No header row found in the first %(n)s rows: a row must name at least a name column and "
-        "one other known column (%(expected)s), in Arabic, French or English.")
-        % {"n": HEADER_SEARCH_ROWS, "expected": expected})])
+    expected = ", ".join(
+        [
+            _("last name"),
+            _("first name"),
+            _("full name"),
+            _("gender"),
+            _("organisation"),
+            _("region"),
+            _("phone"),
+            _("e-mail"),
+        ]
+    )
+    raise AttendanceImportError(
+        [
+            SheetError(
+                None,
+                None,
+                _(
+                    "No header row found in the first %(n)s rows: a row must name at least a name column and "
+                    "one other known column (%(expected)s), in Arabic, French or English."
+                )
+                % {"n": HEADER_SEARCH_ROWS, "expected": expected},
+            )
+        ]
+    )
 
 
 def normalize_phone(text):
@@ -361,9 +467,16 @@ def parse_rows(rows, sessions, region_matcher):
     header_number, header_cells = rows[header_index]
     warnings = []
     if not session_columns:
-        warnings.append(SheetError(None, None, _(
-            "No per-session presence columns found (such as “J1”, “اليوم 1” or a date): people "
-            "are recorded as registered, without attendance.")))
+        warnings.append(
+            SheetError(
+                None,
+                None,
+                _(
+                    "No per-session presence columns found (such as “J1”, “اليوم 1” or a date): people "
+                    "are recorded as registered, without attendance."
+                ),
+            )
+        )
 
     def cell(cells, name):
         col = columns.get(name)
@@ -373,7 +486,7 @@ def parse_rows(rows, sessions, region_matcher):
         return header_cells[columns[name]] if name in columns else name
 
     parsed, seen_phone, seen_email = [], {}, {}
-    for number, cells in rows[header_index + 1:]:
+    for number, cells in rows[header_index + 1 :]:
         meaningful = [c for i, c in enumerate(cells) if c and i != columns.get("number")]
         if not meaningful:
             continue
@@ -382,54 +495,90 @@ def parse_rows(rows, sessions, region_matcher):
         if not (first or last):
             last = cell(cells, "full_name")
         if not (first or last):
-            name_col = header("full_name") if "full_name" in columns else header(
-                "last_name" if "last_name" in columns else "first_name")
+            name_col = (
+                header("full_name")
+                if "full_name" in columns
+                else header("last_name" if "last_name" in columns else "first_name")
+            )
             row_errors.append(SheetError(number, name_col, _("The name is missing.")))
         raw_gender = cell(cells, "gender")
         gender = Person.Gender.UNSPECIFIED
         if raw_gender:
             gender = _GENDER_INDEX.get(fold(raw_gender))
             if gender is None:
-                row_errors.append(SheetError(number, header("gender"), _(
-                    "“%(value)s” is not a gender this sheet understands (use F/H, أنثى/ذكر, "
-                    "female/male).") % {"value": raw_gender}))
+                row_errors.append(
+                    SheetError(
+                        number,
+                        header("gender"),
+                        _(
+                            "“%(value)s” is not a gender this sheet understands (use F/H, أنثى/ذكر, "
+                            "female/male)."
+                        )
+                        % {"value": raw_gender},
+                    )
+                )
         raw_region = cell(cells, "region")
         region = None
         if raw_region:
             region = region_matcher(raw_region)
             if region is None:
-                row_errors.append(SheetError(number, header("region"), _(
-                    "Unknown region “%(value)s”: use one of Morocco's 12 regions.")
-                    % {"value": raw_region}))
+                row_errors.append(
+                    SheetError(
+                        number,
+                        header("region"),
+                        _("Unknown region “%(value)s”: use one of Morocco's 12 regions.")
+                        % {"value": raw_region},
+                    )
+                )
         phone = cell(cells, "phone")
         if phone:
             try:
                 phone = normalize_phone(phone)
             except ValueError:
-                row_errors.append(SheetError(number, header("phone"), _(
-                    "“%(value)s” is not a valid phone number.") % {"value": phone}))
+                row_errors.append(
+                    SheetError(
+                        number,
+                        header("phone"),
+                        _("“%(value)s” is not a valid phone number.") % {"value": phone},
+                    )
+                )
         email = cell(cells, "email").lower()
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                row_errors.append(SheetError(number, header("email"), _(
-                    "“%(value)s” is not a valid e-mail address.") % {"value": email}))
+                row_errors.append(
+                    SheetError(
+                        number,
+                        header("email"),
+                        _("“%(value)s” is not a valid e-mail address.") % {"value": email},
+                    )
+                )
         age_band = ""
         if cell(cells, "age"):
             try:
                 age_band = _age_band(cell(cells, "age"))
             except ValueError:
-                row_errors.append(SheetError(number, header("age"), _(
-                    "“%(value)s” is not an age in years.") % {"value": cell(cells, "age")}))
+                row_errors.append(
+                    SheetError(
+                        number,
+                        header("age"),
+                        _("“%(value)s” is not an age in years.") % {"value": cell(cells, "age")},
+                    )
+                )
         consent_date = None
         if cell(cells, "consent_date"):
             try:
                 consent_date = parse_date(cell(cells, "consent_date"))
             except ValueError:
-                row_errors.append(SheetError(number, header("consent_date"), _(
-                    "“%(value)s” is not a valid date (use dd/mm/yyyy).")
-                    % {"value": cell(cells, "consent_date")}))
+                row_errors.append(
+                    SheetError(
+                        number,
+                        header("consent_date"),
+                        _("“%(value)s” is not a valid date (use dd/mm/yyyy).")
+                        % {"value": cell(cells, "consent_date")},
+                    )
+                )
         present = {}
         for col, session in session_columns.items():
             value = cells[col] if col < len(cells) else ""
@@ -437,25 +586,49 @@ def parse_rows(rows, sessions, region_matcher):
             if mark is not None:
                 present[session.pk] = mark
             else:
-                row_errors.append(SheetError(number, header_cells[col], _(
-                    "“%(value)s” is not a presence mark (use ✓, x or 1 for present, leave empty "
-                    "for absent).") % {"value": value}))
+                row_errors.append(
+                    SheetError(
+                        number,
+                        header_cells[col],
+                        _(
+                            "“%(value)s” is not a presence mark (use ✓, x or 1 for present, leave empty "
+                            "for absent)."
+                        )
+                        % {"value": value},
+                    )
+                )
         for value, seen, col in ((phone, seen_phone, "phone"), (email, seen_email, "email")):
             if value and not row_errors:
                 if value in seen:
-                    row_errors.append(SheetError(number, header(col), _(
-                        "Same person as row %(other)s (same %(what)s); remove one of the rows.")
-                        % {"other": seen[value], "what": header(col)}))
+                    row_errors.append(
+                        SheetError(
+                            number,
+                            header(col),
+                            _("Same person as row %(other)s (same %(what)s); remove one of the rows.")
+                            % {"other": seen[value], "what": header(col)},
+                        )
+                    )
                 else:
                     seen[value] = number
         errors.extend(row_errors)
         if not row_errors:
-            parsed.append(ParsedRow(
-                row=number, first_name=first, last_name=last, gender=gender,
-                organization=cell(cells, "organization"), position=cell(cells, "position"),
-                city=cell(cells, "city"), region=region, phone=phone, email=email,
-                age_band=age_band, consent_date=consent_date, present=present,
-            ))
+            parsed.append(
+                ParsedRow(
+                    row=number,
+                    first_name=first,
+                    last_name=last,
+                    gender=gender,
+                    organization=cell(cells, "organization"),
+                    position=cell(cells, "position"),
+                    city=cell(cells, "city"),
+                    region=region,
+                    phone=phone,
+                    email=email,
+                    age_band=age_band,
+                    consent_date=consent_date,
+                    present=present,
+                )
+            )
     if not parsed and not errors:
         errors.append(SheetError(None, None, _("The sheet has a header but no participant rows.")))
     ordered_sessions = sorted(set(session_columns.values()), key=lambda s: s.position)
@@ -492,9 +665,16 @@ def import_attendance(workshop, data, filename, dry_run=False):
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as exc:
-        raise AttendanceImportError([SheetError(None, None, _(
-            "The sheet conflicts with data already saved (%(reason)s); nothing was imported.")
-            % {"reason": exc})]) from exc
+        raise AttendanceImportError(
+            [
+                SheetError(
+                    None,
+                    None,
+                    _("The sheet conflicts with data already saved (%(reason)s); nothing was imported.")
+                    % {"reason": exc},
+                )
+            ]
+        ) from exc
     return result
 
 
@@ -505,8 +685,11 @@ def _write(workshop, parsed, covered, result):
     by_email = {p.email: p for p in Person.objects.filter(email__in=emails)}
     organizations = {}
     participations = {p.person_id: p for p in workshop.participations.all()}
-    marks = set(Attendance.objects.filter(participation__workshop=workshop)
-                .values_list("participation_id", "session_id"))
+    marks = set(
+        Attendance.objects.filter(participation__workshop=workshop).values_list(
+            "participation_id", "session_id"
+        )
+    )
     new_marks, removed = [], []
     for row in parsed:
         organization = None
@@ -515,24 +698,39 @@ def _write(workshop, parsed, covered, result):
             organization = organizations.get(key) or Organization.objects.find_by_name(row.organization)
             if organization is None:
                 organization = Organization.objects.create(
-                    name=row.organization, kind=Organization.guess_kind(row.organization),
-                    region=row.region, city=row.city)
+                    name=row.organization,
+                    kind=Organization.guess_kind(row.organization),
+                    region=row.region,
+                    city=row.city,
+                )
                 result.organizations_created += 1
             organizations[key] = organization
         person = by_phone.get(row.phone) if row.phone else None
         if person is None and row.email:
             person = by_email.get(row.email)
-        values = {"first_name": row.first_name, "last_name": row.last_name, "gender": row.gender,
-                  "phone": row.phone, "email": row.email, "organization": organization,
-                  "position": row.position, "city": row.city, "region": row.region,
-                  "age_band": row.age_band, "consent_date": row.consent_date}
+        values = {
+            "first_name": row.first_name,
+            "last_name": row.last_name,
+            "gender": row.gender,
+            "phone": row.phone,
+            "email": row.email,
+            "organization": organization,
+            "position": row.position,
+            "city": row.city,
+            "region": row.region,
+            "age_band": row.age_band,
+            "consent_date": row.consent_date,
+        }
         if person is None:
             person = Person.objects.create(**values, consent_given=row.consent_date is not None)
             result.people_created += 1
         else:
             result.people_matched += 1
-            blanks = {name: value for name, value in values.items()
-                      if value and getattr(person, name) in ("", None, Person.Gender.UNSPECIFIED)}
+            blanks = {
+                name: value
+                for name, value in values.items()
+                if value and getattr(person, name) in ("", None, Person.Gender.UNSPECIFIED)
+            }
             if blanks:
                 for name, value in blanks.items():
                     setattr(person, name, value)
@@ -550,8 +748,12 @@ def _write(workshop, parsed, covered, result):
         participation = participations.get(person.pk)
         if participation is None:
             participation = Participation.objects.create(
-                workshop=workshop, person=person, organization=organization,
-                position=row.position, status=status)
+                workshop=workshop,
+                person=person,
+                organization=organization,
+                position=row.position,
+                status=status,
+            )
             participations[person.pk] = participation
             result.participations_created += 1
         elif covered and participation.status != status:

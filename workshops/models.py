@@ -21,10 +21,15 @@ class Project(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
-    organizer = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                  related_name="projects", verbose_name=_("lead organisation"))
-    funders = models.ManyToManyField("organizations.Organization", blank=True,
-                                     related_name="funded_projects", verbose_name=_("funders"))
+    organizer = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("lead organisation"),
+    )
+    funders = models.ManyToManyField(
+        "organizations.Organization", blank=True, related_name="funded_projects", verbose_name=_("funders")
+    )
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -35,7 +40,8 @@ class Project(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="workshops_project_end_after_start",
             ),
@@ -84,33 +90,52 @@ class Workshop(models.Model):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TRAINING)
-    project = models.ForeignKey(Project, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="workshops", verbose_name=_("project"))
-    organizer = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                  related_name="organized_workshops", verbose_name=_("organiser"))
-    partners = models.ManyToManyField("organizations.Organization", through="WorkshopPartner",
-                                      related_name="partnered_workshops",
-                                      verbose_name=_("partners"))
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshops",
+        verbose_name=_("project"),
+    )
+    organizer = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="organized_workshops",
+        verbose_name=_("organiser"),
+    )
+    partners = models.ManyToManyField(
+        "organizations.Organization",
+        through="WorkshopPartner",
+        related_name="partnered_workshops",
+        verbose_name=_("partners"),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    venue_region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="hosted_workshops",
-                                     verbose_name=_("region of the venue"))
-    target_regions = models.ManyToManyField("regions.Region", blank=True,
-                                            related_name="targeted_workshops",
-                                            verbose_name=_("target regions"))
-    expected_participants = models.PositiveIntegerField(_("expected participants"), null=True,
-                                                        blank=True)
+    venue_region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_workshops",
+        verbose_name=_("region of the venue"),
+    )
+    target_regions = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="targeted_workshops", verbose_name=_("target regions")
+    )
+    expected_participants = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
     objectives = models.TextField(_("objectives"), blank=True, help_text=_("One objective per line."))
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
-    is_published = models.BooleanField(_("published"), default=False,
-                                       help_text=_("Shown on the public pages (counts only)."))
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown on the public pages (counts only).")
+    )
     source_url = models.URLField(_("source link"), blank=True)
-    source_note = models.CharField(_("source"), max_length=255, blank=True,
-                                   help_text=_("E.g. the newspaper and date of a press report."))
+    source_note = models.CharField(
+        _("source"), max_length=255, blank=True, help_text=_("E.g. the newspaper and date of a press report.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -121,13 +146,13 @@ class Workshop(models.Model):
         verbose_name_plural = _("workshops")
         ordering = ["-start_date", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")),
-                                   name="workshops_workshop_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="workshops_workshop_end_after_start"
+            ),
         ]
         indexes = [
             # Public list and home page: published workshops, newest first.
-            models.Index(fields=["is_published", "status", "-start_date"],
-                         name="workshops_published_idx"),
+            models.Index(fields=["is_published", "status", "-start_date"], name="workshops_published_idx"),
         ]
 
     def __str__(self):
@@ -157,11 +182,15 @@ class WorkshopPartner(models.Model):
         HOST = "host", _("host")
         OTHER = "other", pgettext_lazy("partner role", "other")
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="partnerships",
-                                 verbose_name=_("workshop"))
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="workshop_partnerships",
-                                     verbose_name=_("organisation"))
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("workshop")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="workshop_partnerships",
+        verbose_name=_("organisation"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.FUNDER)
 
     class Meta:
@@ -169,8 +198,9 @@ class WorkshopPartner(models.Model):
         verbose_name_plural = _("workshop partners")
         ordering = ["workshop", "role", "organization__name"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "organization", "role"],
-                                    name="workshops_workshoppartner_unique_role"),
+            models.UniqueConstraint(
+                fields=["workshop", "organization", "role"], name="workshops_workshoppartner_unique_role"
+            ),
         ]
 
     def __str__(self):
@@ -180,8 +210,9 @@ class WorkshopPartner(models.Model):
 class Session(models.Model):
     """One day or agenda item of a workshop. ``position`` orders them: 1, 2, 3…"""
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="sessions",
-                                 verbose_name=_("workshop"))
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("workshop")
+    )
     position = models.PositiveSmallIntegerField(_("order"))
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=255, blank=True)
@@ -193,11 +224,13 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["workshop", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "position"],
-                                    name="workshops_session_unique_position"),
+            models.UniqueConstraint(
+                fields=["workshop", "position"], name="workshops_session_unique_position"
+            ),
             models.CheckConstraint(condition=Q(position__gte=1), name="workshops_session_position_gte_1"),
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(start_time__isnull=True)
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
                 | Q(end_time__gte=F("start_time")),
                 name="workshops_session_end_after_start",
             ),
@@ -237,23 +270,34 @@ class Participation(models.Model):
         NO_SHOW = "no_show", pgettext_lazy("participation status", "no-show")
         CANCELLED = "cancelled", pgettext_lazy("participation status", "cancelled")
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participations",
-                                 verbose_name=_("workshop"))
-    person = models.ForeignKey("organizations.Person", on_delete=models.CASCADE,
-                               related_name="participations", verbose_name=_("person"))
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="participations",
-                                     verbose_name=_("organisation at the time"))
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="participations", verbose_name=_("workshop")
+    )
+    person = models.ForeignKey(
+        "organizations.Person",
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("person"),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("organisation at the time"),
+    )
     position = models.CharField(_("position at the time"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.PARTICIPANT)
-    status = models.CharField(_("status"), max_length=12, choices=Status,
-                              default=Status.REGISTERED)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.REGISTERED)
     counts_toward_totals = models.BooleanField(
-        _("counts toward totals"), default=True,
+        _("counts toward totals"),
+        default=True,
         help_text=_("Untick for organising staff or guests who should not count as participants."),
     )
-    sessions = models.ManyToManyField(Session, through="Attendance", related_name="participations",
-                                      verbose_name=_("sessions attended"))
+    sessions = models.ManyToManyField(
+        Session, through="Attendance", related_name="participations", verbose_name=_("sessions attended")
+    )
 
     objects = ParticipationQuerySet.as_manager()
 
@@ -262,8 +306,9 @@ class Participation(models.Model):
         verbose_name_plural = _("participations")
         ordering = ["workshop", "person__last_name", "person__first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "person"],
-                                    name="workshops_participation_unique_person"),
+            models.UniqueConstraint(
+                fields=["workshop", "person"], name="workshops_participation_unique_person"
+            ),
         ]
         permissions = [
             ("export_attendance", _("Can download attendance reports (personal data)")),
@@ -277,26 +322,31 @@ class Participation(models.Model):
 class Attendance(models.Model):
     """A presence mark: this participation was present at this session."""
 
-    participation = models.ForeignKey(Participation, on_delete=models.CASCADE,
-                                      related_name="attendances", verbose_name=_("participation"))
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances",
-                                verbose_name=_("session"))
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("participation")
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
 
     class Meta:
         verbose_name = _("attendance mark")
         verbose_name_plural = _("attendance marks")
         ordering = ["session__position"]
         constraints = [
-            models.UniqueConstraint(fields=["participation", "session"],
-                                    name="workshops_attendance_unique_mark"),
+            models.UniqueConstraint(
+                fields=["participation", "session"], name="workshops_attendance_unique_mark"
+            ),
         ]
 
     def __str__(self):
         return f"{self.participation.person} – {self.session}"
 
     def clean(self):
-        if self.session_id and self.participation_id and (
-            self.session.workshop_id != self.participation.workshop_id
+        if (
+            self.session_id
+            and self.participation_id
+            and (self.session.workshop_id != self.participation.workshop_id)
         ):
             raise ValidationError(_("The session and the participation belong to different workshops."))
 
@@ -327,19 +377,23 @@ class Recommendation(models.Model):
 
     Status = RecommendationStatus
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE,
-                                 related_name="recommendations", verbose_name=_("workshop"))
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("workshop")
+    )
     position = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
     responsible_organizations = models.ManyToManyField(
-        "organizations.Organization", blank=True, related_name="recommendations",
+        "organizations.Organization",
+        blank=True,
+        related_name="recommendations",
         verbose_name=_("responsible organisations"),
     )
-    target_regions = models.ManyToManyField("regions.Region", blank=True,
-                                            related_name="recommendations",
-                                            verbose_name=_("target regions"))
-    status = models.CharField(_("status"), max_length=12, choices=RecommendationStatus,
-                              default=RecommendationStatus.NOT_STARTED)
+    target_regions = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="recommendations", verbose_name=_("target regions")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RecommendationStatus, default=RecommendationStatus.NOT_STARTED
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
@@ -349,10 +403,12 @@ class Recommendation(models.Model):
         verbose_name_plural = _("recommendations")
         ordering = ["workshop", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "position"],
-                                    name="workshops_recommendation_unique_position"),
-            models.CheckConstraint(condition=Q(position__gte=1),
-                                   name="workshops_recommendation_position_gte_1"),
+            models.UniqueConstraint(
+                fields=["workshop", "position"], name="workshops_recommendation_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="workshops_recommendation_position_gte_1"
+            ),
         ]
 
     def __str__(self):
@@ -365,8 +421,9 @@ class Recommendation(models.Model):
 class FollowUp(models.Model):
     """A dated progress note on a recommendation, with the status it moved to and evidence."""
 
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE,
-                                       related_name="follow_ups", verbose_name=_("recommendation"))
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("recommendation")
+    )
     date = models.DateField(_("date"))
     note = models.TextField(_("note"))
     new_status = models.CharField(_("new status"), max_length=12, choices=RecommendationStatus)
@@ -394,17 +451,26 @@ class MonitoringCommittee(models.Model):
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     origin_recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="committees", verbose_name=_("proposed by recommendation"),
+        Recommendation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committees",
+        verbose_name=_("proposed by recommendation"),
     )
-    regions = models.ManyToManyField("regions.Region", blank=True, related_name="committees",
-                                     verbose_name=_("regions covered"))
+    regions = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="committees", verbose_name=_("regions covered")
+    )
     mandate = models.TextField(_("mandate"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
     constituted_on = models.DateField(_("constituted on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
-    members = models.ManyToManyField("organizations.Organization", through="CommitteeMembership",
-                                     related_name="committees", verbose_name=_("members"))
+    members = models.ManyToManyField(
+        "organizations.Organization",
+        through="CommitteeMembership",
+        related_name="committees",
+        verbose_name=_("members"),
+    )
 
     class Meta:
         verbose_name = _("monitoring committee")
@@ -412,7 +478,8 @@ class MonitoringCommittee(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(dissolved_on__isnull=True) | Q(constituted_on__isnull=True)
+                condition=Q(dissolved_on__isnull=True)
+                | Q(constituted_on__isnull=True)
                 | Q(dissolved_on__gte=F("constituted_on")),
                 name="workshops_monitoringcommittee_dissolved_after_constituted",
             ),
@@ -437,11 +504,15 @@ class CommitteeMembership(models.Model):
         SECRETARY = "secretary", _("secretary")
         MEMBER = "member", _("member")
 
-    committee = models.ForeignKey(MonitoringCommittee, on_delete=models.CASCADE,
-                                  related_name="memberships", verbose_name=_("committee"))
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
-                                     related_name="committee_memberships",
-                                     verbose_name=_("organisation"))
+    committee = models.ForeignKey(
+        MonitoringCommittee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("committee")
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="committee_memberships",
+        verbose_name=_("organisation"),
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
 
     class Meta:
@@ -449,8 +520,9 @@ class CommitteeMembership(models.Model):
         verbose_name_plural = _("committee memberships")
         ordering = ["committee", "role", "organization__name"]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "organization"],
-                                    name="workshops_committeemembership_unique_member"),
+            models.UniqueConstraint(
+                fields=["committee", "organization"], name="workshops_committeemembership_unique_member"
+            ),
         ]
 
     def __str__(self):

@@ -133,8 +133,10 @@ def workshop_figures(workshop):
         workshop.sessions.annotate(
             present=Count(
                 "attendances",
-                filter=Q(attendances__participation__counts_toward_totals=True,
-                         attendances__participation__status=Participation.Status.ATTENDED),
+                filter=Q(
+                    attendances__participation__counts_toward_totals=True,
+                    attendances__participation__status=Participation.Status.ATTENDED,
+                ),
             )
         )
     )
@@ -157,12 +159,17 @@ def region_figures(region):
     ``recommendations`` (QuerySet of public recommendations whose target regions include it),
     ``committees`` (QuerySet of monitoring committees covering it).
     """
-    people = public_participations().filter(person__region=region).aggregate(
-        total=Count("person", distinct=True),
-        women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+    people = (
+        public_participations()
+        .filter(person__region=region)
+        .aggregate(
+            total=Count("person", distinct=True),
+            women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+        )
     )
     return {
-        "workshops": Workshop.objects.published().concerning(region)
+        "workshops": Workshop.objects.published()
+        .concerning(region)
         .select_related("venue_region", "organizer"),
         "participants": people["total"],
         "women": people["women"],
@@ -184,12 +191,18 @@ def regions_overview():
     pairs |= set(workshops.values_list("pk", "target_regions"))
     per_region = Counter(region_id for _pk, region_id in pairs if region_id is not None)
     participants = dict(
-        public_participations().exclude(person__region=None).order_by()
-        .values_list("person__region").annotate(n=Count("person", distinct=True))
+        public_participations()
+        .exclude(person__region=None)
+        .order_by()
+        .values_list("person__region")
+        .annotate(n=Count("person", distinct=True))
     )
     return [
-        {"region": region, "workshops": per_region.get(region.pk, 0),
-         "participants": participants.get(region.pk, 0)}
+        {
+            "region": region,
+            "workshops": per_region.get(region.pk, 0),
+            "participants": participants.get(region.pk, 0),
+        }
         for region in Region.objects.all()
     ]
 
@@ -210,27 +223,46 @@ def attendance_table(workshop):
     """
     sessions = list(workshop.sessions.all())
     participations = list(
-        workshop.participations.select_related("person", "person__region", "organization")
-        .order_by("person__last_name", "person__first_name", "pk")
+        workshop.participations.select_related("person", "person__region", "organization").order_by(
+            "person__last_name", "person__first_name", "pk"
+        )
     )
     present = set(
         Attendance.objects.filter(session__workshop=workshop).values_list("participation_id", "session_id")
     )
     header = [
-        _("Last name"), _("First name"), _("Gender"), _("Phone"), _("E-mail"), _("Organisation"),
-        _("Position"), _("Region"), _("Role"), _("Status"),
+        _("Last name"),
+        _("First name"),
+        _("Gender"),
+        _("Phone"),
+        _("E-mail"),
+        _("Organisation"),
+        _("Position"),
+        _("Region"),
+        _("Role"),
+        _("Status"),
         *[f"{session} ({session.date:%d/%m/%Y})" for session in sessions],
         _("Sessions attended"),
     ]
     rows = []
     for p in participations:
         marks = [1 if (p.pk, s.pk) in present else "" for s in sessions]
-        rows.append([
-            p.person.last_name, p.person.first_name, str(p.person.get_gender_display()), p.person.phone,
-            p.person.email, p.organization.name if p.organization else "", p.position,
-            p.person.region.name if p.person.region else "", str(p.get_role_display()),
-            str(p.get_status_display()), *marks, sum(1 for m in marks if m),
-        ])
+        rows.append(
+            [
+                p.person.last_name,
+                p.person.first_name,
+                str(p.person.get_gender_display()),
+                p.person.phone,
+                p.person.email,
+                p.organization.name if p.organization else "",
+                p.position,
+                p.person.region.name if p.person.region else "",
+                str(p.get_role_display()),
+                str(p.get_status_display()),
+                *marks,
+                sum(1 for m in marks if m),
+            ]
+        )
     summary = summary_table(workshop, participations, sessions, present)
     return header, rows, summary
 
@@ -241,15 +273,19 @@ def summary_table(workshop, participations, sessions, present):
     ``participations`` and ``sessions`` are lists already fetched, ``present`` a set of
     ``(participation_id, session_id)``. Returns a list of rows (lists of str/int).
     """
-    counted = [p for p in participations
-               if p.counts_toward_totals and p.status == Participation.Status.ATTENDED]
+    counted = [
+        p for p in participations if p.counts_toward_totals and p.status == Participation.Status.ATTENDED
+    ]
     genders = Person.Gender.choices
-    by_cell = Counter((p.person.region.name if p.person.region else _("Unknown"), p.person.gender)
-                      for p in counted)
-    region_names = list(OrderedDict.fromkeys(
-        p.person.region.name if p.person.region else _("Unknown")
-        for p in sorted(counted, key=lambda p: p.person.region.code if p.person.region else "99")
-    ))
+    by_cell = Counter(
+        (p.person.region.name if p.person.region else _("Unknown"), p.person.gender) for p in counted
+    )
+    region_names = list(
+        OrderedDict.fromkeys(
+            p.person.region.name if p.person.region else _("Unknown")
+            for p in sorted(counted, key=lambda p: p.person.region.code if p.person.region else "99")
+        )
+    )
     rows = [[_("Region"), *[str(label) for _value, label in genders], _("Total")]]
     for name in region_names:
         cells = [by_cell[(name, value)] for value, _label in genders]
@@ -274,9 +310,11 @@ def with_participant_counts(workshops):
     ``workshops`` cannot inflate the count.
     """
     counted = (
-        Participation.objects.counted().filter(workshop=OuterRef("pk")).order_by()
-        .values("workshop").annotate(n=Count("pk")).values("n")
+        Participation.objects.counted()
+        .filter(workshop=OuterRef("pk"))
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return workshops.annotate(
-        participants=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-    )
+    return workshops.annotate(participants=Coalesce(Subquery(counted, output_field=IntegerField()), 0))

@@ -6,93 +6,235 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FocusArea',
+            name="FocusArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'focus area',
-                'verbose_name_plural': 'focus areas',
-                'ordering': ['name'],
+                "verbose_name": "focus area",
+                "verbose_name_plural": "focus areas",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=255, verbose_name='matching key')),
-                ('acronym', models.CharField(blank=True, max_length=50, verbose_name='acronym')),
-                ('kind', models.CharField(choices=[('association', 'association'), ('network', 'network or coalition'), ('commune', 'commune or elected council'), ('administration', 'public administration'), ('funder', 'funder or international partner'), ('academic', 'academic institution'), ('private', 'private company'), ('media', 'media'), ('other', 'other')], default='other', max_length=20, verbose_name='kind')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('public_email', models.EmailField(blank=True, max_length=254, verbose_name='public e-mail')),
-                ('public_phone', models.CharField(blank=True, max_length=32, verbose_name='public phone')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('focus_areas', models.ManyToManyField(blank=True, related_name='organizations', to='organizations.focusarea', verbose_name='focus areas')),
-                ('province', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organizations', to='regions.province', verbose_name='province or prefecture')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organizations', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "name_key",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=255, verbose_name="matching key"
+                    ),
+                ),
+                ("acronym", models.CharField(blank=True, max_length=50, verbose_name="acronym")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("association", "association"),
+                            ("network", "network or coalition"),
+                            ("commune", "commune or elected council"),
+                            ("administration", "public administration"),
+                            ("funder", "funder or international partner"),
+                            ("academic", "academic institution"),
+                            ("private", "private company"),
+                            ("media", "media"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("public_email", models.EmailField(blank=True, max_length=254, verbose_name="public e-mail")),
+                ("public_phone", models.CharField(blank=True, max_length=32, verbose_name="public phone")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "focus_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organizations",
+                        to="organizations.focusarea",
+                        verbose_name="focus areas",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="organizations",
+                        to="regions.province",
+                        verbose_name="province or prefecture",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="organizations",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=100, verbose_name='last name')),
-                ('gender', models.CharField(choices=[('female', 'woman'), ('male', 'man'), ('unspecified', 'not stated')], default='unspecified', max_length=12, verbose_name='gender')),
-                ('age_band', models.CharField(blank=True, choices=[('under_18', 'under 18'), ('18_24', '18-24'), ('25_34', '25-34'), ('35_44', '35-44'), ('45_54', '45-54'), ('55_64', '55-64'), ('65_plus', '65 and over')], max_length=10, verbose_name='age band')),
-                ('phone', models.CharField(blank=True, help_text='International format, e.g. +212612345678.', max_length=20, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('position', models.CharField(blank=True, max_length=150, verbose_name='position or role')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('consent_given', models.BooleanField(default=False, help_text='The person agreed that the organiser keeps their contact details to follow up.', verbose_name='consent to keep contact details')),
-                ('consent_date', models.DateField(blank=True, null=True, verbose_name='consent date')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='organizations.organization', verbose_name='organisation')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='regions.region', verbose_name='region of origin')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=100, verbose_name="last name")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("female", "woman"), ("male", "man"), ("unspecified", "not stated")],
+                        default="unspecified",
+                        max_length=12,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("under_18", "under 18"),
+                            ("18_24", "18-24"),
+                            ("25_34", "25-34"),
+                            ("35_44", "35-44"),
+                            ("45_54", "45-54"),
+                            ("55_64", "55-64"),
+                            ("65_plus", "65 and over"),
+                        ],
+                        max_length=10,
+                        verbose_name="age band",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="International format, e.g. +212612345678.",
+                        max_length=20,
+                        verbose_name="phone",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("position", models.CharField(blank=True, max_length=150, verbose_name="position or role")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "consent_given",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The person agreed that the organiser keeps their contact details to follow up.",
+                        verbose_name="consent to keep contact details",
+                    ),
+                ),
+                ("consent_date", models.DateField(blank=True, null=True, verbose_name="consent date")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="members",
+                        to="organizations.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="regions.region",
+                        verbose_name="region of origin",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['last_name', 'first_name'],
-                'permissions': [('view_personal_data', "Can see participants' contact details and export them")],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["last_name", "first_name"],
+                "permissions": [
+                    ("view_personal_data", "Can see participants' contact details and export them")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='organizations_organization_unique_name'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="organizations_organization_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='organizations_organization_name_not_empty'),
+            model_name="organization",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True),
+                name="organizations_organization_name_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('phone',), name='organizations_person_unique_phone'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("phone", ""), _negated=True),
+                fields=("phone",),
+                name="organizations_person_unique_phone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('email', ''), _negated=True), fields=('email',), name='organizations_person_unique_email'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("email", ""), _negated=True),
+                fields=("email",),
+                name="organizations_person_unique_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('first_name', ''), ('last_name', ''), _negated=True), name='organizations_person_has_a_name'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_name", ""), ("last_name", ""), _negated=True),
+                name="organizations_person_has_a_name",
+            ),
         ),
     ]

@@ -5,49 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='official code')),
-                ('name_fr', models.CharField(max_length=100, verbose_name='name (French)')),
-                ('name_ar', models.CharField(max_length=100, verbose_name='name (Arabic)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('capital_fr', models.CharField(max_length=100, verbose_name='chef-lieu (French)')),
-                ('capital_ar', models.CharField(max_length=100, verbose_name='chef-lieu (Arabic)')),
-                ('population_2014', models.PositiveIntegerField(verbose_name='population (2014 census)')),
-                ('population_2024', models.PositiveIntegerField(verbose_name='population (2024 census)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=2, unique=True, verbose_name="official code")),
+                ("name_fr", models.CharField(max_length=100, verbose_name="name (French)")),
+                ("name_ar", models.CharField(max_length=100, verbose_name="name (Arabic)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                ("capital_fr", models.CharField(max_length=100, verbose_name="chef-lieu (French)")),
+                ("capital_ar", models.CharField(max_length=100, verbose_name="chef-lieu (Arabic)")),
+                ("population_2014", models.PositiveIntegerField(verbose_name="population (2014 census)")),
+                ("population_2024", models.PositiveIntegerField(verbose_name="population (2024 census)")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__in', ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'])), name='regions_region_code_01_12')],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "code__in",
+                                ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"],
+                            )
+                        ),
+                        name="regions_region_code_01_12",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='HCP code')),
-                ('name_fr', models.CharField(max_length=100, verbose_name='name (French)')),
-                ('name_ar', models.CharField(max_length=100, verbose_name='name (Arabic)')),
-                ('kind', models.CharField(choices=[('province', 'province'), ('prefecture', 'prefecture')], max_length=20, verbose_name='kind')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provinces', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="HCP code")),
+                ("name_fr", models.CharField(max_length=100, verbose_name="name (French)")),
+                ("name_ar", models.CharField(max_length=100, verbose_name="name (Arabic)")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("province", "province"), ("prefecture", "prefecture")],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provinces",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'province or prefecture',
-                'verbose_name_plural': 'provinces and prefectures',
-                'ordering': ['region__code', 'name_fr'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{3}$')), name='regions_province_code_3_digits')],
+                "verbose_name": "province or prefecture",
+                "verbose_name_plural": "provinces and prefectures",
+                "ordering": ["region__code", "name_fr"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[0-9]{3}$")),
+                        name="regions_province_code_3_digits",
+                    )
+                ],
             },
         ),
     ]

@@ -41,8 +41,7 @@ def test_upload_imports_the_sheet(client, importer, three_day_workshop):
 def test_upload_with_errors_lists_them_and_saves_nothing(client, importer, three_day_workshop):
     client.force_login(importer)
     data = "Nom;Prénom;Région;J1\nAlaoui;Sara;Atlantide;x\n;;Oriental;x\n".encode()
-    response = client.post(import_url(three_day_workshop),
-                           {"file": SimpleUploadedFile("sheet.csv", data)})
+    response = client.post(import_url(three_day_workshop), {"file": SimpleUploadedFile("sheet.csv", data)})
     content = response.content.decode()
     assert response.status_code == 200
     assert "Row 2, column “Région”" in content
@@ -60,8 +59,9 @@ def test_check_only_upload_shows_what_would_happen(client, importer, three_day_w
 
 def test_upload_of_a_wrong_file_type_is_a_message_not_a_crash(client, importer, three_day_workshop):
     client.force_login(importer)
-    response = client.post(import_url(three_day_workshop),
-                           {"file": SimpleUploadedFile("photo.png", b"\x89PNG\r\n")})
+    response = client.post(
+        import_url(three_day_workshop), {"file": SimpleUploadedFile("photo.png", b"\x89PNG\r\n")}
+    )
     assert response.status_code == 200
     assert "Unsupported file type" in response.content.decode()
 
@@ -69,8 +69,9 @@ def test_upload_of_a_wrong_file_type_is_a_message_not_a_crash(client, importer, 
 def test_oversized_upload_is_refused(client, importer, three_day_workshop, settings):
     settings.ATTENDANCE_UPLOAD_MAX_BYTES = 100
     client.force_login(importer)
-    response = client.post(import_url(three_day_workshop),
-                           {"file": SimpleUploadedFile("sheet.csv", b"x" * 500)})
+    response = client.post(
+        import_url(three_day_workshop), {"file": SimpleUploadedFile("sheet.csv", b"x" * 500)}
+    )
     assert "too large" in response.content.decode()
 
 
@@ -79,10 +80,22 @@ def test_staff_without_permission_cannot_import(client, staff_user, three_day_wo
     assert client.get(import_url(three_day_workshop)).status_code == 403
 
 
-@pytest.mark.parametrize("model", ["workshop", "participation", "attendance", "recommendation",
-                                   "followup", "monitoringcommittee", "session", "project"])
-def test_admin_lists_do_not_grow_queries_with_rows(admin_client, example, model,
-                                                   django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "model",
+    [
+        "workshop",
+        "participation",
+        "attendance",
+        "recommendation",
+        "followup",
+        "monitoringcommittee",
+        "session",
+        "project",
+    ],
+)
+def test_admin_lists_do_not_grow_queries_with_rows(
+    admin_client, example, model, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(12):
         response = admin_client.get(reverse(f"admin:workshops_{model}_changelist"))
     assert response.status_code == 200

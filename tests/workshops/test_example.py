@@ -30,8 +30,7 @@ def test_load_example_gives_the_reported_figures(example):
 
 
 def test_example_attended_all_three_days(example):
-    full = (Participation.objects.filter(workshop=example).annotate(n=Count("attendances"))
-            .filter(n=3).count())
+    full = Participation.objects.filter(workshop=example).annotate(n=Count("attendances")).filter(n=3).count()
     assert full == 43
 
 
@@ -47,11 +46,31 @@ def test_example_workshop_facts(example):
 
 def test_load_example_twice_changes_nothing(db):
     call_command("load_example")
-    before = [Model.objects.count() for Model in (Person, Organization, Participation, Attendance,
-                                                   Recommendation, MonitoringCommittee, Workshop)]
+    before = [
+        Model.objects.count()
+        for Model in (
+            Person,
+            Organization,
+            Participation,
+            Attendance,
+            Recommendation,
+            MonitoringCommittee,
+            Workshop,
+        )
+    ]
     call_command("load_example")
-    after = [Model.objects.count() for Model in (Person, Organization, Participation, Attendance,
-                                                  Recommendation, MonitoringCommittee, Workshop)]
+    after = [
+        Model.objects.count()
+        for Model in (
+            Person,
+            Organization,
+            Participation,
+            Attendance,
+            Recommendation,
+            MonitoringCommittee,
+            Workshop,
+        )
+    ]
     assert after == before
     assert before[:4] == [50, before[1], 50, 143]
 

@@ -55,7 +55,7 @@ def test_xlsx_report_has_participants_and_summary_sheets(example):
     assert summary.cell(row=1, column=1).value == "Region"
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_triggers_are_neutralised(value):
     assert neutralize(value) == "'" + value
 
@@ -79,8 +79,9 @@ def test_dangerous_names_are_neutralised_in_both_formats(three_day_workshop):
 
 def test_export_command_writes_csv_and_xlsx(example, tmp_path):
     call_command("export_attendance", example.slug, "--format", "csv", "--output", str(tmp_path / "a.csv"))
-    call_command("export_attendance", str(example.pk), "--format", "xlsx",
-                 "--output", str(tmp_path / "a.xlsx"))
+    call_command(
+        "export_attendance", str(example.pk), "--format", "xlsx", "--output", str(tmp_path / "a.xlsx")
+    )
     assert len(read_csv((tmp_path / "a.csv").read_bytes())) > 50
     assert load_workbook(tmp_path / "a.xlsx").worksheets[0].max_row == 51
 
@@ -117,10 +118,13 @@ def test_anonymous_user_cannot_reach_the_admin(client):
     assert "/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(("fmt", "content_type"), [
-    ("csv", "text/csv; charset=utf-8"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [
+        ("csv", "text/csv; charset=utf-8"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
 def test_staff_with_permission_downloads_the_report(client, export_user, example, fmt, content_type):
     client.force_login(export_user)
     response = client.get(export_url(example, fmt))

@@ -23,19 +23,26 @@ def csv_bytes(*lines):
 
 def counts():
     """(people, organisations other than organisers, participations, attendance marks)."""
-    return (Person.objects.count(), Organization.objects.filter(organized_workshops=None).count(),
-            Participation.objects.count(), Attendance.objects.count())
+    return (
+        Person.objects.count(),
+        Organization.objects.filter(organized_workshops=None).count(),
+        Participation.objects.count(),
+        Attendance.objects.count(),
+    )
 
 
 def per_session(workshop):
     return [s.attendances.count() for s in workshop.sessions.order_by("position")]
 
 
-@pytest.mark.parametrize("name", [
-    "marrakech-2021-03-attendance-ar.xlsx",
-    "marrakech-2021-03-attendance-ar.csv",
-    "marrakech-2021-03-attendance-fr.csv",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "marrakech-2021-03-attendance-ar.xlsx",
+        "marrakech-2021-03-attendance-ar.csv",
+        "marrakech-2021-03-attendance-fr.csv",
+    ],
+)
 def test_every_sample_sheet_imports_to_the_same_figures(three_day_workshop, name):
     result = import_attendance(three_day_workshop, sample(name), name)
     assert result.rows == 50
@@ -55,7 +62,11 @@ def test_reimporting_the_same_sheet_changes_nothing(three_day_workshop):
     result = import_attendance(three_day_workshop, data, "sheet.xlsx")
     assert counts() == before
     assert (result.people_created, result.people_matched, result.marks_added, result.marks_removed) == (
-        0, 50, 0, 0)
+        0,
+        50,
+        0,
+        0,
+    )
 
 
 def test_header_is_found_below_title_lines_in_xlsx(three_day_workshop):
@@ -72,14 +83,20 @@ def test_header_is_found_below_title_lines_in_xlsx(three_day_workshop):
     person = Person.objects.get()
     assert result.rows == 1
     assert (person.last_name, person.gender, person.region.code, person.phone) == (
-        "Salma Idrissi", "female", "03", "+212612345678")
+        "Salma Idrissi",
+        "female",
+        "03",
+        "+212612345678",
+    )
     assert per_session(three_day_workshop) == [1, 0, 1]
 
 
 def test_unknown_region_is_reported_with_row_and_column_and_nothing_is_saved(three_day_workshop):
-    data = csv_bytes(HEADER,
-                     "1;Alaoui;Sara;F;Association A;Fès-Meknès;0612345601;;x;x;x",
-                     "2;Bennis;Omar;H;Association B;Atlantide;0612345602;;x;;x")
+    data = csv_bytes(
+        HEADER,
+        "1;Alaoui;Sara;F;Association A;Fès-Meknès;0612345601;;x;x;x",
+        "2;Bennis;Omar;H;Association B;Atlantide;0612345602;;x;;x",
+    )
     with pytest.raises(AttendanceImportError) as excinfo:
         import_attendance(three_day_workshop, data, "sheet.csv")
     [error] = excinfo.value.errors
@@ -89,9 +106,11 @@ def test_unknown_region_is_reported_with_row_and_column_and_nothing_is_saved(thr
 
 
 def test_missing_name_is_reported_with_row_and_nothing_is_saved(three_day_workshop):
-    data = csv_bytes(HEADER,
-                     "1;Alaoui;Sara;F;Association A;Fès-Meknès;0612345601;;x;x;x",
-                     "2;;;H;Association B;Oriental;0612345602;;x;;x")
+    data = csv_bytes(
+        HEADER,
+        "1;Alaoui;Sara;F;Association A;Fès-Meknès;0612345601;;x;x;x",
+        "2;;;H;Association B;Oriental;0612345602;;x;;x",
+    )
     with pytest.raises(AttendanceImportError) as excinfo:
         import_attendance(three_day_workshop, data, "sheet.csv")
     [error] = excinfo.value.errors
@@ -101,8 +120,7 @@ def test_missing_name_is_reported_with_row_and_nothing_is_saved(three_day_worksh
 
 
 def test_bad_date_in_a_day_header_is_reported(three_day_workshop):
-    data = csv_bytes("Nom;Prénom;Sexe;Région;J1 (05/03/2021);J2 (31/02/2021)",
-                     "Alaoui;Sara;F;Fès-Meknès;x;x")
+    data = csv_bytes("Nom;Prénom;Sexe;Région;J1 (05/03/2021);J2 (31/02/2021)", "Alaoui;Sara;F;Fès-Meknès;x;x")
     with pytest.raises(AttendanceImportError) as excinfo:
         import_attendance(three_day_workshop, data, "sheet.csv")
     [error] = excinfo.value.errors
@@ -119,9 +137,9 @@ def test_date_outside_the_workshop_is_reported(three_day_workshop):
 
 
 def test_bad_date_in_a_row_is_reported_with_row_and_column(three_day_workshop):
-    data = csv_bytes("Nom;Prénom;Date de consentement;J1",
-                     "Alaoui;Sara;05/03/2021;x",
-                     "Bennis;Omar;2021-13-45;x")
+    data = csv_bytes(
+        "Nom;Prénom;Date de consentement;J1", "Alaoui;Sara;05/03/2021;x", "Bennis;Omar;2021-13-45;x"
+    )
     with pytest.raises(AttendanceImportError) as excinfo:
         import_attendance(three_day_workshop, data, "sheet.csv")
     [error] = excinfo.value.errors
@@ -130,9 +148,9 @@ def test_bad_date_in_a_row_is_reported_with_row_and_column(three_day_workshop):
 
 
 def test_every_bad_row_is_listed_at_once(three_day_workshop):
-    data = csv_bytes(HEADER,
-                     "1;;;F;A;Fès-Meknès;0612345601;;x;x;x",
-                     "2;Bennis;Omar;Z;B;Oriental;12;not-an-email;x;?;x")
+    data = csv_bytes(
+        HEADER, "1;;;F;A;Fès-Meknès;0612345601;;x;x;x", "2;Bennis;Omar;Z;B;Oriental;12;not-an-email;x;?;x"
+    )
     with pytest.raises(AttendanceImportError) as excinfo:
         import_attendance(three_day_workshop, data, "sheet.csv")
     located = {(e.row, e.column) for e in excinfo.value.errors}
@@ -149,9 +167,11 @@ def test_error_messages_are_translated(three_day_workshop):
 
 
 def test_same_person_twice_in_a_file_is_refused(three_day_workshop):
-    data = csv_bytes(HEADER,
-                     "1;Alaoui;Sara;F;A;Fès-Meknès;0612345601;;x;x;x",
-                     "2;ALAOUI;Sara;F;A;Fès-Meknès;06 12 34 56 01;;x;x;x")
+    data = csv_bytes(
+        HEADER,
+        "1;Alaoui;Sara;F;A;Fès-Meknès;0612345601;;x;x;x",
+        "2;ALAOUI;Sara;F;A;Fès-Meknès;06 12 34 56 01;;x;x;x",
+    )
     with pytest.raises(AttendanceImportError) as excinfo:
         import_attendance(three_day_workshop, data, "sheet.csv")
     assert excinfo.value.errors[0].row == 3
@@ -166,8 +186,7 @@ def test_people_are_matched_by_phone_across_workshops(three_day_workshop, exampl
 
 def test_a_corrected_sheet_removes_marks(three_day_workshop):
     import_attendance(three_day_workshop, csv_bytes(HEADER, "1;A;B;F;;;0612345601;;x;x;x"), "a.csv")
-    result = import_attendance(three_day_workshop, csv_bytes(HEADER, "1;A;B;F;;;0612345601;;x;;"),
-                               "a.csv")
+    result = import_attendance(three_day_workshop, csv_bytes(HEADER, "1;A;B;F;;;0612345601;;x;;"), "a.csv")
     assert result.marks_removed == 2
     assert per_session(three_day_workshop) == [1, 0, 0]
 
@@ -178,30 +197,47 @@ def test_no_ticks_means_no_show(three_day_workshop):
 
 
 def test_dry_run_saves_nothing(three_day_workshop):
-    result = import_attendance(three_day_workshop, sample("marrakech-2021-03-attendance-ar.csv"),
-                               "a.csv", dry_run=True)
+    result = import_attendance(
+        three_day_workshop, sample("marrakech-2021-03-attendance-ar.csv"), "a.csv", dry_run=True
+    )
     assert result.people_created == 50
     assert counts() == (0, 0, 0, 0)
 
 
-@pytest.mark.parametrize(("data", "name", "expected"), [
-    (b"\x00\x01garbage", "sheet.xlsx", "not a valid .xlsx"),
-    (b"PK\x03\x04broken zip", "sheet.xlsx", "not a valid .xlsx"),
-    ("Nom;Prénom\nÉlodie;x\n".encode("latin-1"), "sheet.csv", "UTF-8"),
-    (b"whatever", "sheet.pdf", ".pdf"),
-    (b"a,b,c\n1,2,3\n", "sheet.csv", "No header row"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (b"\x00\x01garbage", "sheet.xlsx", "not a valid .xlsx"),
+        (b"PK\x03\x04broken zip", "sheet.xlsx", "not a valid .xlsx"),
+        ("Nom;Prénom\nÉlodie;x\n".encode("latin-1"), "sheet.csv", "UTF-8"),
+        (b"whatever", "sheet.pdf", ".pdf"),
+        (b"a,b,c\n1,2,3\n", "sheet.csv", "No header row"),
+    ],
+)
 def test_unreadable_files_give_a_clear_message(three_day_workshop, data, name, expected):
     with pytest.raises(AttendanceImportError) as excinfo:
         import_attendance(three_day_workshop, data, name)
     assert expected in str(excinfo.value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("✓", True), ("x", True), ("X", True), ("1", True), ("oui", True), ("نعم", True),
-    ("حاضر", True), ("P", True), ("", False), ("0", False), ("غائب", False), ("-", False),
-    ("peut-être", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("✓", True),
+        ("x", True),
+        ("X", True),
+        ("1", True),
+        ("oui", True),
+        ("نعم", True),
+        ("حاضر", True),
+        ("P", True),
+        ("", False),
+        ("0", False),
+        ("غائب", False),
+        ("-", False),
+        ("peut-être", None),
+    ],
+)
 def test_presence_marks(value, expected):
     assert parse_presence(value) is expected
 

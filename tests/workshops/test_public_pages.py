@@ -75,8 +75,14 @@ def test_no_personal_data_on_any_public_page(client, example):
     for path, html in pages.items():
         for person in people:
             national = "0" + person.phone[4:]
-            for secret in (person.full_name, f"{person.last_name} {person.first_name}", person.phone,
-                           national, person.email, person.email.split("@")[0]):
+            for secret in (
+                person.full_name,
+                f"{person.last_name} {person.first_name}",
+                person.phone,
+                national,
+                person.email,
+                person.email.split("@")[0],
+            ):
                 assert secret not in html, f"{secret!r} appears on {path}"
 
 
@@ -129,8 +135,10 @@ def test_recommendation_and_committee_pages(client, example, lang):
     assert committee.get_absolute_url()[3:] in html
     html = client.get(url("workshops:committee", lang, slug=committee.slug)).content.decode()
     assert committee.name in html
-    expected = {"ar": ["فاس-مكناس", "بني ملال-خنيفرة", "طنجة-تطوان-الحسيمة"],
-                "fr": ["Fès-Meknès", "Béni Mellal-Khénifra", "Tanger-Tétouan-Al Hoceima"]}[lang]
+    expected = {
+        "ar": ["فاس-مكناس", "بني ملال-خنيفرة", "طنجة-تطوان-الحسيمة"],
+        "fr": ["Fès-Meknès", "Béni Mellal-Khénifra", "Tanger-Tétouan-Al Hoceima"],
+    }[lang]
     for name in expected:
         assert name in html
     assert recommendation.get_absolute_url()[3:] in html
@@ -144,8 +152,9 @@ def test_unpublished_workshop_is_hidden(client, example):
 
 
 def test_workshop_list_filters(client, example):
-    other = WorkshopFactory(title="Forum de Oujda", venue_region=region("02"),
-                            start_date="2024-05-02", end_date="2024-05-02")
+    other = WorkshopFactory(
+        title="Forum de Oujda", venue_region=region("02"), start_date="2024-05-02", end_date="2024-05-02"
+    )
     base = url("workshops:list", "fr")
     by_region = client.get(base, {"region": region("03").pk}).content.decode()
     assert TITLE in by_region and other.title not in by_region
@@ -157,8 +166,18 @@ def test_workshop_list_filters(client, example):
     assert other.title not in by_status and TITLE not in by_status
 
 
-@pytest.mark.parametrize("query", [{"year": "abc"}, {"region": "999"}, {"page": "999"}, {"page": "x"},
-                                   {"project": "'; drop table"}, {"status": "\x00"}, {"q": "%" * 300}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "abc"},
+        {"region": "999"},
+        {"page": "999"},
+        {"page": "x"},
+        {"project": "'; drop table"},
+        {"status": "\x00"},
+        {"q": "%" * 300},
+    ],
+)
 def test_bad_filter_values_are_not_errors(client, example, query):
     response = client.get(url("workshops:list", "fr"), query)
     assert response.status_code == 200

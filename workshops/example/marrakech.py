@@ -42,8 +42,11 @@ RECOMMENDATIONS = [
     ("الشروع في العمل بباقي الجهات", "others"),
     ("مواصلة التكوين من أجل تفعيل المنتدى على المستوى الجهوي", None),
     ("إعداد مخطط استراتيجي", None),
-    ("مأسسة لجنة لتتبع تنفيذ برامج عمل الجماعات كما تنص على ذلك القوانين، بجهات فاس-مكناس وبني ملال-خنيفرة "
-     "وطنجة-تطوان-الحسيمة", None),
+    (
+        "مأسسة لجنة لتتبع تنفيذ برامج عمل الجماعات كما تنص على ذلك القوانين، بجهات فاس-مكناس "
+        "وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة",
+        None,
+    ),
     ("الترافع من أجل تنسيق أفضل في إعداد السياسات الجهوية والمحلية", None),
 ]
 
@@ -67,8 +70,12 @@ def load():
         FocusArea.objects.get_or_create(name="Démocratie participative")[0],
         FocusArea.objects.get_or_create(name="Concertation publique")[0],
     )
-    funder = _organization("National Endowment for Democracy", acronym="NED",
-                           kind=Organization.Kind.FUNDER, website="https://www.ned.org/")
+    funder = _organization(
+        "National Endowment for Democracy",
+        acronym="NED",
+        kind=Organization.Kind.FUNDER,
+        website="https://www.ned.org/",
+    )
     project, _created = Project.objects.update_or_create(
         slug="renforcement-concertation-publique",
         defaults={
@@ -93,9 +100,9 @@ def load():
             "expected_participants": 50,
             "objectives": "\n".join(OBJECTIVES),
             "summary": (
-                "ورشة للتخطيط الاستراتيجي على مدى ثلاثة أيام لفائدة 50 فاعلة وفاعلا من المجتمع المدني من جهات "
-                "فاس-مكناس وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة، حول التشاور العمومي كآلية للحوار بين المجتمع "
-                "المدني والمجالس المنتخبة."
+                "ورشة للتخطيط الاستراتيجي على مدى ثلاثة أيام لفائدة 50 فاعلة وفاعلا من المجتمع المدني "
+                "من جهات فاس-مكناس وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة، حول التشاور العمومي كآلية "
+                "للحوار بين المجتمع المدني والمجالس المنتخبة."
             ),
             "status": Workshop.Status.HELD,
             "is_published": True,
@@ -103,17 +110,20 @@ def load():
         },
     )
     workshop.target_regions.set(targets)
-    WorkshopPartner.objects.get_or_create(workshop=workshop, organization=funder,
-                                          role=WorkshopPartner.Role.FUNDER)
+    WorkshopPartner.objects.get_or_create(
+        workshop=workshop, organization=funder, role=WorkshopPartner.Role.FUNDER
+    )
     for position in (1, 2, 3):
         Session.objects.update_or_create(
-            workshop=workshop, position=position,
+            workshop=workshop,
+            position=position,
             defaults={"date": dt.date(2021, 3, 4 + position)},
         )
     recommendations = []
     for position, (text, scope) in enumerate(RECOMMENDATIONS, start=1):
         recommendation, _created = Recommendation.objects.update_or_create(
-            workshop=workshop, position=position, defaults={"text": text})
+            workshop=workshop, position=position, defaults={"text": text}
+        )
         recommendation.target_regions.set(others if scope == "others" else targets)
         recommendation.responsible_organizations.set([organizer])
         recommendations.append(recommendation)

@@ -5,280 +5,725 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("organizations", "0001_initial"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('date', models.DateField(verbose_name='date')),
-                ('title', models.CharField(blank=True, max_length=255, verbose_name='title')),
-                ('start_time', models.TimeField(blank=True, null=True, verbose_name='start time')),
-                ('end_time', models.TimeField(blank=True, null=True, verbose_name='end time')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                ("date", models.DateField(verbose_name="date")),
+                ("title", models.CharField(blank=True, max_length=255, verbose_name="title")),
+                ("start_time", models.TimeField(blank=True, null=True, verbose_name="start time")),
+                ("end_time", models.TimeField(blank=True, null=True, verbose_name="end time")),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
-                'ordering': ['workshop', 'position'],
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
+                "ordering": ["workshop", "position"],
             },
         ),
         migrations.CreateModel(
-            name='CommitteeMembership',
+            name="CommitteeMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('chair', 'chair'), ('secretary', 'secretary'), ('member', 'member')], default='member', max_length=10, verbose_name='role')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='committee_memberships', to='organizations.organization', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("chair", "chair"), ("secretary", "secretary"), ("member", "member")],
+                        default="member",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="committee_memberships",
+                        to="organizations.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'committee membership',
-                'verbose_name_plural': 'committee memberships',
-                'ordering': ['committee', 'role', 'organization__name'],
+                "verbose_name": "committee membership",
+                "verbose_name_plural": "committee memberships",
+                "ordering": ["committee", "role", "organization__name"],
             },
         ),
         migrations.CreateModel(
-            name='MonitoringCommittee',
+            name="MonitoringCommittee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=255, unique=True, verbose_name='slug')),
-                ('mandate', models.TextField(blank=True, verbose_name='mandate')),
-                ('status', models.CharField(choices=[('proposed', 'proposed'), ('constituted', 'constituted'), ('active', 'active'), ('dissolved', 'dissolved')], default='proposed', max_length=12, verbose_name='status')),
-                ('constituted_on', models.DateField(blank=True, null=True, verbose_name='constituted on')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='dissolved on')),
-                ('members', models.ManyToManyField(related_name='committees', through='workshops.CommitteeMembership', to='organizations.organization', verbose_name='members')),
-                ('regions', models.ManyToManyField(blank=True, related_name='committees', to='regions.region', verbose_name='regions covered')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=255, unique=True, verbose_name="slug"),
+                ),
+                ("mandate", models.TextField(blank=True, verbose_name="mandate")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposed"),
+                            ("constituted", "constituted"),
+                            ("active", "active"),
+                            ("dissolved", "dissolved"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("constituted_on", models.DateField(blank=True, null=True, verbose_name="constituted on")),
+                ("dissolved_on", models.DateField(blank=True, null=True, verbose_name="dissolved on")),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="committees",
+                        through="workshops.CommitteeMembership",
+                        to="organizations.organization",
+                        verbose_name="members",
+                    ),
+                ),
+                (
+                    "regions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="committees",
+                        to="regions.region",
+                        verbose_name="regions covered",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'monitoring committee',
-                'verbose_name_plural': 'monitoring committees',
-                'ordering': ['name'],
+                "verbose_name": "monitoring committee",
+                "verbose_name_plural": "monitoring committees",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='committeemembership',
-            name='committee',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='workshops.monitoringcommittee', verbose_name='committee'),
+            model_name="committeemembership",
+            name="committee",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="workshops.monitoringcommittee",
+                verbose_name="committee",
+            ),
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(blank=True, max_length=150, verbose_name='position at the time')),
-                ('role', models.CharField(choices=[('participant', 'participant'), ('facilitator', 'facilitator'), ('speaker', 'speaker'), ('staff', 'organising staff')], default='participant', max_length=12, verbose_name='role')),
-                ('status', models.CharField(choices=[('registered', 'registered'), ('attended', 'attended'), ('no_show', 'no-show'), ('cancelled', 'cancelled')], default='registered', max_length=12, verbose_name='status')),
-                ('counts_toward_totals', models.BooleanField(default=True, help_text='Untick for organising staff or guests who should not count as participants.', verbose_name='counts toward totals')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='participations', to='organizations.organization', verbose_name='organisation at the time')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='organizations.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(blank=True, max_length=150, verbose_name="position at the time"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("participant", "participant"),
+                            ("facilitator", "facilitator"),
+                            ("speaker", "speaker"),
+                            ("staff", "organising staff"),
+                        ],
+                        default="participant",
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "registered"),
+                            ("attended", "attended"),
+                            ("no_show", "no-show"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="registered",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "counts_toward_totals",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick for organising staff or guests who should not count as participants.",
+                        verbose_name="counts toward totals",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="participations",
+                        to="organizations.organization",
+                        verbose_name="organisation at the time",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="organizations.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participation',
-                'verbose_name_plural': 'participations',
-                'ordering': ['workshop', 'person__last_name', 'person__first_name'],
-                'permissions': [('export_attendance', 'Can download attendance reports (personal data)'), ('import_attendance', 'Can import attendance sheets')],
+                "verbose_name": "participation",
+                "verbose_name_plural": "participations",
+                "ordering": ["workshop", "person__last_name", "person__first_name"],
+                "permissions": [
+                    ("export_attendance", "Can download attendance reports (personal data)"),
+                    ("import_attendance", "Can import attendance sheets"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='workshops.participation', verbose_name='participation')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='workshops.session', verbose_name='session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="workshops.participation",
+                        verbose_name="participation",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="workshops.session",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance mark',
-                'verbose_name_plural': 'attendance marks',
-                'ordering': ['session__position'],
+                "verbose_name": "attendance mark",
+                "verbose_name_plural": "attendance marks",
+                "ordering": ["session__position"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=255, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('funders', models.ManyToManyField(blank=True, related_name='funded_projects', to='organizations.organization', verbose_name='funders')),
-                ('organizer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='organizations.organization', verbose_name='lead organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=255, unique=True, verbose_name="slug"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "funders",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="funded_projects",
+                        to="organizations.organization",
+                        verbose_name="funders",
+                    ),
+                ),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="organizations.organization",
+                        verbose_name="lead organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['name'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('text', models.TextField(verbose_name='text')),
-                ('status', models.CharField(choices=[('not_started', 'not started'), ('in_progress', 'in progress'), ('substantial', 'substantially done'), ('completed', 'completed'), ('withdrawn', 'withdrawn')], default='not_started', max_length=12, verbose_name='status')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('responsible_organizations', models.ManyToManyField(blank=True, related_name='recommendations', to='organizations.organization', verbose_name='responsible organisations')),
-                ('target_regions', models.ManyToManyField(blank=True, related_name='recommendations', to='regions.region', verbose_name='target regions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "not started"),
+                            ("in_progress", "in progress"),
+                            ("substantial", "substantially done"),
+                            ("completed", "completed"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "responsible_organizations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="recommendations",
+                        to="organizations.organization",
+                        verbose_name="responsible organisations",
+                    ),
+                ),
+                (
+                    "target_regions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="recommendations",
+                        to="regions.region",
+                        verbose_name="target regions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation',
-                'verbose_name_plural': 'recommendations',
-                'ordering': ['workshop', 'position'],
+                "verbose_name": "recommendation",
+                "verbose_name_plural": "recommendations",
+                "ordering": ["workshop", "position"],
             },
         ),
         migrations.AddField(
-            model_name='monitoringcommittee',
-            name='origin_recommendation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='committees', to='workshops.recommendation', verbose_name='proposed by recommendation'),
+            model_name="monitoringcommittee",
+            name="origin_recommendation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="committees",
+                to="workshops.recommendation",
+                verbose_name="proposed by recommendation",
+            ),
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('note', models.TextField(verbose_name='note')),
-                ('new_status', models.CharField(choices=[('not_started', 'not started'), ('in_progress', 'in progress'), ('substantial', 'substantially done'), ('completed', 'completed'), ('withdrawn', 'withdrawn')], max_length=12, verbose_name='new status')),
-                ('evidence_url', models.URLField(blank=True, verbose_name='evidence link')),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='workshops.recommendation', verbose_name='recommendation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("note", models.TextField(verbose_name="note")),
+                (
+                    "new_status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "not started"),
+                            ("in_progress", "in progress"),
+                            ("substantial", "substantially done"),
+                            ("completed", "completed"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        max_length=12,
+                        verbose_name="new status",
+                    ),
+                ),
+                ("evidence_url", models.URLField(blank=True, verbose_name="evidence link")),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="workshops.recommendation",
+                        verbose_name="recommendation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['recommendation', '-date', '-pk'],
-                'get_latest_by': 'date',
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["recommendation", "-date", "-pk"],
+                "get_latest_by": "date",
             },
         ),
         migrations.AddField(
-            model_name='participation',
-            name='sessions',
-            field=models.ManyToManyField(related_name='participations', through='workshops.Attendance', to='workshops.session', verbose_name='sessions attended'),
+            model_name="participation",
+            name="sessions",
+            field=models.ManyToManyField(
+                related_name="participations",
+                through="workshops.Attendance",
+                to="workshops.session",
+                verbose_name="sessions attended",
+            ),
         ),
         migrations.CreateModel(
-            name='Workshop',
+            name="Workshop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=255, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('training', 'training'), ('strategic_planning', 'strategic planning'), ('consultation', 'public consultation'), ('forum', 'forum'), ('seminar', 'seminar or conference'), ('meeting', 'meeting'), ('other', 'other')], default='training', max_length=20, verbose_name='kind')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('end_date', models.DateField(verbose_name='end date')),
-                ('venue', models.CharField(blank=True, max_length=255, verbose_name='venue')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('expected_participants', models.PositiveIntegerField(blank=True, null=True, verbose_name='expected participants')),
-                ('objectives', models.TextField(blank=True, help_text='One objective per line.', verbose_name='objectives')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('held', 'held'), ('cancelled', 'cancelled')], default='planned', max_length=10, verbose_name='status')),
-                ('is_published', models.BooleanField(default=False, help_text='Shown on the public pages (counts only).', verbose_name='published')),
-                ('source_url', models.URLField(blank=True, verbose_name='source link')),
-                ('source_note', models.CharField(blank=True, help_text='E.g. the newspaper and date of a press report.', max_length=255, verbose_name='source')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('organizer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organized_workshops', to='organizations.organization', verbose_name='organiser')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='workshops', to='workshops.project', verbose_name='project')),
-                ('target_regions', models.ManyToManyField(blank=True, related_name='targeted_workshops', to='regions.region', verbose_name='target regions')),
-                ('venue_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hosted_workshops', to='regions.region', verbose_name='region of the venue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(allow_unicode=True, max_length=255, unique=True, verbose_name="slug"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("training", "training"),
+                            ("strategic_planning", "strategic planning"),
+                            ("consultation", "public consultation"),
+                            ("forum", "forum"),
+                            ("seminar", "seminar or conference"),
+                            ("meeting", "meeting"),
+                            ("other", "other"),
+                        ],
+                        default="training",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("end_date", models.DateField(verbose_name="end date")),
+                ("venue", models.CharField(blank=True, max_length=255, verbose_name="venue")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "expected_participants",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="expected participants"),
+                ),
+                (
+                    "objectives",
+                    models.TextField(
+                        blank=True, help_text="One objective per line.", verbose_name="objectives"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "planned"), ("held", "held"), ("cancelled", "cancelled")],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Shown on the public pages (counts only).",
+                        verbose_name="published",
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, verbose_name="source link")),
+                (
+                    "source_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. the newspaper and date of a press report.",
+                        max_length=255,
+                        verbose_name="source",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organized_workshops",
+                        to="organizations.organization",
+                        verbose_name="organiser",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="workshops",
+                        to="workshops.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "target_regions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="targeted_workshops",
+                        to="regions.region",
+                        verbose_name="target regions",
+                    ),
+                ),
+                (
+                    "venue_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hosted_workshops",
+                        to="regions.region",
+                        verbose_name="region of the venue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workshop',
-                'verbose_name_plural': 'workshops',
-                'ordering': ['-start_date', 'title'],
+                "verbose_name": "workshop",
+                "verbose_name_plural": "workshops",
+                "ordering": ["-start_date", "title"],
             },
         ),
         migrations.AddField(
-            model_name='session',
-            name='workshop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='workshops.workshop', verbose_name='workshop'),
+            model_name="session",
+            name="workshop",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sessions",
+                to="workshops.workshop",
+                verbose_name="workshop",
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='workshop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='workshops.workshop', verbose_name='workshop'),
+            model_name="recommendation",
+            name="workshop",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="recommendations",
+                to="workshops.workshop",
+                verbose_name="workshop",
+            ),
         ),
         migrations.AddField(
-            model_name='participation',
-            name='workshop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='workshops.workshop', verbose_name='workshop'),
+            model_name="participation",
+            name="workshop",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participations",
+                to="workshops.workshop",
+                verbose_name="workshop",
+            ),
         ),
         migrations.CreateModel(
-            name='WorkshopPartner',
+            name="WorkshopPartner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('funder', 'funder'), ('co_organizer', 'co-organiser'), ('technical', 'technical partner'), ('host', 'host'), ('other', 'other')], default='funder', max_length=20, verbose_name='role')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workshop_partnerships', to='organizations.organization', verbose_name='organisation')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnerships', to='workshops.workshop', verbose_name='workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("funder", "funder"),
+                            ("co_organizer", "co-organiser"),
+                            ("technical", "technical partner"),
+                            ("host", "host"),
+                            ("other", "other"),
+                        ],
+                        default="funder",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workshop_partnerships",
+                        to="organizations.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partnerships",
+                        to="workshops.workshop",
+                        verbose_name="workshop",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workshop partner',
-                'verbose_name_plural': 'workshop partners',
-                'ordering': ['workshop', 'role', 'organization__name'],
+                "verbose_name": "workshop partner",
+                "verbose_name_plural": "workshop partners",
+                "ordering": ["workshop", "role", "organization__name"],
             },
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='partners',
-            field=models.ManyToManyField(related_name='partnered_workshops', through='workshops.WorkshopPartner', to='organizations.organization', verbose_name='partners'),
+            model_name="workshop",
+            name="partners",
+            field=models.ManyToManyField(
+                related_name="partnered_workshops",
+                through="workshops.WorkshopPartner",
+                to="organizations.organization",
+                verbose_name="partners",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='committeemembership',
-            constraint=models.UniqueConstraint(fields=('committee', 'organization'), name='workshops_committeemembership_unique_member'),
+            model_name="committeemembership",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "organization"), name="workshops_committeemembership_unique_member"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='workshops_project_end_after_start'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="workshops_project_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoringcommittee',
-            constraint=models.CheckConstraint(condition=models.Q(('dissolved_on__isnull', True), ('constituted_on__isnull', True), ('dissolved_on__gte', models.F('constituted_on')), _connector='OR'), name='workshops_monitoringcommittee_dissolved_after_constituted'),
+            model_name="monitoringcommittee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("dissolved_on__isnull", True),
+                    ("constituted_on__isnull", True),
+                    ("dissolved_on__gte", models.F("constituted_on")),
+                    _connector="OR",
+                ),
+                name="workshops_monitoringcommittee_dissolved_after_constituted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='monitoringcommittee',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'proposed'), _negated=True), ('constituted_on__isnull', True), _connector='OR'), name='workshops_monitoringcommittee_proposed_not_constituted'),
+            model_name="monitoringcommittee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "proposed"), _negated=True),
+                    ("constituted_on__isnull", True),
+                    _connector="OR",
+                ),
+                name="workshops_monitoringcommittee_proposed_not_constituted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('participation', 'session'), name='workshops_attendance_unique_mark'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("participation", "session"), name="workshops_attendance_unique_mark"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.UniqueConstraint(fields=('workshop', 'position'), name='workshops_session_unique_position'),
+            model_name="session",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "position"), name="workshops_session_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='workshops_session_position_gte_1'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="workshops_session_position_gte_1"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__isnull', True), ('start_time__isnull', True), ('end_time__gte', models.F('start_time')), _connector='OR'), name='workshops_session_end_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_time__isnull", True),
+                    ("start_time__isnull", True),
+                    ("end_time__gte", models.F("start_time")),
+                    _connector="OR",
+                ),
+                name="workshops_session_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('workshop', 'position'), name='workshops_recommendation_unique_position'),
+            model_name="recommendation",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "position"), name="workshops_recommendation_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='workshops_recommendation_position_gte_1'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="workshops_recommendation_position_gte_1"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('workshop', 'person'), name='workshops_participation_unique_person'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "person"), name="workshops_participation_unique_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshoppartner',
-            constraint=models.UniqueConstraint(fields=('workshop', 'organization', 'role'), name='workshops_workshoppartner_unique_role'),
+            model_name="workshoppartner",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "organization", "role"), name="workshops_workshoppartner_unique_role"
+            ),
         ),
         migrations.AddIndex(
-            model_name='workshop',
-            index=models.Index(fields=['is_published', 'status', '-start_date'], name='workshops_published_idx'),
+            model_name="workshop",
+            index=models.Index(
+                fields=["is_published", "status", "-start_date"], name="workshops_published_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshop',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='workshops_workshop_end_after_start'),
+            model_name="workshop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="workshops_workshop_end_after_start",
+            ),
         ),
     ]

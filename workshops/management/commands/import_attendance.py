@@ -19,8 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("workshop", help="the workshop's id or slug")
         parser.add_argument("file", type=Path, help="path to the .xlsx or .csv sheet")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check and report what would change, save nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report what would change, save nothing"
+        )
 
     def handle(self, *args, workshop, file, dry_run, **options):
         target = get_workshop(workshop)
@@ -36,12 +37,21 @@ class Command(BaseCommand):
             raise CommandError(_("Nothing was imported.")) from exc
         for warning in result.warnings:
             self.stderr.write(str(warning))
-        self.stdout.write(_(
-            "%(prefix)s%(rows)s rows: %(created)s people created, %(matched)s matched, "
-            "%(orgs)s organisations created, %(parts)s participations created, %(updated)s updated, "
-            "%(added)s attendance marks added, %(removed)s removed.") % {
-                "prefix": _("[dry run] ") if dry_run else "", "rows": result.rows,
-                "created": result.people_created, "matched": result.people_matched,
-                "orgs": result.organizations_created, "parts": result.participations_created,
-                "updated": result.participations_updated, "added": result.marks_added,
-                "removed": result.marks_removed})
+        self.stdout.write(
+            _(
+                "%(prefix)s%(rows)s rows: %(created)s people created, %(matched)s matched, "
+                "%(orgs)s organisations created, %(parts)s participations created, %(updated)s updated, "
+                "%(added)s attendance marks added, %(removed)s removed."
+            )
+            % {
+                "prefix": _("[dry run] ") if dry_run else "",
+                "rows": result.rows,
+                "created": result.people_created,
+                "matched": result.people_matched,
+                "orgs": result.organizations_created,
+                "parts": result.participations_created,
+                "updated": result.participations_updated,
+                "added": result.marks_added,
+                "removed": result.marks_removed,
+            }
+        )

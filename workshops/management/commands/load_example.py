@@ -16,7 +16,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         workshop, result = marrakech.load()
-        self.stdout.write(_(
-            "Loaded “%(workshop)s”: %(rows)s sheet rows, %(created)s people created, %(matched)s "
-            "already known.") % {"workshop": workshop, "rows": result.rows,
-                                 "created": result.people_created, "matched": result.people_matched})
+        self.stdout.write(
+            _(
+                "Loaded “%(workshop)s”: %(rows)s sheet rows, %(created)s people created, %(matched)s "
+                "already known."
+            )
+            % {
+                "workshop": workshop,
+                "rows": result.rows,
+                "created": result.people_created,
+                "matched": result.people_matched,
+            }
+        )
