@@ -1,6 +1,8 @@
 """Admin for NGO staff: workshops with sessions, partners and recommendations inline; attendance
 import and report download from the workshop's page."""
 
+from urllib.parse import quote
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -182,15 +184,9 @@ class WorkshopAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = (
             f'attachment; filename="attendance-{workshop.pk}.{fmt}"; '
-            f"filename*=UTF-8''{_quote(exports.export_filename(workshop, fmt))}"
+            f"filename*=UTF-8''{quote(exports.export_filename(workshop, fmt))}"
         )
         return response
-
-
-def _quote(text):
-    from urllib.parse import quote
-
-    return quote(text)
 
 
 class AttendanceInline(admin.TabularInline):
