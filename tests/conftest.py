@@ -7,6 +7,7 @@ Log one in with ``client.force_login(user)``.
 """
 
 import pytest
+from django.utils import translation
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 
@@ -16,6 +17,15 @@ def pytest_report_header(config):
     db = django_settings.DATABASES["default"]
     where = f"{db['HOST']}:{db['PORT']}/{db['NAME']}" if db.get("HOST") else "in-memory test database"
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})"
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise(settings):
+    """The site defaults to Arabic; tests read English (the source language) unless they pick a
+    language with a URL prefix or ``translation.override``."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

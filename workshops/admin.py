@@ -144,20 +144,8 @@ class WorkshopAdmin(admin.ModelAdmin):
                 errors = exc.errors
             else:
                 if not dry_run:
-                    messages.success(
-                        request,
-                        _(
-                            "Imported %(rows)s rows: %(created)s people created, %(matched)s matched, "
-                            "%(added)s attendance marks added, %(removed)s removed."
-                        )
-                        % {
-                            "rows": result.rows,
-                            "created": result.people_created,
-                            "matched": result.people_matched,
-                            "added": result.marks_added,
-                            "removed": result.marks_removed,
-                        },
-                    )
+                    messages.success(request, _("Attendance imported. %(summary)s") % {
+                        "summary": result.summary_text()})
                     for warning in result.warnings:
                         messages.warning(request, str(warning))
                     return redirect(reverse("admin:workshops_workshop_change", args=[workshop.pk]))

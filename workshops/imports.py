@@ -214,6 +214,25 @@ class ImportResult:
     sessions: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
+    def summary(self):
+        """The counts as ``[(translated label, int), …]`` for messages and pages."""
+        return [
+            (_("Rows read"), self.rows),
+            (_("New people"), self.people_created),
+            (_("People already known"), self.people_matched),
+            (_("New organisations"), self.organizations_created),
+            (_("New participations"), self.participations_created),
+            (_("Participations updated"), self.participations_updated),
+            (_("Attendance marks added"), self.marks_added),
+            (_("Attendance marks removed"), self.marks_removed),
+        ]
+
+    def summary_text(self):
+        """The counts on one line: ``"Rows read: 50 · New people: 50 · …"``."""
+        return " · ".join(
+            _("%(label)s: %(count)s") % {"label": label, "count": count} for label, count in self.summary()
+        )
+
 
 @dataclass
 class ParsedRow:

@@ -37,21 +37,7 @@ class Command(BaseCommand):
             raise CommandError(_("Nothing was imported.")) from exc
         for warning in result.warnings:
             self.stderr.write(str(warning))
-        self.stdout.write(
-            _(
-                "%(prefix)s%(rows)s rows: %(created)s people created, %(matched)s matched, "
-                "%(orgs)s organisations created, %(parts)s participations created, %(updated)s updated, "
-                "%(added)s attendance marks added, %(removed)s removed."
-            )
-            % {
-                "prefix": _("[dry run] ") if dry_run else "",
-                "rows": result.rows,
-                "created": result.people_created,
-                "matched": result.people_matched,
-                "orgs": result.organizations_created,
-                "parts": result.participations_created,
-                "updated": result.participations_updated,
-                "added": result.marks_added,
-                "removed": result.marks_removed,
-            }
-        )
+        if dry_run:
+            self.stdout.write(_("Check only, nothing was saved. %(summary)s") % {"summary": result.summary_text()})
+        else:
+            self.stdout.write(_("Attendance imported. %(summary)s") % {"summary": result.summary_text()})
