@@ -7,9 +7,9 @@ Log one in with ``client.force_login(user)``.
 """
 
 import pytest
-from django.utils import translation
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
+from django.utils import translation
 
 
 def pytest_report_header(config):

@@ -23,7 +23,7 @@ LANGUAGES = ["ar", "fr"]
 MAKEMESSAGES_IGNORE = [".venv", "staticfiles", "tests", "bench"]
 PLURAL_FORMS = {
     "ar": "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
-          "n%100>=11 && n%100<=99 ? 4 : 5;",
+    "n%100>=11 && n%100<=99 ? 4 : 5;",
     "fr": "nplurals=2; plural=(n > 1);",
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
@@ -57,8 +57,15 @@ def parse_po(path):
             current, field = None, None
             continue
         if current is None:
-            current = {"ctx": None, "id": None, "id_plural": None, "strs": {}, "flags": set(),
-                       "obsolete": False, "line": number}
+            current = {
+                "ctx": None,
+                "id": None,
+                "id_plural": None,
+                "strs": {},
+                "flags": set(),
+                "obsolete": False,
+                "line": number,
+            }
         if line.startswith("#"):
             if line.startswith("#,"):
                 current["flags"] |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
@@ -69,10 +76,18 @@ def parse_po(path):
             keyword, index, literal = match.groups()
             if keyword == "msgctxt" and current["id"] is not None:  # no blank line between entries
                 finish()
-                current = {"ctx": None, "id": None, "id_plural": None, "strs": {}, "flags": set(),
-                           "obsolete": obsolete, "line": number}
+                current = {
+                    "ctx": None,
+                    "id": None,
+                    "id_plural": None,
+                    "strs": {},
+                    "flags": set(),
+                    "obsolete": obsolete,
+                    "line": number,
+                }
             field = {"msgctxt": "ctx", "msgid": "id", "msgid_plural": "id_plural"}.get(
-                keyword, int(index) if index is not None else -1)
+                keyword, int(index) if index is not None else -1
+            )
             value = ast.literal_eval(literal)
         elif line.startswith('"') and field is not None:
             value = _get(current, field) + ast.literal_eval(line)
@@ -140,8 +155,14 @@ def test_catalogue_has_a_proper_header(lang):
     assert fields["Content-Type"] == "text/plain; charset=UTF-8"
     assert fields["Plural-Forms"] == PLURAL_FORMS[lang]
     text = po_path(lang).read_text(encoding="utf-8")
-    for placeholder in ("FULL NAME", "EMAIL@ADDRESS", "LANGUAGE <LL@li.org>", "PACKAGE VERSION",
-                        "YEAR-MO-DA", "SOME DESCRIPTIVE TITLE"):
+    for placeholder in (
+        "FULL NAME",
+        "EMAIL@ADDRESS",
+        "LANGUAGE <LL@li.org>",
+        "PACKAGE VERSION",
+        "YEAR-MO-DA",
+        "SOME DESCRIPTIVE TITLE",
+    ):
         assert placeholder not in text, f"template placeholder {placeholder!r} left in the header"
 
 
@@ -183,15 +204,18 @@ def test_translations_keep_placeholders_and_outer_spaces(lang):
     assert not problems, f"{lang}: " + "\n".join(problems)
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None,
-                    reason="GNU gettext's msgfmt is not installed (Debian: apt-get install gettext)")
+@pytest.mark.skipif(
+    shutil.which("msgfmt") is None,
+    reason="GNU gettext's msgfmt is not installed (Debian: apt-get install gettext)",
+)
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalogue_compiles_and_translates(lang, tmp_path):
     mo = tmp_path / "django.mo"
     result = subprocess.run(
-        ["msgfmt", "--check-format", "--check-header", "--check-domain", "-o", str(mo),
-         str(po_path(lang))],
-        capture_output=True, text=True, check=False,
+        ["msgfmt", "--check-format", "--check-header", "--check-domain", "-o", str(mo), str(po_path(lang))],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     with mo.open("rb") as handle:
@@ -205,8 +229,20 @@ def test_catalogue_compiles_and_translates(lang, tmp_path):
 # In step with the source ------------------------------------------------------------------
 
 # Not copied: virtual environments, version control, generated or personal data, caches.
-COPY_SKIP_TOP = {".git", ".venv", "venv", "staticfiles", "media", "node_modules", ".pytest_cache",
-                 ".ruff_cache", ".mypy_cache", "test-artifacts", "db.sqlite3", "db.sqlite3-journal"}
+COPY_SKIP_TOP = {
+    ".git",
+    ".venv",
+    "venv",
+    "staticfiles",
+    "media",
+    "node_modules",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mypy_cache",
+    "test-artifacts",
+    "db.sqlite3",
+    "db.sqlite3-journal",
+}
 
 
 def _copy_ignore(directory, names):
@@ -221,22 +257,39 @@ def _copy_ignore(directory, names):
 GETTEXT_TOOLS = ["xgettext", "msguniq", "msgmerge", "msgattrib"]
 
 
-@pytest.mark.skipif(any(shutil.which(tool) is None for tool in GETTEXT_TOOLS),
-                    reason="GNU gettext (xgettext, msguniq, msgmerge, msgattrib) is not installed "
-                           "(Debian: apt-get install gettext)")
+@pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in GETTEXT_TOOLS),
+    reason="GNU gettext (xgettext, msguniq, msgmerge, msgattrib) is not installed "
+    "(Debian: apt-get install gettext)",
+)
 def test_catalogues_are_up_to_date_with_the_source(tmp_path):
     """``makemessages`` run now adds no message, drops none and leaves nothing fuzzy."""
     copy = tmp_path / "project"
     shutil.copytree(ROOT, copy, ignore=_copy_ignore, symlinks=True)
-    command = [sys.executable, "manage.py", "makemessages", "--verbosity", "0",
-               *[f"--locale={lang}" for lang in LANGUAGES],
-               *[f"--ignore={pattern}" for pattern in MAKEMESSAGES_IGNORE]]
-    result = subprocess.run(command, cwd=copy, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, check=False)
+    command = [
+        sys.executable,
+        "manage.py",
+        "makemessages",
+        "--verbosity",
+        "0",
+        *[f"--locale={lang}" for lang in LANGUAGES],
+        *[f"--ignore={pattern}" for pattern in MAKEMESSAGES_IGNORE],
+    ]
+    result = subprocess.run(
+        command,
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
-    how_to_fix = ("run `.venv/bin/python manage.py makemessages -l ar -l fr "
-                  + " ".join(f"--ignore={p}" for p in MAKEMESSAGES_IGNORE)
-                  + "`, translate the new or fuzzy entries, then compilemessages")
+    how_to_fix = (
+        "run `.venv/bin/python manage.py makemessages -l ar -l fr "
+        + " ".join(f"--ignore={p}" for p in MAKEMESSAGES_IGNORE)
+        + "`, translate the new or fuzzy entries, then compilemessages"
+    )
     for lang in LANGUAGES:
         fresh = parse_po(po_path(lang, copy))
         committed = parse_po(po_path(lang))
@@ -244,9 +297,11 @@ def test_catalogues_are_up_to_date_with_the_source(tmp_path):
         committed_keys = {(e["ctx"], e["id"]) for e in messages(committed)}
         added, dropped = fresh_keys - committed_keys, committed_keys - fresh_keys
         assert not added, (
-            f"{lang}: new messages not in the catalogue ({how_to_fix}): {sorted(added, key=str)}")
+            f"{lang}: new messages not in the catalogue ({how_to_fix}): {sorted(added, key=str)}"
+        )
         assert not dropped, (
-            f"{lang}: messages no longer in the source ({how_to_fix}): {sorted(dropped, key=str)}")
+            f"{lang}: messages no longer in the source ({how_to_fix}): {sorted(dropped, key=str)}"
+        )
         nplurals = int(PLURAL_FORMS[lang].split(";")[0].split("=")[1])
         problems = untranslated_or_fuzzy(fresh, nplurals)
         assert not problems, f"{lang} ({how_to_fix}):\n" + "\n".join(problems)

@@ -144,8 +144,9 @@ class WorkshopAdmin(admin.ModelAdmin):
                 errors = exc.errors
             else:
                 if not dry_run:
-                    messages.success(request, _("Attendance imported. %(summary)s") % {
-                        "summary": result.summary_text()})
+                    messages.success(
+                        request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}
+                    )
                     for warning in result.warnings:
                         messages.warning(request, str(warning))
                     return redirect(reverse("admin:workshops_workshop_change", args=[workshop.pk]))

@@ -54,7 +54,7 @@ def test_check_only_upload_shows_what_would_happen(client, importer, three_day_w
     upload = SimpleUploadedFile("sheet.csv", sample("marrakech-2021-03-attendance-fr.csv"))
     response = client.post(import_url(three_day_workshop), {"file": upload, "dry_run": "on"})
     content = response.content.decode()
-    assert "<th scope=\"row\">New people</th><td>50</td>" in content
+    assert '<th scope="row">New people</th><td>50</td>' in content
     assert Person.objects.count() == 0
 
 

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stderr.write(str(warning))
         if dry_run:
-            self.stdout.write(_("Check only, nothing was saved. %(summary)s") % {"summary": result.summary_text()})
+            message = _("Check only, nothing was saved. %(summary)s")
         else:
-            self.stdout.write(_("Attendance imported. %(summary)s") % {"summary": result.summary_text()})
+            message = _("Attendance imported. %(summary)s")
+        self.stdout.write(message % {"summary": result.summary_text()})
