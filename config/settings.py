@@ -150,6 +150,9 @@ LOGIN_URL = "admin:login"
 # Attendance sheets: refuse uploads above this size (bytes) before reading them.
 ATTENDANCE_UPLOAD_MAX_BYTES = int(os.environ.get("ATTENDANCE_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 
+# Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

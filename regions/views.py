@@ -32,6 +32,8 @@ class RegionDetailView(DetailView):
             workshop_count=figures["workshops"].count(),
             recommendations=figures["recommendations"][:PREVIEW],
             recommendation_count=figures["recommendations"].count(),
+            commitments=figures["commitments"][:PREVIEW],
+            commitment_count=figures["commitments"].count(),
             provinces=self.object.provinces.all(),
             preview=PREVIEW,
             **kwargs,

@@ -17,8 +17,10 @@ from organizations.models import FocusArea, Organization, Person
 from regions.models import Province, Region
 from workshops.models import (
     Attendance,
+    Commitment,
     CommitteeMembership,
     FollowUp,
+    Milestone,
     MonitoringCommittee,
     Participation,
     Project,
@@ -161,7 +163,7 @@ class FollowUpFactory(DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     date = datetime.date(2026, 6, 1)
     note = factory.Sequence(lambda n: f"Follow-up note {n}")
-    new_status = RecommendationStatus.IN_PROGRESS
+    new_status = RecommendationStatus.LIMITED
 
 
 class MonitoringCommitteeFactory(DjangoModelFactory):
@@ -182,3 +184,25 @@ class CommitteeMembershipFactory(DjangoModelFactory):
     committee = factory.SubFactory(MonitoringCommitteeFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = CommitteeMembership.Role.MEMBER
+
+
+class CommitmentFactory(DjangoModelFactory):
+    """A commitment on a new recommendation, not started, due 2026-12-31."""
+
+    class Meta:
+        model = Commitment
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    position = factory.LazyAttribute(lambda o: o.recommendation.commitments.count() + 1)
+    title = factory.Sequence(lambda n: f"Commitment {n}")
+    due_date = datetime.date(2026, 12, 31)
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    position = factory.LazyAttribute(lambda o: o.commitment.milestones.count() + 1)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    weight = 1

@@ -18,8 +18,11 @@ from workshops.forms import AttendanceUploadForm
 from workshops.imports import AttendanceImportError, import_attendance
 from workshops.models import (
     Attendance,
+    Commitment,
+    CommitteeMeeting,
     CommitteeMembership,
     FollowUp,
+    Milestone,
     MonitoringCommittee,
     Participation,
     Project,
@@ -225,31 +228,135 @@ class AttendanceAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class RecordsFollowUpsMixin:
+    """Admin pages with follow-up inlines: a new follow-up goes through ``FollowUp.record`` so
+    that it fills in the previous status and moves the subject's status like the quick form."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not FollowUp:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            if instance.pk is None:
+                instance.record(request.user)
+            else:
+                instance.save()
+        formset.save_m2m()
+        return None
+
+
 class FollowUpInline(admin.StackedInline):
     model = FollowUp
     extra = 0
+    fields = ["date", "new_status", "note", "evidence_url", "evidence_file", "reported_by", "old_status"]
+    readonly_fields = ["old_status"]
+    autocomplete_fields = ["reported_by"]
     formfield_overrides = HTTPS_URLS
 
 
+class CommitmentInline(admin.StackedInline):
+    model = Commitment
+    extra = 0
+    fields = ["position", "title", "responsible_organizations", "target_regions", "due_date", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["responsible_organizations", "target_regions"]
+    show_change_link = True
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Due date passed and not complete or withdrawn (today in Africa/Casablanca)."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.overdue().values("pk"))
+        return queryset
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "workshop", "position", "status", "due_date"]
-    list_filter = ["status", "target_regions", "workshop__project"]
+class RecommendationAdmin(RecordsFollowUpsMixin, admin.ModelAdmin):
+    list_display = ["__str__", "workshop", "position", "status", "due_date", "overdue"]
+    list_filter = ["status", OverdueFilter, "target_regions", "workshop__project"]
     list_select_related = ["workshop"]
     search_fields = ["text", "workshop__title"]
     autocomplete_fields = ["workshop", "responsible_organizations", "target_regions"]
-    inlines = [FollowUpInline]
+    inlines = [CommitmentInline, FollowUpInline]
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue()
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["position", "title", "weight", "due_date", "completed_on", "evidence_url"]
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(RecordsFollowUpsMixin, admin.ModelAdmin):
+    list_display = ["title", "recommendation", "status", "progress_display", "due_date", "overdue"]
+    list_filter = ["status", OverdueFilter, "target_regions", "recommendation__workshop__project"]
+    list_select_related = ["recommendation"]
+    search_fields = ["title", "description", "recommendation__text", "responsible_organizations__name"]
+    autocomplete_fields = [
+        "recommendation",
+        "responsible_organizations",
+        "target_regions",
+        "target_provinces",
+    ]
+    readonly_fields = ["status"]
+    date_hierarchy = "due_date"
+    inlines = [MilestoneInline, FollowUpInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    @admin.display(description=_("progress"))
+    def progress_display(self, obj):
+        return "–" if obj.progress is None else f"{obj.progress} %"
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue()
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "commitment", "weight", "due_date", "completed_on"]
+    list_filter = ["completed_on"]
+    list_select_related = ["commitment"]
+    search_fields = ["title", "commitment__title"]
+    autocomplete_fields = ["commitment"]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "recommendation", "date", "new_status"]
+    list_display = ["__str__", "commitment", "recommendation", "date", "old_status", "new_status"]
     list_filter = ["new_status"]
-    list_select_related = ["recommendation"]
-    search_fields = ["note", "recommendation__text"]
-    autocomplete_fields = ["recommendation"]
+    list_select_related = ["recommendation", "commitment"]
+    search_fields = ["note", "recommendation__text", "commitment__title"]
+    autocomplete_fields = ["recommendation", "commitment", "reported_by"]
+    readonly_fields = ["old_status", "created_by", "created_at"]
     date_hierarchy = "date"
     formfield_overrides = HTTPS_URLS
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            obj.record(request.user)
 
 
 class CommitteeMembershipInline(admin.TabularInline):
@@ -258,15 +365,29 @@ class CommitteeMembershipInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
 
 
+class CommitteeMeetingInline(admin.StackedInline):
+    model = CommitteeMeeting
+    extra = 0
+
+
 @admin.register(MonitoringCommittee)
 class MonitoringCommitteeAdmin(admin.ModelAdmin):
-    list_display = ["name", "status", "constituted_on", "origin_recommendation"]
+    list_display = ["name", "status", "proposed_on", "constituted_on", "origin_recommendation"]
     list_filter = ["status", "regions"]
     list_select_related = ["origin_recommendation"]
     search_fields = ["name", "mandate"]
-    autocomplete_fields = ["origin_recommendation", "regions"]
+    autocomplete_fields = ["origin_recommendation", "regions", "followed_commitments"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [CommitteeMembershipInline]
+    inlines = [CommitteeMembershipInline, CommitteeMeetingInline]
+
+
+@admin.register(CommitteeMeeting)
+class CommitteeMeetingAdmin(admin.ModelAdmin):
+    list_display = ["committee", "date", "place"]
+    list_select_related = ["committee"]
+    search_fields = ["committee__name", "place", "decisions"]
+    autocomplete_fields = ["committee"]
+    date_hierarchy = "date"
 
 
 @admin.register(WorkshopPartner)

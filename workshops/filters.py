@@ -8,8 +8,16 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Organization
 from regions.models import Region
-from workshops.models import Project, Recommendation, RecommendationStatus, Workshop
+from workshops.models import (
+    Commitment,
+    ProgressStatus,
+    Project,
+    Recommendation,
+    RecommendationStatus,
+    Workshop,
+)
 
 
 def workshop_years():
@@ -88,6 +96,59 @@ class RecommendationFilter(django_filters.FilterSet):
         for word in value.split():
             queryset = queryset.filter(text__icontains=word)
         return queryset
+
+    def in_region(self, queryset, name, value):
+        return queryset.concerning(value)
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """Filter public commitments by text, status, overdue, region, responsible organisation,
+    workshop and project."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", help_text=_("Words in the commitment or its recommendation.")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ProgressStatus, empty_label=_("Any status")
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="only_overdue")
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), method="in_region", empty_label=_("All regions")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Responsible organisation"),
+        queryset=Organization.objects.filter(commitments__isnull=False).distinct(),
+        field_name="responsible_organizations",
+        empty_label=_("All organisations"),
+    )
+    workshop = django_filters.ModelChoiceFilter(
+        label=_("Workshop"),
+        queryset=Workshop.objects.published().filter(recommendations__commitments__isnull=False).distinct(),
+        field_name="recommendation__workshop",
+        empty_label=_("All workshops"),
+    )
+    project = django_filters.ModelChoiceFilter(
+        label=_("Project"),
+        queryset=Project.objects.filter(workshops__is_published=True).distinct(),
+        field_name="recommendation__workshop__project",
+        empty_label=_("All projects"),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["q", "status", "overdue", "region", "organization", "workshop", "project"]
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(recommendation__text__icontains=word)
+            )
+        return queryset
+
+    def only_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
 
     def in_region(self, queryset, name, value):
         return queryset.concerning(value)

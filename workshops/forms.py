@@ -1,8 +1,15 @@
 """Staff forms."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+from workshops.models import Commitment, FollowUp
 
 
 class AttendanceUploadForm(forms.Form):
@@ -30,3 +37,31 @@ class AttendanceUploadForm(forms.Form):
                 % {"size": upload.size, "limit": settings.ATTENDANCE_UPLOAD_MAX_BYTES}
             )
         return upload
+
+
+class FollowUpForm(forms.ModelForm):
+    """The staff's quick status update on a commitment or recommendation (crispy-forms).
+
+    ``reported_by`` offers the subject's responsible organisations and the workshop's organiser.
+    """
+
+    evidence_url = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = FollowUp
+        fields = ["date", "new_status", "note", "evidence_url", "evidence_file", "reported_by"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        }
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        workshop = subject.recommendation.workshop if isinstance(subject, Commitment) else subject.workshop
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["new_status"].initial = subject.status
+        self.fields["reported_by"].queryset = Organization.objects.filter(
+            Q(pk__in=subject.responsible_organizations.values("pk")) | Q(pk=workshop.organizer_id)
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Record the update")))

@@ -8,10 +8,13 @@ Counting rule used by every public figure: a participant counts when their parti
 ``counts_toward_totals`` and its status is ``attended`` (``ParticipationQuerySet.counted``).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -351,14 +354,34 @@ class Attendance(models.Model):
             raise ValidationError(_("The session and the participation belong to different workshops."))
 
 
-class RecommendationStatus(models.TextChoices):
-    """Public progress scale shared by recommendations and their follow-ups."""
+class ProgressStatus(models.TextChoices):
+    """The public progress scale of recommendations and commitments.
+
+    Aligned with the Open Government Partnership's completion levels (not started, limited,
+    substantial, complete), plus two states OGP leaves out: ``stalled`` (started, then no
+    progress for a long time or blocked) and ``withdrawn`` (dropped by those responsible).
+    The scale is explained to the public on the tracker page and in docs/tracker.md.
+    """
 
     NOT_STARTED = "not_started", _("not started")
-    IN_PROGRESS = "in_progress", _("in progress")
-    SUBSTANTIAL = "substantial", _("substantially done")
-    COMPLETED = "completed", _("completed")
+    LIMITED = "limited", _("limited")
+    SUBSTANTIAL = "substantial", _("substantial")
+    COMPLETE = "complete", _("complete")
+    STALLED = "stalled", _("stalled")
     WITHDRAWN = "withdrawn", _("withdrawn")
+
+    @classmethod
+    def closed(cls):
+        """Statuses after which nothing is due any more (never overdue)."""
+        return [cls.COMPLETE, cls.WITHDRAWN]
+
+
+# Kept for readability where only recommendations are meant.
+RecommendationStatus = ProgressStatus
+
+
+def _today():
+    return timezone.localdate()
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -371,11 +394,19 @@ class RecommendationQuerySet(models.QuerySet):
         through = Recommendation.target_regions.through.objects.filter(region=region)
         return self.filter(pk__in=through.values("recommendation_id"))
 
+    def overdue(self, today=None):
+        """Due before ``today`` (default: today in Africa/Casablanca) and not complete or withdrawn."""
+        return self.filter(due_date__lt=today or _today()).exclude(status__in=ProgressStatus.closed())
+
 
 class Recommendation(models.Model):
-    """A recommendation or commitment that came out of a workshop, with its public status."""
+    """A recommendation that came out of a workshop, with its public status.
 
-    Status = RecommendationStatus
+    What is done about it is recorded as Commitments (who committed to do what, by when), each
+    with Milestones; the recommendation's own status moves by FollowUps.
+    """
+
+    Status = ProgressStatus
 
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("workshop")
@@ -392,7 +423,7 @@ class Recommendation(models.Model):
         "regions.Region", blank=True, related_name="recommendations", verbose_name=_("target regions")
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=RecommendationStatus, default=RecommendationStatus.NOT_STARTED
+        _("status"), max_length=12, choices=ProgressStatus, default=ProgressStatus.NOT_STARTED
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
 
@@ -417,26 +448,334 @@ class Recommendation(models.Model):
     def get_absolute_url(self):
         return reverse("workshops:recommendation", kwargs={"pk": self.pk})
 
+    def is_overdue(self, today=None):
+        """True when the due date has passed and the status is not complete or withdrawn."""
+        return bool(
+            self.due_date
+            and self.due_date < (today or _today())
+            and self.status not in ProgressStatus.closed()
+        )
 
-class FollowUp(models.Model):
-    """A dated progress note on a recommendation, with the status it moved to and evidence."""
+
+class CommitmentQuerySet(models.QuerySet):
+    def public(self):
+        """Commitments on recommendations of published workshops."""
+        return self.filter(recommendation__workshop__is_published=True)
+
+    def concerning(self, region):
+        """Commitments whose target regions include ``region``."""
+        through = Commitment.target_regions.through.objects.filter(region=region)
+        return self.filter(pk__in=through.values("commitment_id"))
+
+    def overdue(self, today=None):
+        """Due before ``today`` (default: today in Africa/Casablanca), neither complete nor withdrawn.
+
+        A commitment due on 10 March is overdue from 11 March on.
+        """
+        return self.filter(due_date__lt=today or _today()).exclude(status__in=ProgressStatus.closed())
+
+    def with_progress(self):
+        """Annotate ``milestone_weight`` and ``done_weight`` (sums of milestone weights), from which
+        ``Commitment.progress`` reads without further queries."""
+        return self.annotate(
+            milestone_weight=Sum("milestones__weight"),
+            done_weight=Coalesce(
+                Sum("milestones__weight", filter=Q(milestones__completed_on__isnull=False)), 0
+            ),
+        )
+
+
+class Commitment(models.Model):
+    """Who committed to do what, by when, to carry out a recommendation.
+
+    ``progress`` is computed from the milestones (weighted), never typed; ``status`` moves only by
+    recorded FollowUps (``FollowUp.record``), so that its history is the timeline.
+    """
+
+    Status = ProgressStatus
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("recommendation")
+        Recommendation, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("recommendation")
+    )
+    position = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("commitment"), max_length=255, help_text=_("What will be done, in a line."))
+    description = models.TextField(_("description"), blank=True)
+    responsible_organizations = models.ManyToManyField(
+        "organizations.Organization",
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("responsible organisations"),
+        help_text=_("Who committed: a commune, a regional council, the organiser itself…"),
+    )
+    target_regions = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="commitments", verbose_name=_("target regions")
+    )
+    target_provinces = models.ManyToManyField(
+        "regions.Province",
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("target provinces and prefectures"),
+    )
+    communes = models.CharField(
+        _("communes concerned"), max_length=255, blank=True, help_text=_("Names, separated by commas.")
+    )
+    committed_on = models.DateField(_("committed on"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProgressStatus, default=ProgressStatus.NOT_STARTED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["recommendation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "position"], name="workshops_commitment_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="workshops_commitment_position_gte_1"),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True)
+                | Q(committed_on__isnull=True)
+                | Q(due_date__gte=F("committed_on")),
+                name="workshops_commitment_due_after_committed",
+            ),
+        ]
+        indexes = [
+            # Tracker: overdue list and counts by status.
+            models.Index(fields=["status", "due_date"], name="workshops_commit_status_due"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workshops:commitment", kwargs={"pk": self.pk})
+
+    @property
+    def progress(self):
+        """Percent done (int 0-100) weighted by milestone, or None without milestones.
+
+        Reads ``milestone_weight``/``done_weight`` when the queryset has ``with_progress()``,
+        else queries the milestones.
+        """
+        if hasattr(self, "milestone_weight"):
+            total, done = self.milestone_weight, self.done_weight
+        else:
+            weights = self.milestones.aggregate(
+                total=Sum("weight"), done=Sum("weight", filter=Q(completed_on__isnull=False))
+            )
+            total, done = weights["total"], weights["done"]
+        if not total:
+            return None
+        return round(100 * (done or 0) / total)
+
+    def is_overdue(self, today=None):
+        """True when the due date has passed and the status is not complete or withdrawn."""
+        return bool(
+            self.due_date
+            and self.due_date < (today or _today())
+            and self.status not in ProgressStatus.closed()
+        )
+
+
+class Milestone(models.Model):
+    """A step of a commitment; ``weight`` says how much of the commitment it counts for."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("commitment")
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=255)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("Relative size of this step (1 = ordinary).")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["commitment", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "position"], name="workshops_milestone_unique_position"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="workshops_milestone_weight_gte_1"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self):
+        return self.completed_on is not None
+
+
+def validate_evidence_file(upload):
+    """Accept PDF, PNG and JPEG files up to ``EVIDENCE_MAX_BYTES``, judged by their first bytes.
+
+    Raises ValidationError otherwise.
+    """
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes)."),
+            params={"size": upload.size, "limit": settings.EVIDENCE_MAX_BYTES},
+        )
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(position)
+    if not (
+        head.startswith(b"%PDF-") or head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")
+    ):
+        raise ValidationError(_("Evidence must be a PDF, PNG or JPEG file."))
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def public(self):
+        """Updates on commitments or recommendations of published workshops."""
+        return self.filter(
+            Q(commitment__recommendation__workshop__is_published=True)
+            | Q(recommendation__workshop__is_published=True)
+        )
+
+    def concerning(self, region):
+        """Updates on commitments or recommendations whose target regions include ``region``."""
+        commitments = Commitment.target_regions.through.objects.filter(region=region)
+        recommendations = Recommendation.target_regions.through.objects.filter(region=region)
+        return self.filter(
+            Q(commitment__in=commitments.values("commitment_id"))
+            | Q(recommendation__in=recommendations.values("recommendation_id"))
+        )
+
+    def for_committee(self, committee):
+        """Updates on the commitments ``committee`` follows and on the recommendation that proposed it."""
+        followed = MonitoringCommittee.followed_commitments.through.objects.filter(
+            monitoringcommittee=committee
+        )
+        condition = Q(commitment__in=followed.values("commitment_id"))
+        if committee.origin_recommendation_id:
+            condition |= Q(recommendation=committee.origin_recommendation_id)
+        return self.filter(condition)
+
+    def with_subjects(self):
+        """Join what timelines and feeds show: subject, its workshop, the reporting organisation."""
+        return self.select_related(
+            "commitment__recommendation__workshop", "recommendation__workshop", "reported_by"
+        )
+
+
+class FollowUp(models.Model):
+    """A dated status update on a recommendation or a commitment (exactly one of them).
+
+    ``old_status`` and ``new_status`` make the status history; ``reported_by`` (an organisation)
+    is public, ``created_by`` (the staff account that typed it) is not.
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("recommendation"),
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("commitment"),
     )
     date = models.DateField(_("date"))
+    old_status = models.CharField(_("previous status"), max_length=12, choices=ProgressStatus, blank=True)
+    new_status = models.CharField(_("new status"), max_length=12, choices=ProgressStatus)
     note = models.TextField(_("note"))
-    new_status = models.CharField(_("new status"), max_length=12, choices=RecommendationStatus)
     evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence document"),
+        upload_to="evidence/%Y/",
+        blank=True,
+        validators=[validate_evidence_file],
+        help_text=_("PDF, PNG or JPEG."),
+    )
+    reported_by = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("reported by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        ordering = ["recommendation", "-date", "-pk"]
+        ordering = ["-date", "-pk"]
         get_latest_by = "date"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=False, commitment__isnull=True)
+                | Q(recommendation__isnull=True, commitment__isnull=False),
+                name="workshops_followup_one_subject",
+            ),
+        ]
+        indexes = [
+            # Atom feeds and timelines: newest first.
+            models.Index(fields=["-date", "-id"], name="workshops_followup_newest"),
+        ]
 
     def __str__(self):
         return f"{self.date}: {self.get_new_status_display()}"
+
+    @property
+    def subject(self):
+        """The Commitment or Recommendation this update is about."""
+        return self.commitment or self.recommendation
+
+    @transaction.atomic
+    def record(self, user=None):
+        """Save this new update and, if it is the newest by date, move its subject to ``new_status``.
+
+        ``old_status`` is filled in: the subject's status when this update is the newest; for a
+        back-dated update, the status of the update before it (``not_started`` if none), and the
+        subject's current status is left alone. ``created_by`` defaults to ``user``. Raises
+        ValidationError (nothing saved) for invalid fields or evidence.
+        """
+        subject = self.subject
+        others = subject.follow_ups.exclude(pk=self.pk)
+        newer_exists = others.filter(date__gt=self.date).exists()
+        if newer_exists:
+            previous = others.filter(date__lte=self.date).order_by("-date", "-pk").first()
+            self.old_status = previous.new_status if previous else ProgressStatus.NOT_STARTED
+        else:
+            self.old_status = subject.status
+        if user is not None and self.created_by_id is None:
+            self.created_by = user
+        self.full_clean()
+        self.save()
+        if not newer_exists and subject.status != self.new_status:
+            subject.status = self.new_status
+            subject.save(update_fields=["status"])
+        return self
 
 
 class MonitoringCommittee(models.Model):
@@ -463,6 +802,7 @@ class MonitoringCommittee(models.Model):
     )
     mandate = models.TextField(_("mandate"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
     constituted_on = models.DateField(_("constituted on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     members = models.ManyToManyField(
@@ -470,6 +810,9 @@ class MonitoringCommittee(models.Model):
         through="CommitteeMembership",
         related_name="committees",
         verbose_name=_("members"),
+    )
+    followed_commitments = models.ManyToManyField(
+        Commitment, blank=True, related_name="committees", verbose_name=_("commitments it follows")
     )
 
     class Meta:
@@ -527,3 +870,29 @@ class CommitteeMembership(models.Model):
 
     def __str__(self):
         return f"{self.organization} ({self.get_role_display()})"
+
+
+class CommitteeMeeting(models.Model):
+    """A meeting of a monitoring committee, with its minutes and decisions (public)."""
+
+    committee = models.ForeignKey(
+        MonitoringCommittee, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("committee")
+    )
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    minutes = models.FileField(
+        _("minutes"),
+        upload_to="minutes/%Y/",
+        blank=True,
+        validators=[validate_evidence_file],
+        help_text=_("PDF, PNG or JPEG."),
+    )
+
+    class Meta:
+        verbose_name = _("committee meeting")
+        verbose_name_plural = _("committee meetings")
+        ordering = ["committee", "-date"]
+
+    def __str__(self):
+        return f"{self.committee} – {self.date}"

@@ -18,6 +18,7 @@ from organizations.models import Organization, Person
 from regions.models import Region
 from workshops.models import (
     Attendance,
+    Commitment,
     Participation,
     Recommendation,
     RecommendationStatus,
@@ -177,6 +178,10 @@ def region_figures(region):
         "organizations": Organization.objects.filter(region=region).count(),
         "recommendations": Recommendation.objects.public().concerning(region).select_related("workshop"),
         "committees": region.committees.all(),
+        "commitments": Commitment.objects.public()
+        .concerning(region)
+        .with_progress()
+        .order_by("due_date", "pk"),
     }
 
 

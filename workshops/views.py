@@ -4,12 +4,26 @@ No login needed and no personal data: figures come from ``workshops.reports`` (c
 Every list runs a fixed number of queries whatever the number of rows.
 """
 
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from workshops import reports
-from workshops.filters import RecommendationFilter, WorkshopFilter
-from workshops.models import MonitoringCommittee, Recommendation, Workshop
+from workshops import opendata, reports, tracker
+from workshops.filters import CommitmentFilter, RecommendationFilter, WorkshopFilter
+from workshops.forms import FollowUpForm
+from workshops.models import (
+    Commitment,
+    FollowUp,
+    MonitoringCommittee,
+    ProgressStatus,
+    Recommendation,
+    Workshop,
+)
 
 
 class PublicMixin:
@@ -91,8 +105,16 @@ class RecommendationListView(PublicMixin, FilterView):
 class RecommendationDetailView(PublicMixin, DetailView):
     public = "public"
     queryset = Recommendation.objects.select_related("workshop").prefetch_related(
-        "responsible_organizations", "target_regions", "follow_ups", "committees"
+        "responsible_organizations", "target_regions", "committees"
     )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            commitments=self.object.commitments.with_progress().prefetch_related("responsible_organizations"),
+            follow_ups=self.object.follow_ups.select_related("reported_by"),
+            can_update=self.request.user.has_perm("workshops.add_followup"),
+            **kwargs,
+        )
 
 
 class CommitteeListView(PublicMixin, ListView):
@@ -104,6 +126,124 @@ class CommitteeListView(PublicMixin, ListView):
 
 class CommitteeDetailView(PublicMixin, DetailView):
     queryset = MonitoringCommittee.objects.select_related("origin_recommendation__workshop").prefetch_related(
-        "regions", "memberships__organization"
+        "regions", "memberships__organization", "meetings"
     )
     context_object_name = "committee"
+
+    def get_context_data(self, **kwargs):
+        committee = self.object
+        return super().get_context_data(
+            commitments=committee.followed_commitments.public()
+            .with_progress()
+            .select_related("recommendation__workshop"),
+            follow_ups=FollowUp.objects.public().for_committee(committee).with_subjects()[:20],
+            **kwargs,
+        )
+
+
+class TrackerView(TemplateView):
+    """The public tracker: commitments and recommendations by status, region, organisation,
+    workshop and project; overdue commitments."""
+
+    template_name = "workshops/tracker.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            dashboard=tracker.dashboard(), statuses=ProgressStatus.choices, **kwargs
+        )
+
+
+class CommitmentListView(PublicMixin, FilterView):
+    public = "public"
+    queryset = (
+        Commitment.objects.with_progress()
+        .select_related("recommendation__workshop")
+        .prefetch_related("responsible_organizations", "target_regions")
+        .order_by("-recommendation__workshop__start_date", "recommendation__position", "position", "pk")
+    )
+    filterset_class = CommitmentFilter
+    template_name = "workshops/commitment_list.html"
+    context_object_name = "commitments"
+
+
+class CommitmentDetailView(PublicMixin, DetailView):
+    public = "public"
+    queryset = (
+        Commitment.objects.with_progress()
+        .select_related("recommendation__workshop")
+        .prefetch_related(
+            "responsible_organizations", "target_regions", "target_provinces", "milestones", "committees"
+        )
+    )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            follow_ups=self.object.follow_ups.select_related("reported_by"),
+            can_update=self.request.user.has_perm("workshops.add_followup"),
+            **kwargs,
+        )
+
+
+class FollowUpCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView):
+    """Staff's quick update of a commitment's (or recommendation's) status: one short form."""
+
+    permission_required = "workshops.add_followup"
+    raise_exception = False
+    form_class = FollowUpForm
+    template_name = "workshops/followup_form.html"
+    subject_model = Commitment
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied
+        return super().handle_no_permission()
+
+    def get_subject(self):
+        if not hasattr(self, "subject"):
+            self.subject = get_object_or_404(self.subject_model.objects.public(), pk=self.kwargs["pk"])
+        return self.subject
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["subject"] = self.get_subject()
+        if self.subject_model is Commitment:
+            kwargs["instance"] = FollowUp(commitment=self.get_subject())
+        else:
+            kwargs["instance"] = FollowUp(recommendation=self.get_subject())
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.get_subject(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            form.instance.record(self.request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The update is recorded and shown on the public page."))
+        return redirect(self.get_subject().get_absolute_url())
+
+
+class RecommendationFollowUpCreateView(FollowUpCreateView):
+    subject_model = Recommendation
+
+
+OPEN_DATA = {
+    "recommendations": (opendata.recommendation_rows, opendata.RECOMMENDATION_FIELDS),
+    "commitments": (opendata.commitment_rows, opendata.COMMITMENT_FIELDS),
+}
+
+
+def open_data(request, dataset, fmt):
+    """``/tracker/data/<recommendations|commitments>.<csv|json>``: public fields only."""
+    if dataset not in OPEN_DATA or fmt not in {"csv", "json"}:
+        raise Http404
+    rows_function, fields = OPEN_DATA[dataset]
+    rows = rows_function(base_url=request.build_absolute_uri("/").rstrip("/"))
+    if fmt == "csv":
+        response = HttpResponse(opendata.as_csv(rows, fields), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(opendata.as_json(rows, fields, dataset), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
+    return response

@@ -15,7 +15,11 @@ from organizations.models import FocusArea, Organization
 from regions.models import Region
 from workshops.imports import import_attendance
 from workshops.models import (
+    Commitment,
+    FollowUp,
+    Milestone,
     MonitoringCommittee,
+    ProgressStatus,
     Project,
     Recommendation,
     Session,
@@ -137,9 +141,12 @@ def load():
                 "على ذلك القوانين التنظيمية للجماعات الترابية."
             ),
             "status": MonitoringCommittee.Status.PROPOSED,
+            "proposed_on": dt.date(2021, 3, 7),
         },
     )
     committee.regions.set(targets)
+    commitments = _load_commitments(recommendations, organizer, regions)
+    committee.followed_commitments.set([c for c in commitments if c.recommendation == recommendations[3]])
     result = import_attendance(workshop, SHEET.read_bytes(), SHEET.name)
     return workshop, result
 
@@ -152,3 +159,126 @@ def _organization(name, **defaults):
         setattr(organization, key, value)
     organization.save()
     return organization
+
+
+ILLUSTRATIVE = "مثال توضيحي – Exemple illustratif. "
+
+# Illustrative commitments, milestones and updates (not reported by the organisers): they show
+# every state of the public tracker. Per recommendation position: (title, region codes, due date,
+# milestones [(title, weight, completed on)], updates [(date, new status, note)]).
+COMMITMENTS = {
+    1: [
+        (
+            "برمجة ورشات مماثلة بجهتي الشرق وسوس-ماسة",
+            ["02", "09"],
+            dt.date(2022, 12, 31),
+            [
+                ("تحديد الشركاء المحليين", 1, dt.date(2021, 6, 15)),
+                ("ورشة بجهة الشرق", 2, dt.date(2022, 3, 12)),
+                ("ورشة بجهة سوس-ماسة", 2, None),
+            ],
+            [(dt.date(2022, 3, 20), ProgressStatus.LIMITED, "انعقاد الورشة الأولى بوجدة.")],
+        ),
+    ],
+    2: [
+        (
+            "تنظيم دورات تكوينية لفائدة أعضاء المنتدى الجهوي",
+            ["03", "05", "01"],
+            dt.date(2022, 6, 30),
+            [
+                ("إعداد عدة التكوين", 1, dt.date(2021, 9, 30)),
+                ("ثلاث دورات تكوينية، دورة بكل جهة", 3, dt.date(2022, 5, 28)),
+            ],
+            [
+                (dt.date(2021, 10, 5), ProgressStatus.LIMITED, "إعداد عدة التكوين."),
+                (dt.date(2022, 6, 2), ProgressStatus.COMPLETE, "انعقاد الدورات الثلاث."),
+            ],
+        ),
+    ],
+    3: [
+        (
+            "صياغة مخطط استراتيجي للحركة 2022-2026",
+            [],
+            dt.date(2021, 12, 31),
+            [
+                ("تشخيص تشاركي", 1, dt.date(2021, 7, 10)),
+                ("مسودة المخطط", 2, dt.date(2021, 11, 20)),
+                ("المصادقة في الجمع العام", 1, None),
+            ],
+            [(dt.date(2021, 11, 25), ProgressStatus.SUBSTANTIAL, "عرض مسودة المخطط على المكتب.")],
+        ),
+    ],
+    4: [
+        (
+            "تشكيل لجنة تتبع برامج عمل الجماعات بجهة فاس-مكناس",
+            ["03"],
+            dt.date(2022, 12, 31),
+            [("نداء لترشيح الأعضاء", 1, dt.date(2021, 9, 1)), ("الاجتماع التأسيسي", 1, None)],
+            [
+                (dt.date(2021, 9, 10), ProgressStatus.LIMITED, "إطلاق نداء الترشيح."),
+                (dt.date(2023, 2, 1), ProgressStatus.STALLED, "تأجيل الاجتماع التأسيسي دون تاريخ."),
+            ],
+        ),
+        (
+            "تشكيل لجنة تتبع برامج عمل الجماعات بجهة بني ملال-خنيفرة",
+            ["05"],
+            dt.date(2027, 6, 30),
+            [("نداء لترشيح الأعضاء", 1, None), ("الاجتماع التأسيسي", 1, None)],
+            [],
+        ),
+        (
+            "تشكيل لجنة تتبع برامج عمل الجماعات بجهة طنجة-تطوان-الحسيمة",
+            ["01"],
+            dt.date(2026, 12, 31),
+            [("نداء لترشيح الأعضاء", 1, None), ("الاجتماع التأسيسي", 1, None)],
+            [],
+        ),
+    ],
+    5: [
+        (
+            "يوم دراسي مع مجالس الجهات حول تنسيق السياسات الجهوية والمحلية",
+            ["03", "05", "01"],
+            dt.date(2022, 10, 31),
+            [("اليوم الدراسي", 1, None)],
+            [(dt.date(2022, 4, 15), ProgressStatus.WITHDRAWN, "تعويضه بلقاءات ثنائية مع كل مجلس جهة.")],
+        ),
+    ],
+}
+
+
+def _load_commitments(recommendations, organizer, regions):
+    """Create or update the illustrative commitments; record their updates once. Returns them."""
+    commitments = []
+    for recommendation in recommendations:
+        for position, (title, codes, due, milestones, updates) in enumerate(
+            COMMITMENTS.get(recommendation.position, []), start=1
+        ):
+            commitment, _created = Commitment.objects.get_or_create(
+                recommendation=recommendation,
+                position=position,
+                defaults={
+                    "title": title,
+                    "description": ILLUSTRATIVE + "التزام افتراضي لعرض إمكانيات التتبع.",
+                    "committed_on": dt.date(2021, 3, 7),
+                    "due_date": due,
+                },
+            )
+            commitment.responsible_organizations.set([organizer])
+            commitment.target_regions.set([regions[code] for code in codes])
+            for order, (step, weight, done) in enumerate(milestones, start=1):
+                Milestone.objects.update_or_create(
+                    commitment=commitment,
+                    position=order,
+                    defaults={"title": step, "weight": weight, "completed_on": done},
+                )
+            if not commitment.follow_ups.exists():
+                for date, status, note in updates:
+                    FollowUp(
+                        commitment=commitment,
+                        date=date,
+                        new_status=status,
+                        note=ILLUSTRATIVE + note,
+                        reported_by=organizer,
+                    ).record()
+            commitments.append(commitment)
+    return commitments

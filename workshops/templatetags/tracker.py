@@ -3,18 +3,19 @@
 from django import template
 from django.urls import translate_url
 
-from workshops.models import MonitoringCommittee, RecommendationStatus, Workshop
+from workshops.models import MonitoringCommittee, ProgressStatus, Workshop
 
 register = template.Library()
 
 # Bootstrap 5.3 "text-bg-*" classes (background and a readable text colour) per status value.
 # Values of the three status scales do not overlap, so one map serves them all.
 BADGE_CLASSES = {
-    RecommendationStatus.NOT_STARTED: "text-bg-secondary",
-    RecommendationStatus.IN_PROGRESS: "text-bg-primary",
-    RecommendationStatus.SUBSTANTIAL: "text-bg-info",
-    RecommendationStatus.COMPLETED: "text-bg-success",
-    RecommendationStatus.WITHDRAWN: "text-bg-dark",
+    ProgressStatus.NOT_STARTED: "text-bg-secondary",
+    ProgressStatus.LIMITED: "text-bg-info",
+    ProgressStatus.SUBSTANTIAL: "text-bg-primary",
+    ProgressStatus.COMPLETE: "text-bg-success",
+    ProgressStatus.STALLED: "text-bg-warning",
+    ProgressStatus.WITHDRAWN: "text-bg-dark",
     Workshop.Status.PLANNED: "text-bg-info",
     Workshop.Status.HELD: "text-bg-success",
     Workshop.Status.CANCELLED: "text-bg-secondary",

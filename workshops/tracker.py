@@ -1,0 +1,101 @@
+"""Public tracker figures: what became of the recommendations and commitments.
+
+All functions take public querysets (``Commitment.objects.public()``…) or build them, and run a
+fixed number of queries whatever the data size. No personal data: organisations and regions only.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Avg, Count, F
+
+from organizations.models import Organization
+from regions.models import Region
+from workshops.models import Commitment, ProgressStatus, Project, Recommendation, Workshop
+from workshops.reports import status_counts
+
+
+def public_commitments():
+    """Commitments of published workshops, with progress annotated and related rows joined."""
+    return (
+        Commitment.objects.public()
+        .with_progress()
+        .select_related("recommendation__workshop")
+        .prefetch_related("responsible_organizations", "target_regions")
+    )
+
+
+def _by_status(queryset, key):
+    """Count ``queryset`` rows by ``key`` and status: ``{key value: {status: n}}`` (one query)."""
+    table = defaultdict(dict)
+    rows = queryset.order_by().values_list(key, "status").annotate(n=Count("pk", distinct=True))
+    for value, status, n in rows:
+        if value is not None:
+            table[value][status] = n
+    return table
+
+
+def _rows(table, objects, label):
+    """Turn ``{pk: {status: n}}`` into sorted rows ``{"object", "label", "counts", "total"}``.
+
+    ``counts`` is a list of ``(status value, status label, n)`` in the scale's order.
+    """
+    rows = []
+    for pk, counts in table.items():
+        obj = objects.get(pk)
+        if obj is None:
+            continue
+        rows.append(
+            {
+                "object": obj,
+                "label": label(obj),
+                "counts": [(value, name, counts.get(value, 0)) for value, name in ProgressStatus.choices],
+                "total": sum(counts.values()),
+            }
+        )
+    rows.sort(key=lambda row: (-row["total"], str(row["label"])))
+    return rows
+
+
+def dashboard(today=None):
+    """Figures for the public tracker page.
+
+    Returns a dict:
+    - ``commitments_by_status``, ``recommendations_by_status``: lists of (value, label, n);
+    - ``commitment_total`` (int), ``average_progress`` (int percent or None: mean of the
+      commitments that have milestones);
+    - ``overdue`` (list of at most 20 overdue commitments, oldest due first) and
+      ``overdue_count``;
+    - ``by_region``, ``by_organization``, ``by_workshop``, ``by_project``: rows as ``_rows``
+      returns, regions in code order, the others by number of commitments.
+    ``today`` (a date) defaults to today in Africa/Casablanca.
+    """
+    commitments = Commitment.objects.public()
+    through_regions = Commitment.target_regions.through.objects.filter(commitment__in=commitments)
+    through_orgs = Commitment.responsible_organizations.through.objects.filter(commitment__in=commitments)
+    by_region = _by_status(through_regions.annotate(status=F("commitment__status")), "region_id")
+    by_org = _by_status(through_orgs.annotate(status=F("commitment__status")), "organization_id")
+    by_workshop = _by_status(commitments, "recommendation__workshop")
+    by_project = _by_status(commitments, "recommendation__workshop__project")
+    regions = Region.objects.in_bulk(list(by_region))
+    organizations = Organization.objects.in_bulk(list(by_org))
+    workshops = Workshop.objects.in_bulk(list(by_workshop))
+    projects = Project.objects.in_bulk(list(by_project))
+    region_rows = _rows(by_region, regions, lambda r: r.name)
+    region_rows.sort(key=lambda row: row["object"].code)
+    progress = commitments.with_progress().filter(milestone_weight__gt=0)
+    average = progress.aggregate(value=Avg(F("done_weight") * 100.0 / F("milestone_weight")))["value"]
+    overdue = commitments.overdue(today)
+    return {
+        "commitments_by_status": status_counts(commitments),
+        "recommendations_by_status": status_counts(Recommendation.objects.public()),
+        "commitment_total": commitments.count(),
+        "average_progress": round(average) if average is not None else None,
+        "overdue": list(
+            overdue.with_progress().select_related("recommendation__workshop").order_by("due_date", "pk")[:20]
+        ),
+        "overdue_count": overdue.count(),
+        "by_region": region_rows,
+        "by_organization": _rows(by_org, organizations, str)[:20],
+        "by_workshop": _rows(by_workshop, workshops, lambda w: w.title)[:20],
+        "by_project": _rows(by_project, projects, lambda p: p.name),
+    }
