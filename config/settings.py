@@ -17,6 +17,7 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+import tzdata
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,9 @@ from django.utils.translation import gettext_lazy as _
 # be years old. Empty the search path so that zoneinfo, and so Django, reads the zone rules
 # from the pinned ``tzdata`` package on PyPI rather than from /usr/share/zoneinfo.
 zoneinfo.reset_tzpath(to=[])
+# Django also sets the process's TZ to TIME_ZONE, which the C library (log timestamps,
+# time.localtime) resolves in TZDIR: point it at the same package's zone files.
+os.environ["TZDIR"] = str(Path(tzdata.__file__).resolve().parent / "zoneinfo")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,6 +132,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number formats: Django's Arabic locale groups no thousands ("4467911"); ours does.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Africa/Casablanca"
@@ -149,6 +155,22 @@ LOGIN_URL = "admin:login"
 
 # Attendance sheets: refuse uploads above this size (bytes) before reading them.
 ATTENDANCE_UPLOAD_MAX_BYTES = int(os.environ.get("ATTENDANCE_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+# XLSX and ODS are zip archives: refuse one whose parts would unzip to more than this (bytes).
+ATTENDANCE_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("ATTENDANCE_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024))
+)
+# Reading stops with a message past this many rows or columns, whatever the format.
+ATTENDANCE_MAX_ROWS = int(os.environ.get("ATTENDANCE_MAX_ROWS", "20000"))
+ATTENDANCE_MAX_COLUMNS = int(os.environ.get("ATTENDANCE_MAX_COLUMNS", "200"))
+# Between the admin's preview and "Confirm import" the uploaded sheet waits here, under a
+# random name, for at most ATTENDANCE_STAGING_MAX_AGE seconds. Outside MEDIA_ROOT on purpose:
+# it holds personal data, and media files may be served by the web server.
+ATTENDANCE_STAGING_DIR = Path(
+    os.environ.get("ATTENDANCE_STAGING_DIR", str(BASE_DIR / "var" / "import-staging"))
+)
+ATTENDANCE_STAGING_MAX_AGE = int(os.environ.get("ATTENDANCE_STAGING_MAX_AGE", "3600"))
+# Published counts below this are hidden ("fewer than 5"), as statistics offices do.
+SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))
 
 # Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

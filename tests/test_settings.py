@@ -61,3 +61,26 @@ def test_casablanca_switches_to_utc_on_2026_09_20_at_0100_utc(source):
     assert before.time() == datetime.time(1, 59)
     assert at.utcoffset() == ZERO
     assert at.time() == datetime.time(1, 0)
+
+
+def test_c_library_time_uses_the_tzdata_package_too():
+    """Log timestamps come from time.localtime, which reads TZDIR: 15 October 2026 is UTC+0."""
+    import datetime as dt
+    import os
+    import time
+
+    assert os.environ["TZDIR"].endswith("tzdata/zoneinfo")
+    os.environ["TZ"] = "Africa/Casablanca"
+    time.tzset()
+    moment = dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC).timestamp()
+    assert time.localtime(moment).tm_gmtoff == 0
+    january = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC).timestamp()
+    assert time.localtime(january).tm_gmtoff == 3600
+
+
+def test_arabic_numbers_are_grouped():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    with translation.override("ar"):
+        assert intcomma(4467911) == "4\u202f467\u202f911"

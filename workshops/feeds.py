@@ -84,7 +84,7 @@ class CommitteeFollowUpFeed(FollowUpFeed):
     """Updates on what one monitoring committee follows."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(MonitoringCommittee, slug=slug)
+        return get_object_or_404(MonitoringCommittee.objects.public(), slug=slug)
 
     def title(self, obj=None):
         return _("Workshop tracker: follow-up by %(committee)s") % {"committee": obj.name}

@@ -19,6 +19,17 @@ from workshops.models import (
     Workshop,
 )
 
+# A search looks for at most this many words, each cut to this many characters: every word adds
+# a condition to the query, and a thousand of them is a cheap denial of service.
+MAX_SEARCH_WORDS = 8
+MAX_WORD_LENGTH = 50
+
+
+def search_words(value):
+    """The words of a search box (list of str): at most ``MAX_SEARCH_WORDS``, each at most
+    ``MAX_WORD_LENGTH`` characters."""
+    return [word[:MAX_WORD_LENGTH] for word in value.split()[:MAX_SEARCH_WORDS]]
+
 
 def workshop_years():
     """Years in which published workshops started, newest first: list of ``(year, year)``."""
@@ -56,7 +67,7 @@ class WorkshopFilter(django_filters.FilterSet):
         fields = ["q", "region", "year", "project", "status"]
 
     def search(self, queryset, name, value):
-        for word in value.split():
+        for word in search_words(value):
             queryset = queryset.filter(
                 Q(title__icontains=word)
                 | Q(summary__icontains=word)
@@ -93,7 +104,7 @@ class RecommendationFilter(django_filters.FilterSet):
         fields = ["q", "status", "region"]
 
     def search(self, queryset, name, value):
-        for word in value.split():
+        for word in search_words(value):
             queryset = queryset.filter(text__icontains=word)
         return queryset
 
@@ -139,7 +150,7 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = ["q", "status", "overdue", "region", "organization", "workshop", "project"]
 
     def search(self, queryset, name, value):
-        for word in value.split():
+        for word in search_words(value):
             queryset = queryset.filter(
                 Q(title__icontains=word)
                 | Q(description__icontains=word)

@@ -778,6 +778,15 @@ class FollowUp(models.Model):
         return self
 
 
+class MonitoringCommitteeQuerySet(models.QuerySet):
+    def public(self):
+        """Committees the public may see: proposed by a recommendation of a published workshop,
+        or not tied to any workshop."""
+        return self.filter(
+            Q(origin_recommendation__isnull=True) | Q(origin_recommendation__workshop__is_published=True)
+        )
+
+
 class MonitoringCommittee(models.Model):
     """A body that monitors implementation (e.g. of the communes' action programmes)."""
 
@@ -814,6 +823,8 @@ class MonitoringCommittee(models.Model):
     followed_commitments = models.ManyToManyField(
         Commitment, blank=True, related_name="committees", verbose_name=_("commitments it follows")
     )
+
+    objects = MonitoringCommitteeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monitoring committee")

@@ -23,6 +23,7 @@ from workshops.models import (
     Recommendation,
     RecommendationStatus,
     Workshop,
+    WorkshopPartner,
 )
 
 
@@ -156,7 +157,7 @@ def region_figures(region):
 
     Returns a dict: ``workshops`` (QuerySet of published workshops held in or aimed at the
     region), ``participants`` (distinct counted people from the region at published held
-    workshops), ``women`` (int), ``organizations`` (organisations based in the region),
+    workshops), ``women`` (int), ``organizations`` (``active_organizations`` based in the region),
     ``recommendations`` (QuerySet of public recommendations whose target regions include it),
     ``committees`` (QuerySet of monitoring committees covering it).
     """
@@ -175,14 +176,26 @@ def region_figures(region):
         "participants": people["total"],
         "women": people["women"],
         "women_share": share(people["women"], people["total"]),
-        "organizations": Organization.objects.filter(region=region).count(),
+        "organizations": active_organizations().filter(region=region).count(),
         "recommendations": Recommendation.objects.public().concerning(region).select_related("workshop"),
-        "committees": region.committees.all(),
+        "committees": region.committees.public(),
         "commitments": Commitment.objects.public()
         .concerning(region)
         .with_progress()
         .order_by("due_date", "pk"),
     }
+
+
+def active_organizations():
+    """Organisations that organised, partnered or sent a counted participant to a published,
+    held workshop (a QuerySet). Organisations merely present in the database do not count."""
+    workshops = Workshop.objects.published().held()
+    participations = public_participations()
+    return Organization.objects.filter(
+        Q(pk__in=participations.values("organization"))
+        | Q(pk__in=workshops.values("organizer"))
+        | Q(pk__in=WorkshopPartner.objects.filter(workshop__in=workshops).values("organization"))
+    )
 
 
 def regions_overview():

@@ -7,6 +7,7 @@ Every list runs a fixed number of queries whatever the number of rows.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -118,6 +119,7 @@ class RecommendationDetailView(PublicMixin, DetailView):
 
 
 class CommitteeListView(PublicMixin, ListView):
+    public = "public"
     queryset = MonitoringCommittee.objects.select_related("origin_recommendation__workshop").prefetch_related(
         "regions"
     )
@@ -125,6 +127,7 @@ class CommitteeListView(PublicMixin, ListView):
 
 
 class CommitteeDetailView(PublicMixin, DetailView):
+    public = "public"
     queryset = MonitoringCommittee.objects.select_related("origin_recommendation__workshop").prefetch_related(
         "regions", "memberships__organization", "meetings"
     )
@@ -172,7 +175,11 @@ class CommitmentDetailView(PublicMixin, DetailView):
         Commitment.objects.with_progress()
         .select_related("recommendation__workshop")
         .prefetch_related(
-            "responsible_organizations", "target_regions", "target_provinces", "milestones", "committees"
+            "responsible_organizations",
+            "target_regions",
+            "target_provinces",
+            "milestones",
+            Prefetch("committees", queryset=MonitoringCommittee.objects.public()),
         )
     )
 

@@ -84,3 +84,11 @@ def test_headline_figures_of_the_example(example):
     # Marrakech-Safi hosted, three regions targeted and sending participants.
     assert figures.regions_reached == 4
     assert dict((value, n) for value, _label, n in figures.recommendations)["not_started"] == 5
+
+
+def test_load_example_keeps_staff_edits(example):
+    example.summary = "Résumé corrigé par l'équipe."
+    example.save()
+    call_command("load_example")
+    example.refresh_from_db()
+    assert example.summary == "Résumé corrigé par l'équipe."

@@ -57,10 +57,15 @@ RECOMMENDATIONS = [
 
 @transaction.atomic
 def load():
-    """Create or update the Marrakech workshop and import its attendance sheet.
+    """Create the Marrakech workshop and import its attendance sheet, unless it exists.
 
-    Returns ``(workshop, import_result)``. Needs the regions reference data (migrations).
+    Returns ``(workshop, import_result)``; ``import_result`` is None when the workshop was
+    already there: nothing is touched then, so edits staff made to the example survive. Needs
+    the regions reference data (migrations).
     """
+    existing = Workshop.objects.filter(slug=WORKSHOP_SLUG).first()
+    if existing is not None:
+        return existing, None
     regions = {r.code: r for r in Region.objects.all()}
     targets = [regions[code] for code in TARGET_REGION_CODES]
     others = [r for code, r in regions.items() if code not in TARGET_REGION_CODES]

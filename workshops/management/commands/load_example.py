@@ -10,21 +10,18 @@ class Command(BaseCommand):
     help = (
         "Load the example data: the Marrakech strategic-planning workshop (5-7 March 2021), its "
         "organiser, funder, sessions, 5 recommendations, the proposed monitoring committee, and its "
-        "attendance sheet (50 fictional participants) through the regular import. Running it again "
-        "changes nothing."
+        "attendance sheet (50 fictional participants) through the regular import. Once loaded, "
+        "running it again changes nothing, so staff edits to the example survive."
     )
 
     def handle(self, *args, **options):
         workshop, result = marrakech.load()
-        self.stdout.write(
-            _(
-                "Loaded “%(workshop)s”: %(rows)s sheet rows, %(created)s people created, %(matched)s "
-                "already known."
+        if result is None:
+            self.stdout.write(
+                _("The example “%(workshop)s” is already loaded: nothing changed.") % {"workshop": workshop}
             )
-            % {
-                "workshop": workshop,
-                "rows": result.rows,
-                "created": result.people_created,
-                "matched": result.people_matched,
-            }
-        )
+        else:
+            self.stdout.write(
+                _("Loaded “%(workshop)s”. %(summary)s")
+                % {"workshop": workshop, "summary": result.summary_text()}
+            )
