@@ -7,13 +7,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = _("Workshop tracker: staff administration")
-admin.site.site_title = _("Workshop tracker")
-admin.site.index_title = _("Workshops, attendance and follow-up")
+from config.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

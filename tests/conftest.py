@@ -83,3 +83,12 @@ def export_user(django_user_model):
     )
     # A fresh instance: permission checks cache on the object.
     return django_user_model.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def example(db):
+    """The Marrakech workshop of March 2021, loaded as ``load_example`` does."""
+    from workshops.example import marrakech
+
+    workshop, _result = marrakech.load()
+    return workshop

@@ -10,13 +10,6 @@ EXAMPLE_DIR = Path(marrakech.__file__).resolve().parent
 
 
 @pytest.fixture
-def example(db):
-    """The Marrakech workshop of March 2021, loaded as ``load_example`` does."""
-    workshop, _result = marrakech.load()
-    return workshop
-
-
-@pytest.fixture
 def three_day_workshop(db):
     """An empty workshop of 5-7 March 2021 with sessions 1-3, one a day."""
     workshop = WorkshopFactory(start_date=datetime.date(2021, 3, 5), end_date=datetime.date(2021, 3, 7))

@@ -1,0 +1,7 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class TrackerAdminConfig(AdminConfig):
+    """The Django admin with the tracker's site: two-factor authentication for managers."""
+
+    default_site = "config.admin.TrackerAdminSite"
