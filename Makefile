@@ -3,7 +3,13 @@
 #
 #   make run    install, migrate, load the example data and serve on http://127.0.0.1:8000/
 #   make test   install the test tools and run pytest (PYTEST_ARGS="-k imports -x" to narrow it)
+#   make test-browser   only the browser tests (Debian's chromium and npm needed, see README)
 #   make lint   ruff check
+#   make pdf-check  say whether the PDF sign-in sheet can be made on this machine
+#
+# The PDF sign-in sheet (WeasyPrint) needs system packages that pip cannot bring, on Debian:
+#   apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
+# (fonts-hosny-amiri also gives Arabic). .ci/run installs them when missing.
 #
 # DATABASE_URL is read by config/settings.py from the environment (default: SQLite db.sqlite3).
 # VENV=/some/where puts the virtual environment elsewhere.
@@ -13,6 +19,11 @@ PYTHON ?= python3
 PYTEST_ARGS ?=
 # make run PORT=8100 when 8000 is taken.
 PORT ?= 8000
+
+# axe-core, for the accessibility check of the browser tests: from the npm registry into
+# node_modules/ (git-ignored). A stamp per version: changing the version installs it again.
+AXE_CORE_VERSION := 4.14.1
+AXE_STAMP := node_modules/.axe-core-$(AXE_CORE_VERSION)
 
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
@@ -38,7 +49,7 @@ define compilemessages
 	fi
 endef
 
-.PHONY: run test lint install install-dev messages
+.PHONY: run test test-browser lint install install-dev messages axe pdf-check
 
 run: $(RUNTIME_STAMP)
 	$(compilemessages)
@@ -47,9 +58,13 @@ run: $(RUNTIME_STAMP)
 	$(MANAGE) load_example
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(AXE_STAMP)
 	$(compilemessages)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-browser: $(DEV_STAMP) $(AXE_STAMP)
+	$(compilemessages)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -60,6 +75,19 @@ install-dev: $(DEV_STAMP)
 
 messages: $(RUNTIME_STAMP)
 	$(compilemessages)
+
+axe: $(AXE_STAMP)
+
+# Without npm, or offline, the browser tests skip their accessibility check and say why (CI sets
+# BROWSER_TESTS_REQUIRED=1, which makes that a failure instead).
+$(AXE_STAMP):
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "npm not found: the browser tests' accessibility check (axe-core) will be skipped."; \
+	elif npm install --no-save --no-audit --no-fund --prefix . axe-core@$(AXE_CORE_VERSION); then \
+		rm -f node_modules/.axe-core-*; touch $@; \
+	else \
+		echo "Could not install axe-core $(AXE_CORE_VERSION) from the npm registry."; \
+	fi
 
 # pip, not python, marks a usable venv: without Debian's python3-venv, venv leaves a python
 # behind but no pip.
@@ -80,3 +108,10 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/pip
 	$(PIP) install -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-dev-* $(VENV)/.installed-runtime-*
 	@touch $@ $(RUNTIME_STAMP)
+
+pdf-check: $(RUNTIME_STAMP)
+	@$(PY) -c "import weasyprint" 2>/dev/null || { echo "WeasyPrint cannot load Pango. On Debian: \
+apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core"; exit 1; }
+	@fc-list 2>/dev/null | grep -qiE 'Noto (Naskh|Sans) Arabic|Amiri' || { echo "No font with Arabic \
+letters. On Debian: apt-get install fonts-noto-core (or fonts-hosny-amiri)"; exit 1; }
+	@echo "PDF sign-in sheets can be made here."

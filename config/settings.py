@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "auditlog",
     "regions",
     "organizations",
     "workshops",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Records who made each change (the audit trail's actor) and from which address.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -199,6 +202,35 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Audit trail (django-auditlog; docs/data-protection.md says why this library): every change to a
+# business model is logged with its author. Contact details and names are masked in the log, so
+# the log never holds a participant's personal data in clear.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "regions.Region",
+    "regions.Province",
+    "organizations.Organization",
+    "organizations.FocusArea",
+    {
+        "model": "organizations.Person",
+        "mask_fields": ["first_name", "last_name", "phone", "email"],
+    },
+    "workshops.Project",
+    "workshops.Workshop",
+    "workshops.WorkshopPartner",
+    "workshops.Session",
+    "workshops.Participation",
+    "workshops.Attendance",
+    "workshops.Recommendation",
+    "workshops.Commitment",
+    "workshops.Milestone",
+    "workshops.FollowUp",
+    "workshops.MonitoringCommittee",
+    "workshops.CommitteeMembership",
+    "workshops.CommitteeMeeting",
+)
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_MASK_CALLABLE = "config.audit.mask"
 
 # Staff sessions expire: hours, not weeks. The public has no session beyond a language choice.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "8")) * 3600

@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("regions/", include("regions.urls")),
+    path("reports/", include("workshops.report_urls")),
     path("", include("workshops.urls")),
     prefix_default_language=True,
 )

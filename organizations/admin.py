@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import FocusArea, Organization, Person
+from organizations.models import ExportLog, FocusArea, Organization, Person
 
 
 @admin.register(FocusArea)
@@ -35,3 +35,46 @@ class PersonAdmin(admin.ModelAdmin):
         (_("Affiliation"), {"fields": ["organization", "position", "city", "region"]}),
         (_("Consent"), {"fields": ["consent_given", "consent_date"]}),
     ]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Who exported what, read-only: visible to users with "Can view export log entry"
+    (give it to the Managers group); nobody adds, changes or deletes entries here."""
+
+    list_display = [
+        "created_at",
+        "username",
+        "channel",
+        "kind",
+        "file_format",
+        "scope",
+        "row_count",
+        "personal_data",
+    ]
+    list_filter = ["kind", "file_format", "channel", "personal_data"]
+    list_select_related = ["user", "workshop"]
+    search_fields = ["username", "scope", "workshop__title"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [
+        "created_at",
+        "user",
+        "username",
+        "channel",
+        "kind",
+        "file_format",
+        "workshop",
+        "scope",
+        "row_count",
+        "personal_data",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ never on a public page, feed or open-data export, where only counts appear.
 
 import re
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -240,3 +241,88 @@ class Person(models.Model):
     def full_name(self):
         """First and last name as typed, joined by a space."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class ExportLog(models.Model):
+    """One export of workshop data: who, when, what, in which format, how many rows.
+
+    Written by every export (admin download, ``manage.py export_attendance``, cross-workshop
+    report) through ``ExportLog.record``; never changed afterwards. It audits who took
+    personal data out of the tracker, which is why it lives with the people it is about.
+    ``user`` is None for command-line exports, where ``username`` holds the system account.
+    """
+
+    class Kind(models.TextChoices):
+        ATTENDANCE_LIST = "attendance_list", _("attendance list")
+        SIGN_IN_SHEET = "sign_in_sheet", _("sign-in sheet")
+        REPORT = "report", _("cross-workshop report")
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", _("staff site")
+        COMMAND = "command", _("command line")
+
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exports",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name at the time"), max_length=150, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.ADMIN)
+    kind = models.CharField(_("what"), max_length=20, choices=Kind)
+    file_format = models.CharField(_("format"), max_length=10)
+    workshop = models.ForeignKey(
+        "workshops.Workshop",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exports",
+        verbose_name=_("workshop"),
+    )
+    scope = models.CharField(
+        _("scope"),
+        max_length=500,
+        blank=True,
+        help_text=_("The workshop's title, or the report's filters (project, funder, region, period)."),
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    personal_data = models.BooleanField(
+        _("contains personal data"), default=False, help_text=_("Names or contact details of participants.")
+    )
+
+    class Meta:
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The admin's list: newest first.
+            models.Index(fields=["-created_at"], name="organizations_exportlog_date"),
+        ]
+
+    def __str__(self):
+        when = f"{self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
+        return f"{when} {self.username}: {self.get_kind_display()} ({self.file_format})"
+
+    @classmethod
+    def record(cls, *, kind, file_format, user=None, username="", workshop=None, scope="", rows=0, **extra):
+        """Create and return the entry of one export.
+
+        ``user``: the logged-in user (None from the command line, then give ``username``);
+        ``workshop``: for per-workshop exports (``scope`` defaults to its title); ``rows``:
+        rows written; ``extra``: ``channel`` and ``personal_data``.
+        """
+        if user is not None and not username:
+            username = user.get_username()
+        return cls.objects.create(
+            kind=kind,
+            file_format=file_format,
+            user=user if user is not None and user.is_authenticated else None,
+            username=username[:150],
+            workshop=workshop,
+            scope=(scope or (workshop.title if workshop else ""))[:500],
+            row_count=rows,
+            **extra,
+        )

@@ -2,6 +2,7 @@
 
 from django.views.generic import DetailView, ListView
 
+from regions import maps
 from regions.models import Region
 from workshops import reports
 
@@ -10,13 +11,19 @@ PREVIEW = 10
 
 
 class RegionListView(ListView):
-    """The 12 regions with their workshops and participants (``reports.regions_overview``)."""
+    """The 12 regions with their figures (``reports.region_measures``) on a map and in a table;
+    ``?measure=`` picks the map's measure (``regions.maps.MEASURES``)."""
 
     template_name = "regions/region_list.html"
     context_object_name = "rows"
 
     def get_queryset(self):
-        return reports.regions_overview()
+        return reports.region_measures()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            region_map=maps.choropleth(self.object_list, self.request.GET.get("measure")), **kwargs
+        )
 
 
 class RegionDetailView(DetailView):

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from workshops import exports
+from workshops import exports, staging
 from workshops.forms import AttendanceUploadForm
 from workshops.imports import AttendanceImportError, import_attendance
 from workshops.models import (
@@ -31,6 +31,9 @@ from workshops.models import (
     Workshop,
     WorkshopPartner,
 )
+
+# The import preview lists at most this many participants (the counts cover them all).
+PREVIEW_ROWS = 500
 
 # Links typed without a scheme are taken as https:// (Django 6.0's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -132,27 +135,55 @@ class WorkshopAdmin(admin.ModelAdmin):
         ]
 
     def import_attendance_view(self, request, pk):
-        """Upload an attendance sheet; needs ``workshops.import_attendance``."""
+        """Upload an attendance sheet, preview what it does, then confirm or cancel; needs
+        ``workshops.import_attendance``.
+
+        Upload: the sheet is checked and planned without saving, kept by ``workshops.staging``
+        and the preview shown. "Confirm import" re-reads the very same bytes and imports them
+        in one transaction; "Cancel" deletes them.
+        """
         if not request.user.has_perm("workshops.import_attendance"):
             raise PermissionDenied
         workshop = get_object_or_404(Workshop, pk=pk)
-        errors, result = [], None
-        form = AttendanceUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            dry_run = form.cleaned_data["dry_run"]
+        change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+        errors, result, token, filename = [], None, "", ""
+        if request.method == "POST" and ("confirm" in request.POST or "cancel" in request.POST):
+            token = request.POST.get("token", "")
+            if "cancel" in request.POST:
+                staging.discard(request, token)
+                messages.info(request, _("Import cancelled: nothing was saved."))
+                return redirect(change_url)
+            staged = staging.load(request, workshop, token)
+            if staged is None:
+                messages.error(
+                    request, _("This preview has expired or was already used: upload the sheet again.")
+                )
+                return redirect(request.path)
+            data, filename = staged
             try:
-                result = import_attendance(workshop, upload.read(), upload.name, dry_run=dry_run)
+                result = import_attendance(workshop, data, filename)
+            except AttendanceImportError as exc:
+                errors, result = exc.errors, None
+            else:
+                messages.success(
+                    request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}
+                )
+                return redirect(change_url)
+            finally:
+                staging.discard(request, token)
+            token = ""
+        uploading = request.method == "POST" and "confirm" not in request.POST
+        form = AttendanceUploadForm(request.POST, request.FILES) if uploading else AttendanceUploadForm()
+        if uploading and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data, filename = upload.read(), upload.name
+            try:
+                result = import_attendance(workshop, data, filename, dry_run=True)
             except AttendanceImportError as exc:
                 errors = exc.errors
             else:
-                if not dry_run:
-                    messages.success(
-                        request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}
-                    )
-                    for warning in result.warnings:
-                        messages.warning(request, str(warning))
-                    return redirect(reverse("admin:workshops_workshop_change", args=[workshop.pk]))
+                if result.changes_anything:
+                    token = staging.stage(request, workshop, data, filename)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -161,22 +192,27 @@ class WorkshopAdmin(admin.ModelAdmin):
             "form": form,
             "errors": errors,
             "result": result,
+            "plan_rows": result.plan[:PREVIEW_ROWS] if result else [],
+            "preview_limit": PREVIEW_ROWS,
+            "token": token,
+            "filename": filename,
         }
         return TemplateResponse(request, "admin/workshops/workshop/import_attendance.html", context)
 
     def export_attendance_view(self, request, pk, fmt):
-        """Download the attendance report (CSV or XLSX); needs ``workshops.export_attendance``."""
+        """Download the attendance report (CSV or XLSX) or the sign-in sheet (PDF, pre-filled,
+        or blank with ``?blank=1``); needs ``workshops.export_attendance``. Logged."""
         if not request.user.has_perm("workshops.export_attendance"):
             raise PermissionDenied
         if fmt not in exports.FORMATS:
             raise PermissionDenied
         workshop = get_object_or_404(Workshop, pk=pk)
-        response = HttpResponse(
-            exports.render_attendance(workshop, fmt), content_type=exports.CONTENT_TYPES[fmt]
-        )
+        blank = fmt == "pdf" and request.GET.get("blank") == "1"
+        export = exports.export_attendance(workshop, fmt, user=request.user, blank=blank)
+        response = HttpResponse(export.content, content_type=export.content_type)
+        ascii_name = f"{'sign-in' if fmt == 'pdf' else 'attendance'}-{workshop.pk}.{fmt}"
         response["Content-Disposition"] = (
-            f'attachment; filename="attendance-{workshop.pk}.{fmt}"; '
-            f"filename*=UTF-8''{quote(exports.export_filename(workshop, fmt))}"
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(export.filename)}"
         )
         return response
 

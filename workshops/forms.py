@@ -13,20 +13,18 @@ from workshops.models import Commitment, FollowUp
 
 
 class AttendanceUploadForm(forms.Form):
-    """Upload of one attendance sheet (.xlsx or UTF-8 .csv) for a workshop."""
+    """Upload of one attendance sheet for a workshop (any format ``workshops.sheets`` reads);
+    the admin then shows a preview to confirm."""
 
     file = forms.FileField(
         label=_("Attendance sheet"),
         help_text=_(
-            "Excel (.xlsx) or CSV (UTF-8). Title lines above the header are fine; headers "
-            "may be in Arabic, French or English; one column per day (e.g. “J1”, “اليوم 1”)."
+            "Excel (.xlsx, .xls), LibreOffice (.ods) or CSV in any common encoding. Title lines "
+            "above the header are fine; headers may be in Arabic, French or English; one column "
+            "per day (e.g. “J1”, “اليوم 1”). You will see what the import does before anything is "
+            "saved."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Check only (save nothing)"),
-        required=False,
-        help_text=_("Shows what the import would do, and every problem, without saving."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv,.tsv,.txt"}),
     )
 
     def clean_file(self):

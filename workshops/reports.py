@@ -336,3 +336,123 @@ def with_participant_counts(workshops):
         .values("n")
     )
     return workshops.annotate(participants=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+
+
+# Small-cell suppression ----------------------------------------------------------------------
+
+
+def small_cell_minimum():
+    """The smallest count that may be published (``settings.SMALL_CELL_MINIMUM``, default 5)."""
+    from django.conf import settings
+
+    return settings.SMALL_CELL_MINIMUM
+
+
+def suppress(value, minimum=None):
+    """Return ``value`` (a count) for publication: None when it is between 1 and
+    ``minimum - 1`` (a cell so small it could point at a person), else ``value`` unchanged.
+    Zero is published: it reveals nobody. ``minimum`` defaults to ``small_cell_minimum()``."""
+    minimum = small_cell_minimum() if minimum is None else minimum
+    if value is not None and 0 < value < minimum:
+        return None
+    return value
+
+
+def suppress_counts(counts, minimum=None):
+    """Suppress a breakdown whose total is published: returns ``counts`` (list of ints) with
+    None for hidden cells.
+
+    Small cells are hidden (``suppress``); when that hides exactly one cell, the smallest
+    remaining non-zero cell is hidden too, so that the total minus the others does not give
+    the hidden one away (secondary suppression).
+    """
+    minimum = small_cell_minimum() if minimum is None else minimum
+    shown = [suppress(count, minimum) for count in counts]
+    hidden = [i for i, value in enumerate(shown) if value is None]
+    if len(hidden) == 1:
+        others = [(count, i) for i, count in enumerate(counts) if shown[i] and count > 0]
+        if others:
+            shown[min(others)[1]] = None
+    return shown
+
+
+def public_workshop_figures(workshop, minimum=None):
+    """``workshop_figures`` ready for publication: totals kept (suppressed when small), the
+    breakdowns by gender, region and session passed through ``suppress_counts``; hidden
+    cells are None. ``women`` and ``women_share`` become None when the women's count is
+    hidden."""
+    figures = workshop_figures(workshop)
+    total = suppress(figures["participants"], minimum)
+    by_gender = suppress_counts([count for _value, _label, count in figures["by_gender"]], minimum)
+    by_region = suppress_counts([count for _region, count in figures["by_region"]], minimum)
+    by_session = [suppress(count, minimum) for _session, count in figures["by_session"]]
+    women = suppress(figures["women"], minimum)
+    return {
+        "participants": total,
+        "women": women,
+        "women_share": figures["women_share"] if women is not None and total is not None else None,
+        "by_gender": [
+            (value, label, shown)
+            for (value, label, _count), shown in zip(figures["by_gender"], by_gender, strict=True)
+        ],
+        "by_region": [
+            (region, shown) for (region, _count), shown in zip(figures["by_region"], by_region, strict=True)
+        ],
+        "by_session": [
+            (session, shown)
+            for (session, _count), shown in zip(figures["by_session"], by_session, strict=True)
+        ],
+    }
+
+
+# Map and charts of the public pages -----------------------------------------------------------
+
+
+def region_measures():
+    """Per-region figures for the map of the home and regions pages (``regions.maps``).
+
+    Returns ``regions_overview()``'s rows (dicts in region-code order with ``region``,
+    ``workshops``, ``participants``), each with two more keys:
+
+    - ``per_100k``: participants per 100,000 inhabitants (float, two decimals; legal
+      population of the RGPH 2024 census, ``Region.population_2024``);
+    - ``open_commitments``: public commitments aimed at the region that are neither complete
+      nor withdrawn.
+
+    Five queries for all 12 regions.
+    """
+    open_commitments = Commitment.objects.public().exclude(status__in=RecommendationStatus.closed())
+    open_counts = dict(
+        Commitment.target_regions.through.objects.filter(commitment__in=open_commitments)
+        .order_by()
+        .values_list("region")
+        .annotate(n=Count("commitment", distinct=True))
+    )
+    rows = regions_overview()
+    for row in rows:
+        population = row["region"].population_2024
+        row["per_100k"] = round(row["participants"] * 100_000 / population, 2) if population else 0.0
+        row["open_commitments"] = open_counts.get(row["region"].pk, 0)
+    return rows
+
+
+def participants_by_gender():
+    """Distinct people at published, held workshops by gender: list of ``(value, label, count)``
+    in ``Person.Gender`` order, zeros included. One query."""
+    return gender_counts(public_participations())
+
+
+def workshops_per_year():
+    """Published workshops held, by the year they started: list of ``(year, count)`` from the
+    first year to the last, years without a workshop included (count 0); ``[]`` when there is
+    none. One query."""
+    counts = dict(
+        Workshop.objects.published()
+        .held()
+        .order_by()
+        .values_list("start_date__year")
+        .annotate(n=Count("pk"))
+    )
+    if not counts:
+        return []
+    return [(year, counts.get(year, 0)) for year in range(min(counts), max(counts) + 1)]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from regions import maps
 from workshops import opendata, reports, tracker
 from workshops.filters import CommitmentFilter, RecommendationFilter, WorkshopFilter
 from workshops.forms import FollowUpForm
@@ -55,7 +56,8 @@ class PublicMixin:
 
 
 class HomeView(PublicMixin, ListView):
-    """Headline figures and the latest published workshops."""
+    """Headline figures, the map of regional activity (``?measure=``, see ``regions.maps``),
+    charts of participants and workshops, and the latest published workshops."""
 
     public = "published"
     paginate_by = None
@@ -68,7 +70,15 @@ class HomeView(PublicMixin, ListView):
         return super().get_queryset()[: self.latest]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(headline=reports.headline(), **kwargs)
+        region_rows = reports.region_measures()
+        return super().get_context_data(
+            headline=reports.headline(),
+            region_rows=region_rows,
+            region_map=maps.choropleth(region_rows, self.request.GET.get("measure")),
+            by_gender=reports.participants_by_gender(),
+            per_year=reports.workshops_per_year(),
+            **kwargs,
+        )
 
 
 class WorkshopListView(PublicMixin, FilterView):

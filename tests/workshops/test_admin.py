@@ -30,10 +30,19 @@ def test_workshop_admin_page_offers_import_and_report(admin_client, example):
     assert "إعداد مخطط استراتيجي" in content  # a recommendation inline
 
 
-def test_upload_imports_the_sheet(client, importer, three_day_workshop):
+@pytest.fixture(autouse=True)
+def _staging_in_tmp(settings, tmp_path):
+    settings.ATTENDANCE_STAGING_DIR = tmp_path / "staging"
+
+
+def test_upload_previews_then_confirm_imports_the_sheet(client, importer, three_day_workshop):
     client.force_login(importer)
     upload = SimpleUploadedFile("sheet.xlsx", sample("marrakech-2021-03-attendance-ar.xlsx"))
-    response = client.post(import_url(three_day_workshop), {"file": upload})
+    preview = client.post(import_url(three_day_workshop), {"file": upload})
+    assert preview.status_code == 200
+    assert three_day_workshop.participations.count() == 0
+    token = preview.context["token"]
+    response = client.post(import_url(three_day_workshop), {"token": token, "confirm": "1"})
     assert response.status_code == 302
     assert three_day_workshop.participations.count() == 50
 
@@ -49,12 +58,13 @@ def test_upload_with_errors_lists_them_and_saves_nothing(client, importer, three
     assert Person.objects.count() == 0
 
 
-def test_check_only_upload_shows_what_would_happen(client, importer, three_day_workshop):
+def test_upload_shows_what_would_happen_and_saves_nothing(client, importer, three_day_workshop):
     client.force_login(importer)
     upload = SimpleUploadedFile("sheet.csv", sample("marrakech-2021-03-attendance-fr.csv"))
-    response = client.post(import_url(three_day_workshop), {"file": upload, "dry_run": "on"})
+    response = client.post(import_url(three_day_workshop), {"file": upload})
     content = response.content.decode()
     assert '<th scope="row">New people</th><td>50</td>' in content
+    assert "Confirm import" in content
     assert Person.objects.count() == 0
 
 

@@ -136,7 +136,7 @@ def test_staff_with_permission_downloads_the_report(client, export_user, example
 
 def test_unknown_export_format_is_refused(client, export_user, example):
     client.force_login(export_user)
-    assert client.get(export_url(example, "pdf")).status_code == 403
+    assert client.get(export_url(example, "docx")).status_code == 403
 
 
 def test_report_lists_no_show_and_sessions_of_a_small_workshop(three_day_workshop):

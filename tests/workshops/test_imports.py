@@ -166,15 +166,19 @@ def test_error_messages_are_translated(three_day_workshop):
     assert text.startswith("Ligne 2")
 
 
-def test_same_person_twice_in_a_file_is_refused(three_day_workshop):
+def test_same_person_twice_in_a_file_is_merged_and_said(three_day_workshop):
     data = csv_bytes(
         HEADER,
-        "1;Alaoui;Sara;F;A;Fès-Meknès;0612345601;;x;x;x",
-        "2;ALAOUI;Sara;F;A;Fès-Meknès;06 12 34 56 01;;x;x;x",
+        "1;Alaoui;Sara;F;A;Fès-Meknès;0612345601;;x;;",
+        "2;ALAOUI;Sara;F;A;Fès-Meknès;06 12 34 56 01;;;x;",
     )
-    with pytest.raises(AttendanceImportError) as excinfo:
-        import_attendance(three_day_workshop, data, "sheet.csv")
-    assert excinfo.value.errors[0].row == 3
+    result = import_attendance(three_day_workshop, data, "sheet.csv")
+    assert Person.objects.count() == 1
+    assert (result.rows, result.rows_merged, result.people_created) == (2, 1, 1)
+    assert per_session(three_day_workshop) == [1, 1, 0]
+    [planned] = result.plan
+    assert planned.rows == [2, 3]
+    assert any("Rows 2, 3 are the same person" in w.message for w in result.warnings)
 
 
 def test_people_are_matched_by_phone_across_workshops(three_day_workshop, example):
@@ -209,7 +213,8 @@ def test_dry_run_saves_nothing(three_day_workshop):
     [
         (b"\x00\x01garbage", "sheet.xlsx", "not a valid .xlsx"),
         (b"PK\x03\x04broken zip", "sheet.xlsx", "not a valid .xlsx"),
-        ("Nom;Prénom\nÉlodie;x\n".encode("latin-1"), "sheet.csv", "UTF-8"),
+        (b"%PDF-1.7 not a sheet", "sheet.csv", "not a spreadsheet"),
+        (b"\x89PNG\r\n\x1a\n", "sheet.xlsx", "not a valid .xlsx"),
         (b"whatever", "sheet.pdf", ".pdf"),
         (b"a,b,c\n1,2,3\n", "sheet.csv", "No header row"),
     ],

@@ -1,7 +1,14 @@
-"""Template helpers of the public pages: status badge colours and the language switcher."""
+"""Template helpers of the public pages: status badge colours, the language switcher, lists
+joined in the active language, and numbers for the map and charts."""
+
+import re
 
 from django import template
 from django.urls import translate_url
+from django.utils.formats import number_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from workshops.models import MonitoringCommittee, ProgressStatus, Workshop
 
@@ -27,6 +34,14 @@ BADGE_CLASSES = {
 
 # Each language's name in itself, as shown by the language switcher (never translated).
 AUTONYMS = {"ar": "العربية", "fr": "Français", "en": "English"}
+
+# Letters of the Arabic script (Arabic, its supplements and presentation forms) and of the Latin one.
+ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+# What separates the items of a list, per language; ", " for the others. Arabic writes the
+# Arabic comma (U+060C).
+LIST_SEPARATORS = {"ar": "\u060c "}
 
 
 @register.filter
@@ -55,3 +70,59 @@ def current_url_in(context, language_code):
     not resolve is returned unchanged.
     """
     return translate_url(context["request"].get_full_path(), language_code)
+
+
+@register.simple_tag
+def list_separator():
+    """Return the active language's list separator: ``"، "`` in Arabic, ``", "`` otherwise.
+
+    For lists whose items are links: ``{% if not forloop.last %}{% list_separator %}{% endif %}``.
+    """
+    return LIST_SEPARATORS.get((get_language() or "")[:2], ", ")
+
+
+@register.filter(needs_autoescape=True)
+def join_list(items, autoescape=True):
+    """Join ``items`` (any iterable; each shown as ``str(item)``, escaped) with the active
+    language's list separator: ``Fès-Meknès, Oriental`` in French, ``فاس-مكناس، الشرق`` in
+    Arabic."""
+    escape = conditional_escape if autoescape else str
+    return mark_safe(list_separator().join(escape(str(item)) for item in items))
+
+
+@register.filter
+def format_measure(value, decimals=0):
+    """Format the number ``value`` for the active language with ``decimals`` decimals and
+    grouped thousands (``1 234,50`` in French, ``1,234.50`` in English)."""
+    if value is None or value == "":
+        return ""
+    return number_format(value, decimal_pos=int(decimals), force_grouping=True)
+
+
+@register.filter
+def column_max(rows, key):
+    """The largest number under ``key`` in ``rows``: a position in tuples (``2``) or a key of
+    dicts (``"participants"``). None values are skipped; 0 when there is none. The scale of a
+    bar chart: ``{% with top=rows|column_max:2 %}``."""
+    if isinstance(key, int) or str(key).isdigit():
+        key = int(key)
+    return max((row[key] for row in rows if row[key] is not None), default=0)
+
+
+@register.filter
+def lang_attr(text):
+    """Return `` lang="ar"`` for user-entered text written mostly in Arabic script, shown on a
+    French or English page; otherwise an empty string.
+
+    WCAG 2.1 "language of parts": a screen reader then reads an Arabic title with an Arabic
+    voice. On Arabic pages the page's own language already says it. Latin-script text is left to
+    the page's language: French and English cannot be told apart this cheaply.
+    Use: ``<h1 dir="auto"{{ workshop.title|lang_attr }}>``.
+    """
+    if (get_language() or "").startswith("ar"):
+        return ""
+    text = str(text)
+    arabic = len(ARABIC_LETTER.findall(text))
+    if arabic and arabic >= len(LATIN_LETTER.findall(text)):
+        return mark_safe(' lang="ar"')
+    return ""

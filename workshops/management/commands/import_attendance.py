@@ -11,14 +11,16 @@ from workshops.management.commands._workshop import get_workshop
 
 class Command(BaseCommand):
     help = (
-        "Import an attendance sheet (.xlsx or UTF-8 .csv) into a workshop, given by id or slug. "
-        "All or nothing: on any error, every problem is listed by row and column and nothing is "
-        "saved (exit status 1)."
+        "Import an attendance sheet (.xlsx, .xls, .ods, or .csv/.tsv/.txt in UTF-8, UTF-16, "
+        "Windows-1256 or Windows-1252, all detected) into a workshop, given by id or slug. All "
+        "or nothing: on any error, every problem is listed by row and column and nothing is "
+        "saved (exit status 1). Warnings (rows merged as one person, look-alike names) are "
+        "printed; --dry-run shows what would change without saving."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("workshop", help="the workshop's id or slug")
-        parser.add_argument("file", type=Path, help="path to the .xlsx or .csv sheet")
+        parser.add_argument("file", type=Path, help="path to the sheet")
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report what would change, save nothing"
         )

@@ -1,0 +1,159 @@
+"""The map of regional activity and the charts of the public pages, as served (no browser):
+figures, links, the measure switch, text alternatives, and the helpers of right-to-left pages."""
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from organizations.models import Person
+from tests.factories import (
+    CommitmentFactory,
+    ParticipationFactory,
+    PersonFactory,
+    RecommendationFactory,
+    WorkshopFactory,
+    region,
+)
+from workshops import reports
+from workshops.models import ProgressStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_region_measures_count_workshops_people_per_inhabitant_and_open_commitments():
+    workshop = WorkshopFactory(venue_region=region("04"))
+    workshop.target_regions.set([region("03")])
+    for _ in range(3):
+        ParticipationFactory(workshop=workshop, person=PersonFactory(region=region("03")))
+    WorkshopFactory(venue_region=region("03"), is_published=False)
+    recommendation = RecommendationFactory(workshop=workshop)
+    for status in (ProgressStatus.NOT_STARTED, ProgressStatus.STALLED, ProgressStatus.COMPLETE):
+        CommitmentFactory(recommendation=recommendation, status=status).target_regions.set([region("03")])
+    CommitmentFactory(
+        recommendation=RecommendationFactory(workshop=WorkshopFactory(is_published=False))
+    ).target_regions.set([region("03")])
+
+    rows = {row["region"].code: row for row in reports.region_measures()}
+
+    assert len(rows) == 12
+    fes = rows["03"]
+    assert (fes["workshops"], fes["participants"], fes["open_commitments"]) == (1, 3, 2)
+    assert fes["per_100k"] == round(3 * 100_000 / region("03").population_2024, 2) == 0.07
+    assert (rows["04"]["workshops"], rows["04"]["participants"], rows["04"]["open_commitments"]) == (1, 0, 0)
+    assert rows["12"]["per_100k"] == 0.0
+
+
+def test_region_measures_run_a_fixed_number_of_queries(django_assert_num_queries):
+    WorkshopFactory()
+    with django_assert_num_queries(5):
+        reports.region_measures()
+
+
+def test_charts_of_the_home_page():
+    WorkshopFactory(start_date="2021-03-05", end_date="2021-03-07")
+    WorkshopFactory(start_date="2023-05-02", end_date="2023-05-02")
+    WorkshopFactory(start_date="2023-06-02", end_date="2023-06-02", status="planned")
+    ParticipationFactory(person=PersonFactory(gender=Person.Gender.MALE))
+    # The participation's workshop is the factory's, held in 2026; the planned one is left out.
+    assert reports.workshops_per_year() == [(2021, 1), (2022, 0), (2023, 1), (2024, 0), (2025, 0), (2026, 1)]
+    assert [(value, count) for value, _label, count in reports.participants_by_gender()] == [
+        ("female", 0),
+        ("male", 1),
+        ("unspecified", 0),
+    ]
+
+
+def test_home_shows_the_map_of_the_12_regions_with_credit_legend_and_table(client, example):
+    html = client.get("/fr/").content.decode()
+    assert len(re.findall(r'<a href="/fr/regions/[^"]+/" class="choropleth-\d" data-region="\d\d">', html)) == 12
+    assert "© OpenStreetMap contributors, geoBoundaries" in html
+    assert '<title>Fès-Meknès: 1</title>' in html
+    assert 'href="?measure=participants#map"' in html
+    assert 'href="?measure=workshops#map" class="nav-link active" aria-current="true">Ateliers</a>' in html
+    table = html[html.index('<table class="visually-hidden">') :]
+    assert "<th scope=\"row\">Fès-Meknès</th><td>1</td>" in table
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_measure_switch_changes_the_map_and_its_legend(client, example, lang):
+    html = client.get(f"/{lang}/", {"measure": "participants"}).content.decode()
+    assert re.search(r'<title>[^<]+: 17</title>', html)
+    assert 'href="?measure=participants#map" class="nav-link active" aria-current="true"' in html
+    legend = text_of(html[html.index('class="map-legend') : html.index("</ul>", html.index('class="map-legend'))])
+    assert "16" in legend and "20" in legend
+    html = client.get(f"/{lang}/", {"measure": "per_100k"}).content.decode()
+    # 17 people from Fès-Meknès for 4,467,911 inhabitants: 0.38 per 100,000, with the locale's comma.
+    assert re.search(r"<title>[^<]+: 0,38</title>", html)
+
+
+@pytest.mark.parametrize("measure", ["", "x", "population_2024", "<script>", "participants#"])
+def test_unknown_measure_shows_the_default_map(client, example, measure):
+    response = client.get("/en/regions/", {"measure": measure})
+    assert response.status_code == 200
+    assert 'href="?measure=workshops#map" class="nav-link active"' in response.content.decode()
+
+
+def test_regions_page_table_has_every_measure(client, example):
+    html = client.get("/fr/regions/").content.decode()
+    assert html.count("data-region=") == 12
+    row = html[html.index('<a href="/fr/regions/fes-meknes/">Fès-Meknès</a></th>') :]
+    cells = re.findall(r'<td[^>]*data-label="([^"]+)">([^<]*)</td>', row[: row.index("</tr>")])
+    assert cells == [
+        ("Chef-lieu", "Fès"),
+        ("Population (2024)", "4\xa0467\xa0911"),
+        ("Ateliers", "1"),
+        ("Participants", "17"),
+        ("Participants per 100,000 inhabitants", "0,38"),
+        ("Open commitments", "1"),
+    ]
+
+
+def test_workshop_page_shows_bars_with_their_numbers(client, example):
+    html = client.get(example.get_absolute_url()).content.decode()
+    assert re.search(r'<meter class="bar" min="0" max="27" value="23" aria-hidden="true"></meter>'
+                     r'<span class="bar-value">23</span>', html)
+    assert re.search(r'max="17" value="16" aria-hidden="true"></meter><span class="bar-value">16</span>', html)
+    assert re.search(r'max="50" value="48" aria-hidden="true"></meter><span class="bar-value">48</span>', html)
+
+
+def test_tracker_shows_commitments_by_status_as_bars(client, example):
+    html = client.get("/en/tracker/").content.decode()
+    assert 'class="table table-sm bar-chart status-chart"' in html
+    assert html.count('<meter class="bar bar-') == len(ProgressStatus.choices)
+
+
+def test_lists_are_joined_with_the_languages_comma():
+    template = Template("{% load tracker %}{{ regions|join_list }}|{% list_separator %}")
+    regions = [region("03"), region("05")]
+    with translation.override("fr"):
+        assert template.render(Context({"regions": regions})) == "Fès-Meknès, Béni Mellal-Khénifra|, "
+    with translation.override("ar"):
+        assert template.render(Context({"regions": regions})) == "فاس-مكناس، بني ملال-خنيفرة|، "
+    with translation.override("en"):
+        assert Template("{% load tracker %}{{ items|join_list }}").render(
+            Context({"items": ["<b>", "a & b"]})
+        ) == "&lt;b&gt;, a &amp; b"
+
+
+def test_workshop_page_separates_target_regions_with_the_arabic_comma(client, example):
+    html = client.get(f"/ar{example.get_absolute_url()[3:]}").content.decode()
+    assert re.search(r"</a>، <a href=\"/ar/regions/", html)
+    html = client.get(f"/fr{example.get_absolute_url()[3:]}").content.decode()
+    assert re.search(r"</a>, <a href=\"/fr/regions/", html)
+
+
+def test_arabic_text_is_marked_as_arabic_on_french_and_english_pages(client, example):
+    french = client.get(f"/fr{example.get_absolute_url()[3:]}").content.decode()
+    assert '<h1 dir="auto" lang="ar">' in french
+    arabic = client.get(f"/ar{example.get_absolute_url()[3:]}").content.decode()
+    assert '<h1 dir="auto">' in arabic
+    template = Template("{% load tracker %}[{{ text|lang_attr }}]")
+    with translation.override("en"):
+        assert template.render(Context({"text": "Forum régional"})) == "[]"
+        assert template.render(Context({"text": "منتدى Fès"})) == '[ lang="ar"]'

@@ -1,0 +1,326 @@
+"""Figures across workshops, for donors: who was reached, by gender, age, region and kind of
+organisation, and how many came to enough days.
+
+Entry point: ``build_report(scope, completion_percent=66)``. A ``Scope`` selects held workshops
+by project, funder, region (held in or aimed at it) and period (start date within it). Counted
+participations only (``ParticipationQuerySet.counted``: attended and counting toward totals).
+No names or contacts: counts only. With ``public=True`` every count goes through small-cell
+suppression (``workshops.reports.suppress_counts``); staff see true values.
+
+Definitions
+    unique participants: distinct people (someone at three workshops counts once);
+    participations: person-workshop pairs; participant-days: distinct (participation, session
+    date) pairs with a presence mark; women's share: women / unique participants, percent;
+    by age band, region of origin, gender: distinct people; by organisation kind: distinct
+    people per kind of the organisation they came for (someone who came for two kinds of
+    organisation counts in both, so that table may add up to more than the unique count);
+    workshops per region: held workshops by the region of their venue; completion: per
+    workshop with M sessions, participations present at at least N = ceil(M x percent / 100)
+    of them (2 of 3 with the default 66 %).
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization, Person
+from regions.models import Region
+from workshops.models import Attendance, Participation, Project, Session, Workshop, WorkshopPartner
+from workshops.reports import share, small_cell_minimum, suppress, suppress_counts
+
+DEFAULT_COMPLETION_PERCENT = 66
+
+
+@dataclass
+class Scope:
+    """Which workshops a report covers; every part optional (None: no restriction).
+
+    ``project`` (Project), ``funder`` (Organization: a funder partner of the workshop or of
+    its project), ``region`` (Region: held in or aimed at), ``start``/``end`` (dates: the
+    workshop's start date, both included).
+    """
+
+    project: object = None
+    funder: object = None
+    region: object = None
+    start: object = None
+    end: object = None
+
+    def workshops(self):
+        """The held workshops in scope (a QuerySet)."""
+        workshops = Workshop.objects.held()
+        if self.project is not None:
+            workshops = workshops.filter(project=self.project)
+        if self.funder is not None:
+            partner = WorkshopPartner.objects.filter(
+                organization=self.funder, role=WorkshopPartner.Role.FUNDER
+            ).values("workshop_id")
+            funded = Project.objects.filter(funders=self.funder).values("pk")
+            workshops = workshops.filter(Q(pk__in=partner) | Q(project__in=funded))
+        if self.region is not None:
+            workshops = workshops.concerning(self.region)
+        if self.start is not None:
+            workshops = workshops.filter(start_date__gte=self.start)
+        if self.end is not None:
+            workshops = workshops.filter(start_date__lte=self.end)
+        return workshops
+
+    def describe(self):
+        """The scope in words, for titles and the export log (translated)."""
+        parts = []
+        if self.project is not None:
+            parts.append(_("Project: %(name)s") % {"name": self.project})
+        if self.funder is not None:
+            parts.append(_("Funder: %(name)s") % {"name": self.funder})
+        if self.region is not None:
+            parts.append(_("Region: %(name)s") % {"name": self.region})
+        if self.start is not None:
+            parts.append(_("From: %(date)s") % {"date": self.start.isoformat()})
+        if self.end is not None:
+            parts.append(_("To: %(date)s") % {"date": self.end.isoformat()})
+        return " · ".join(parts) or _("All held workshops")
+
+
+@dataclass
+class Breakdown:
+    """One table: ``title``, ``label_header`` (first column), ``rows`` [(label, count)],
+    ``total`` (int or None), ``note`` (how to read it, or "")."""
+
+    title: str
+    label_header: str
+    rows: list
+    total: int | None = None
+    note: str = ""
+
+
+@dataclass
+class CompletionRow:
+    workshop: Workshop
+    sessions: int
+    required: int
+    participants: int
+    completed: int | None
+
+    @property
+    def share(self):
+        return share(self.completed, self.participants) if self.completed is not None else None
+
+
+@dataclass
+class Report:
+    """Cross-workshop figures; see the module docstring for definitions. With ``public``,
+    counts under the small-cell minimum are None."""
+
+    scope: Scope
+    public: bool
+    completion_percent: int
+    workshops: int = 0
+    unique_participants: int | None = 0
+    participations: int | None = 0
+    participant_days: int | None = 0
+    women: int | None = 0
+    women_share: float | None = None
+    breakdowns: list = field(default_factory=list)
+    completion: list = field(default_factory=list)
+
+    def headline_rows(self):
+        """``[(label, value)]`` of the headline figures (a share that cannot be computed or
+        is hidden is "–")."""
+        return [
+            (_("Workshops held"), self.workshops),
+            (_("Unique participants"), self.unique_participants),
+            (_("Participations (a person at a workshop)"), self.participations),
+            (_("Participant-days"), self.participant_days),
+            (_("Women"), self.women),
+            (_("Women's share (%)"), "–" if self.women_share is None else self.women_share),
+        ]
+
+    def headline_cells(self):
+        """``headline_rows`` as spreadsheet cells: a hidden count says so."""
+        return [(label, _cell(value)) for label, value in self.headline_rows()]
+
+
+def _breakdown(title, label_header, counter, labels, public, note=""):
+    """Rows for every label in ``labels`` (``[(key, label)]``, zeros kept) then the keys of
+    ``counter`` not in ``labels``; suppressed when ``public``."""
+    keys = [key for key, _label in labels]
+    rows = [(str(label), counter.get(key, 0)) for key, label in labels]
+    rows += [(str(key), count) for key, count in counter.items() if key not in keys]
+    counts = [count for _label, count in rows]
+    total = sum(counts)
+    if public:
+        counts = suppress_counts(counts)
+        total = suppress(total)
+    return Breakdown(
+        title,
+        label_header,
+        [(label, count) for (label, _c), count in zip(rows, counts, strict=True)],
+        total,
+        note,
+    )
+
+
+def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=False):
+    """Compute the cross-workshop report of ``scope`` (a Scope); returns a ``Report``.
+
+    ``completion_percent`` (1-100): share of a workshop's sessions a participant must attend
+    to have completed it. ``public``: hide small cells. Eight queries whatever the data size.
+    """
+    workshops = list(scope.workshops().select_related("venue_region").order_by("start_date", "pk"))
+    report = Report(scope, public, completion_percent, workshops=len(workshops))
+    counted = Participation.objects.counted().filter(workshop__in=scope.workshops())
+    participations = list(
+        counted.values_list(
+            "pk",
+            "workshop_id",
+            "person_id",
+            "person__gender",
+            "person__age_band",
+            "person__region_id",
+            "organization__kind",
+        )
+    )
+    people = {}
+    kinds = set()
+    for _pk, _workshop, person, gender, age_band, region, kind in participations:
+        people[person] = (gender, age_band, region)
+        kinds.add((person, kind))
+    report.unique_participants = len(people)
+    report.participations = len(participations)
+    report.participant_days = (
+        Attendance.objects.filter(participation__in=counted)
+        .values("participation", "session__date")
+        .distinct()
+        .count()
+    )
+    genders = Counter(gender for gender, _age, _region in people.values())
+    report.women = genders.get(Person.Gender.FEMALE, 0)
+    report.women_share = share(report.women, report.unique_participants)
+
+    regions = list(Region.objects.all())
+    region_labels = [(r.pk, r.name) for r in regions] + [(None, _("Unknown"))]
+    report.breakdowns = [
+        _breakdown(_("Gender"), _("Gender"), genders, list(Person.Gender.choices), public),
+        _breakdown(
+            _("Age band"),
+            _("Age band"),
+            Counter(age for _gender, age, _region in people.values()),
+            [*Person.AgeBand.choices, ("", _("not stated"))],
+            public,
+        ),
+        _breakdown(
+            _("Region of origin"),
+            _("Region"),
+            Counter(region for _gender, _age, region in people.values()),
+            region_labels,
+            public,
+        ),
+        _breakdown(
+            _("Organisation kind"),
+            _("Kind"),
+            Counter(kind for _person, kind in kinds),
+            [*Organization.Kind.choices, (None, _("no organisation"))],
+            public,
+            note=_("Someone who came for two kinds of organisation counts in both."),
+        ),
+        _breakdown(
+            _("Workshops per region"),
+            _("Region of the venue"),
+            Counter(w.venue_region_id for w in workshops),
+            region_labels,
+            False,  # counts of workshops, not of people: nothing to protect
+        ),
+    ]
+    report.completion = _completion(workshops, participations, counted, completion_percent, public)
+    if public:
+        for name in ("unique_participants", "participations", "participant_days", "women"):
+            setattr(report, name, suppress(getattr(report, name)))
+        if report.women is None or report.unique_participants is None:
+            report.women_share = None
+    return report
+
+
+def _completion(workshops, participations, counted, percent, public):
+    sessions = dict(
+        Session.objects.filter(workshop__in=[w.pk for w in workshops])
+        .values_list("workshop")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    attended = dict(
+        Attendance.objects.filter(participation__in=counted)
+        .values_list("participation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_workshop = Counter()
+    completed = Counter()
+    required = {w.pk: max(1, math.ceil(sessions.get(w.pk, 0) * percent / 100 - 1e-9)) for w in workshops}
+    for pk, workshop, *_rest in participations:
+        by_workshop[workshop] += 1
+        if sessions.get(workshop) and attended.get(pk, 0) >= required[workshop]:
+            completed[workshop] += 1
+    rows = []
+    for w in workshops:
+        m = sessions.get(w.pk, 0)
+        participants = by_workshop[w.pk]
+        done = completed[w.pk] if m else None
+        if public:
+            participants, done = suppress(participants), suppress(done)
+        rows.append(CompletionRow(w, m, required[w.pk] if m else 0, participants, done))
+    return rows
+
+
+def completion_headers():
+    """Titles of the completion table's figure columns (screen and XLSX)."""
+    return [_("Sessions"), _("Sessions required"), _("Participants"), _("Completed"), _("Completed (%)")]
+
+
+def report_workbook(report):
+    """The report as XLSX bytes: a summary sheet, one sheet per breakdown, and completion."""
+    from workshops.exports import add_table_sheet, new_workbook, workbook_bytes
+
+    workbook = new_workbook()
+    add_table_sheet(
+        workbook,
+        _("Summary"),
+        [_("Figure"), _("Value")],
+        [
+            [_("Scope"), report.scope.describe()],
+            *[[label, value] for label, value in report.headline_cells()],
+        ],
+    )
+    for breakdown in report.breakdowns:
+        rows = [[label, _cell(count)] for label, count in breakdown.rows]
+        rows.append([_("Total"), _cell(breakdown.total)])
+        if breakdown.note:
+            rows.append([breakdown.note, ""])
+        add_table_sheet(workbook, breakdown.title, [breakdown.label_header, _("People")], rows)
+    add_table_sheet(
+        workbook,
+        _("Completion"),
+        [_("Workshop"), _("Start date"), *completion_headers()],
+        [
+            [
+                row.workshop.title,
+                row.workshop.start_date,
+                row.sessions,
+                row.required or "–",
+                _cell(row.participants),
+                _cell(row.completed) if row.sessions else "–",
+                "–" if row.share is None else row.share,
+            ]
+            for row in report.completion
+        ],
+    )
+    return workbook_bytes(workbook), sum(len(b.rows) for b in report.breakdowns) + len(report.completion)
+
+
+def _cell(value):
+    """A count for a spreadsheet cell: a hidden small cell says so."""
+    if value is None:
+        return _("fewer than %(minimum)s") % {"minimum": small_cell_minimum()}
+    return value

@@ -1,0 +1,150 @@
+"""Staff report pages: figures across workshops (``workshops.disaggregation``) on screen and as
+XLSX. Login and the ``workshops.view_participation`` permission are required: the pages show
+counts only, but true counts, including small ones. Every XLSX download is logged."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+
+from config.admin import requires_two_factor
+from organizations.models import ExportLog, Organization
+from regions.models import Region
+from workshops.disaggregation import (
+    DEFAULT_COMPLETION_PERCENT,
+    Scope,
+    build_report,
+    completion_headers,
+    report_workbook,
+)
+from workshops.exports import CONTENT_TYPES
+from workshops.models import Project, WorkshopPartner
+from workshops.reports import small_cell_minimum
+
+
+class ReportScopeForm(forms.Form):
+    """The report's filters, read from the query string; all optional."""
+
+    project = forms.ModelChoiceField(Project.objects.all(), required=False, label=_("Project"))
+    funder = forms.ModelChoiceField(Organization.objects.none(), required=False, label=_("Funder"))
+    region = forms.ModelChoiceField(Region.objects.all(), required=False, label=_("Region"))
+    start = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    completion_percent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        label=_("Completion: share of sessions attended (%)"),
+        help_text=_("66 means 2 of 3 days."),
+    )
+    public = forms.BooleanField(
+        required=False,
+        label=_("For publication: hide small numbers"),
+        help_text=_("Counts under the minimum are hidden, as statistics offices do."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        funder_partners = WorkshopPartner.objects.filter(role=WorkshopPartner.Role.FUNDER).values(
+            "organization_id"
+        )
+        self.fields["funder"].queryset = Organization.objects.filter(
+            Q(kind=Organization.Kind.FUNDER) | Q(funded_projects__isnull=False) | Q(pk__in=funder_partners)
+        ).distinct()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise forms.ValidationError(_("The end of the period comes before its start."))
+        return cleaned
+
+    def scope(self):
+        """The Scope of the valid form (every restriction None when the form is invalid)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return Scope(
+            project=data.get("project"),
+            funder=data.get("funder"),
+            region=data.get("region"),
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+
+    def options(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("completion_percent") or DEFAULT_COMPLETION_PERCENT, bool(data.get("public"))
+
+
+class StaffReportMixin(UserPassesTestMixin):
+    """Who may see the reports: staff who may use the admin (so managers have passed their
+    one-time code) and hold ``workshops.view_participation``. Anonymous visitors and staff
+    still to pass their code go to the admin's login page; others get 403."""
+
+    permission_required = "workshops.view_participation"
+
+    def test_func(self):
+        return admin.site.has_permission(self.request) and self.request.user.has_perm(
+            self.permission_required
+        )
+
+    def handle_no_permission(self):
+        user = self.request.user
+        to_verify = (
+            user.is_authenticated and user.is_staff and requires_two_factor(user) and not user.is_verified()
+        )
+        if user.is_authenticated and not to_verify:
+            raise PermissionDenied
+        return redirect_to_login(self.request.get_full_path(), reverse("admin:login"))
+
+    def report(self):
+        form = ReportScopeForm(self.request.GET or None)
+        percent, public = form.options()
+        return form, build_report(form.scope(), completion_percent=percent, public=public)
+
+
+class DisaggregationView(StaffReportMixin, TemplateView):
+    """Figures across workshops as tables, with a link to the same as XLSX."""
+
+    template_name = "reports/disaggregation.html"
+
+    def get_context_data(self, **kwargs):
+        form, report = self.report()
+        return super().get_context_data(
+            **admin.site.each_context(self.request),
+            title=_("Participants across workshops"),
+            form=form,
+            report=report,
+            minimum=small_cell_minimum(),
+            completion_headers=completion_headers(),
+            query=self.request.GET.urlencode(),
+            **kwargs,
+        )
+
+
+class DisaggregationXlsxView(StaffReportMixin, View):
+    """The same figures as an XLSX workbook, one sheet per table; logged."""
+
+    def get(self, request, *args, **kwargs):
+        form, report = self.report()
+        content, rows = report_workbook(report)
+        ExportLog.record(
+            kind=ExportLog.Kind.REPORT,
+            file_format="xlsx",
+            user=request.user,
+            scope=report.scope.describe(),
+            rows=rows,
+            channel=ExportLog.Channel.ADMIN,
+            personal_data=False,
+        )
+        response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
+        response["Content-Disposition"] = 'attachment; filename="participants-across-workshops.xlsx"'
+        return response
