@@ -203,6 +203,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Personal data (Law 09-08, docs/data-protection.md): participants' personal data is anonymised
+# this many days after the last workshop they attended (manage.py anonymise_expired).
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(5 * 365)))
+# Append-only record of erasures, kept OUTSIDE the database and its backups: a restore replays it.
+ERASURE_LOG_PATH = Path(os.environ.get("ERASURE_LOG_PATH", str(BASE_DIR / "var" / "erasures.jsonl")))
+# Where manage.py backup writes by default.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+
 # Audit trail (django-auditlog; docs/data-protection.md says why this library): every change to a
 # business model is logged with its author. Contact details and names are masked in the log, so
 # the log never holds a participant's personal data in clear.

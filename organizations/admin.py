@@ -1,8 +1,33 @@
-from django.contrib import admin
+from auditlog.signals import accessed
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from organizations.models import ExportLog, FocusArea, Organization, Person
+from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
+from organizations.privacy import erase_person, person_data
+
+
+class ErasedFilter(admin.SimpleListFilter):
+    """Erased people (anonymised) or not."""
+
+    title = _("erased")
+    parameter_name = "erased"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Erased")), ("no", _("Not erased"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(erased_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(erased_at__isnull=True)
+        return queryset
 
 
 @admin.register(FocusArea)
@@ -20,21 +45,185 @@ class OrganizationAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+PERSONAL_DATA_PERMISSION = "organizations.view_personal_data"
+
+
+def mask_phone(phone):
+    """``"+212600000901"`` → ``"+212 ••• •• 01"``: enough to tell two numbers apart, no more."""
+    return f"{phone[:4]} ••• •• {phone[-2:]}" if phone else ""
+
+
+def mask_email(email):
+    """``"participant01@example.org"`` → ``"p•••@example.org"``."""
+    if not email or "@" not in email:
+        return ""
+    local, domain = email.split("@", 1)
+    return f"{local[:1]}•••@{domain}"
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    """People, with their contact details shown only to staff holding ``view_personal_data``;
+    others see names and masked phone and e-mail, and cannot search by them. Actions: erase
+    (``erase_person``) and download the data held on a person (``view_personal_data``)."""
+
     list_display = ["last_name", "first_name", "gender", "organization", "region", "phone", "email"]
-    list_filter = ["gender", "region", "age_band", "consent_given"]
+    list_filter = ["gender", "region", "age_band", "consent_given", ErasedFilter]
     list_select_related = ["organization", "region"]
     search_fields = ["last_name", "first_name", "phone", "email", "organization__name"]
     autocomplete_fields = ["organization", "region"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    readonly_fields = ["erased_at", "masked_phone", "masked_email"]
+    actions = ["erase_selected"]
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "gender", "age_band"]}),
         (_("Contact (personal data)"), {"fields": ["phone", "email"]}),
         (_("Affiliation"), {"fields": ["organization", "position", "city", "region"]}),
-        (_("Consent"), {"fields": ["consent_given", "consent_date"]}),
+        (
+            _("Consent"),
+            {
+                "fields": [
+                    "consent_given",
+                    "consent_photos",
+                    "consent_public_listing",
+                    "consent_date",
+                    "erased_at",
+                ]
+            },
+        ),
     ]
+
+    @staticmethod
+    def sees_personal_data(request):
+        return request.user.has_perm(PERSONAL_DATA_PERMISSION)
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("e-mail"))
+    def masked_email(self, obj):
+        return mask_email(obj.email)
+
+    def get_list_display(self, request):
+        if self.sees_personal_data(request):
+            return self.list_display
+        return [{"phone": "masked_phone", "email": "masked_email"}.get(f, f) for f in self.list_display]
+
+    def get_search_fields(self, request):
+        if self.sees_personal_data(request):
+            return self.search_fields
+        return [f for f in self.search_fields if f not in {"phone", "email"}]
+
+    def get_fieldsets(self, request, obj=None):
+        if self.sees_personal_data(request):
+            return self.fieldsets
+        return [
+            (
+                name,
+                {
+                    "fields": [
+                        {"phone": "masked_phone", "email": "masked_email"}.get(f, f) for f in opts["fields"]
+                    ]
+                },
+            )
+            for name, opts in self.fieldsets
+        ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("organizations.erase_person"):
+            actions.pop("erase_selected", None)
+        return actions
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/data.json",
+                self.admin_site.admin_view(self.person_data_view),
+                name="organizations_person_data",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.sees_personal_data(request) and object_id:
+            person = self.get_object(request, object_id)
+            if person is not None:
+                # Seeing someone's contact details is itself recorded in the audit trail.
+                accessed.send(sender=Person, instance=person)
+        extra_context = {**(extra_context or {}), "can_download_data": self.sees_personal_data(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def person_data_view(self, request, pk):
+        """The data held on one person as JSON (right of access); needs ``view_personal_data``."""
+        if not self.sees_personal_data(request):
+            raise PermissionDenied
+        person = get_object_or_404(Person, pk=pk)
+        ExportLog.record(
+            kind=ExportLog.Kind.PERSON_DATA,
+            file_format="json",
+            user=request.user,
+            scope=f"person #{person.pk}",
+            rows=1,
+            personal_data=True,
+        )
+        response = JsonResponse(person_data(person), json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+        return response
+
+    @admin.action(description=_("Erase the personal data of the selected people"))
+    def erase_selected(self, request, queryset):
+        """Ask for confirmation, then anonymise (``organizations.privacy.erase_person``)."""
+        if not request.user.has_perm("organizations.erase_person"):
+            raise PermissionDenied
+        if request.POST.get("confirm") == "yes":
+            reason = request.POST.get("reason") or ErasureRecord.Reason.REQUEST
+            if reason not in ErasureRecord.Reason.values:
+                reason = ErasureRecord.Reason.REQUEST
+            count = 0
+            for person in queryset.filter(erased_at__isnull=True):
+                erase_person(person, user=request.user, reason=reason)
+                count += 1
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s person erased: names and contacts removed, counts kept.",
+                    "%(count)s people erased: names and contacts removed, counts kept.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data"),
+            "opts": self.model._meta,
+            "people": queryset,
+            "reasons": ErasureRecord.Reason.choices,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/organizations/person/erase_confirmation.html", context)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """Erasures, read-only (Law 09-08 accountability). Holds no personal data."""
+
+    list_display = ["person_ref", "erased_at", "reason", "erased_by"]
+    list_filter = ["reason"]
+    date_hierarchy = "erased_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ExportLog)

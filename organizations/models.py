@@ -207,11 +207,28 @@ class Person(models.Model):
         verbose_name=_("region of origin"),
     )
     consent_given = models.BooleanField(
-        _("consent to keep contact details"),
+        _("consent: contact for follow-up"),
         default=False,
         help_text=_("The person agreed that the organiser keeps their contact details to follow up."),
     )
+    consent_photos = models.BooleanField(
+        _("consent: appear in photos"),
+        default=False,
+        help_text=_("The person agreed to appear in photos the organiser publishes."),
+    )
+    consent_public_listing = models.BooleanField(
+        _("consent: public listing as committee member"),
+        default=False,
+        help_text=_("The person agreed to be named publicly as a member of a monitoring committee."),
+    )
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    erased_at = models.DateTimeField(
+        _("erased at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the personal data was erased (on request or at the end of the retention period)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -232,6 +249,7 @@ class Person(models.Model):
         ]
         permissions = [
             ("view_personal_data", _("Can see participants' contact details and export them")),
+            ("erase_person", _("Can erase a person's personal data")),
         ]
 
     def __str__(self):
@@ -256,6 +274,7 @@ class ExportLog(models.Model):
         ATTENDANCE_LIST = "attendance_list", _("attendance list")
         SIGN_IN_SHEET = "sign_in_sheet", _("sign-in sheet")
         REPORT = "report", _("cross-workshop report")
+        PERSON_DATA = "person_data", _("data held on a person")
 
     class Channel(models.TextChoices):
         ADMIN = "admin", _("staff site")
@@ -326,3 +345,41 @@ class ExportLog(models.Model):
             row_count=rows,
             **extra,
         )
+
+
+class ErasureRecord(models.Model):
+    """One erasure of a person's personal data (Law 09-08, right to erasure; or retention).
+
+    The person's row stays, anonymised, so that counts do not change; this record says when, why
+    and by whom. Each erasure is also appended to the file ``settings.ERASURE_LOG_PATH``, kept
+    outside the database, which ``manage.py restore`` replays after restoring an older backup
+    (``organizations.privacy.replay_erasures``). Holds no personal data: only the person's id.
+    """
+
+    class Reason(models.TextChoices):
+        REQUEST = "request", _("request of the person")
+        RETENTION = "retention", _("end of the retention period")
+        OTHER = "other", pgettext_lazy("erasure reason", "other")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="erasures", verbose_name=_("person")
+    )
+    person_ref = models.PositiveBigIntegerField(_("person id"))
+    erased_at = models.DateTimeField(_("erased at"))
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+
+    class Meta:
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+        ordering = ["-erased_at", "-pk"]
+
+    def __str__(self):
+        return f"#{self.person_ref} {self.erased_at:%Y-%m-%d} ({self.get_reason_display()})"

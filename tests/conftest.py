@@ -71,7 +71,8 @@ def staff_user(django_user_model):
 
 @pytest.fixture
 def export_user(django_user_model):
-    """Staff allowed to view workshops and participations and to export attendance."""
+    """Staff allowed to view workshops, participations and contact details, and to export
+    attendance (what the "Data officers" role gives)."""
     user = django_user_model.objects.create_user(
         username="exporter", email="exporter@example.org", password="password", is_staff=True
     )
@@ -80,6 +81,7 @@ def export_user(django_user_model):
         "workshops.export_attendance",
         "workshops.view_participation",
         "workshops.view_workshop",
+        "organizations.view_personal_data",
     )
     # A fresh instance: permission checks cache on the object.
     return django_user_model.objects.get(pk=user.pk)

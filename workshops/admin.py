@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -202,12 +202,16 @@ class WorkshopAdmin(admin.ModelAdmin):
     def export_attendance_view(self, request, pk, fmt):
         """Download the attendance report (CSV or XLSX) or the sign-in sheet (PDF, pre-filled,
         or blank with ``?blank=1``); needs ``workshops.export_attendance``. Logged."""
-        if not request.user.has_perm("workshops.export_attendance"):
-            raise PermissionDenied
         if fmt not in exports.FORMATS:
+            raise Http404
+        blank = fmt == "pdf" and request.GET.get("blank") == "1"
+        # Names and contacts leave the tracker only with both permissions; a blank sign-in sheet
+        # holds none and needs only the first.
+        if not request.user.has_perm("workshops.export_attendance") or not (
+            blank or request.user.has_perm("organizations.view_personal_data")
+        ):
             raise PermissionDenied
         workshop = get_object_or_404(Workshop, pk=pk)
-        blank = fmt == "pdf" and request.GET.get("blank") == "1"
         export = exports.export_attendance(workshop, fmt, user=request.user, blank=blank)
         response = HttpResponse(export.content, content_type=export.content_type)
         ascii_name = f"{'sign-in' if fmt == 'pdf' else 'attendance'}-{workshop.pk}.{fmt}"
@@ -239,6 +243,12 @@ class ParticipationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["workshop", "person", "organization"]
     inlines = [AttendanceInline]
     show_full_result_count = False
+
+    def get_search_fields(self, request):
+        # Searching by phone or e-mail would reveal them to staff who may not see them.
+        if request.user.has_perm("organizations.view_personal_data"):
+            return self.search_fields
+        return [field for field in self.search_fields if field not in {"person__phone", "person__email"}]
 
 
 @admin.register(Session)

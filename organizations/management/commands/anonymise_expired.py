@@ -1,0 +1,28 @@
+"""``manage.py anonymise_expired [--dry-run]``: apply the personal-data retention period."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from organizations.privacy import anonymise_expired, expired_people
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise the participants whose last workshop ended more than PERSONAL_DATA_RETENTION_DAYS "
+        "ago: names and contacts are erased, counts are kept. Run it daily (cron or systemd timer)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="only count who would be anonymised")
+
+    def handle(self, *args, dry_run, **options):
+        if dry_run:
+            count = expired_people().count()
+            self.stdout.write(
+                _("%(count)s people are past the retention period of %(days)s days (nothing changed).")
+                % {"count": count, "days": settings.PERSONAL_DATA_RETENTION_DAYS}
+            )
+            return
+        count = anonymise_expired()
+        self.stdout.write(_("%(count)s people anonymised.") % {"count": count})
