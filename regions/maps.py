@@ -151,7 +151,9 @@ def shapes():
     """
     data = json.loads(GEOJSON.read_text(encoding="utf-8"))
     features = {feature["properties"]["code"]: feature for feature in data["features"]}
-    points = [point for feature in features.values() for ring in _rings(feature["geometry"]) for point in ring]
+    points = [
+        point for feature in features.values() for ring in _rings(feature["geometry"]) for point in ring
+    ]
     west, east = min(p[0] for p in points), max(p[0] for p in points)
     south, north = min(p[1] for p in points), max(p[1] for p in points)
     stretch = math.cos(math.radians((south + north) / 2))

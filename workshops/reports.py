@@ -447,11 +447,7 @@ def workshops_per_year():
     first year to the last, years without a workshop included (count 0); ``[]`` when there is
     none. One query."""
     counts = dict(
-        Workshop.objects.published()
-        .held()
-        .order_by()
-        .values_list("start_date__year")
-        .annotate(n=Count("pk"))
+        Workshop.objects.published().held().order_by().values_list("start_date__year").annotate(n=Count("pk"))
     )
     if not counts:
         return []

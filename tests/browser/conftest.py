@@ -54,28 +54,15 @@ def live_server():
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
+def chromium():
+    """Path of the Chromium executable."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} not found: apt-get install chromium (Debian's package)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("the playwright package is not installed: pip install -r requirements-dev.txt")
-    # Playwright's synchronous API keeps an asyncio loop in this thread; the ORM calls of the
-    # tests (loading the example, flushing the database) are synchronous all the same.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    return CHROMIUM
 
 
 @pytest.fixture
@@ -87,7 +74,7 @@ def axe_core():
 
 
 @pytest.fixture
-def example(browser, live_server):
+def example(live_server):
     """The Marrakech workshop, loaded in the database the live server reads."""
     workshop, _result = marrakech.load()
     return workshop
@@ -114,8 +101,18 @@ class Page:
 
 
 @pytest.fixture
-def page(browser, live_server, example):
-    """A fresh page at 1280 x 900 px."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield Page(context.new_page(), live_server.url)
-    context.close()
+def page(live_server, example, chromium):
+    """A fresh page at 1280 x 900 px in a Chromium of its own.
+
+    Playwright starts after the example is loaded and stops before the database is flushed: while
+    its synchronous API runs, asgiref sees an event loop in this thread and would hand the ORM
+    other connection objects than the test database's (which hold what serialized rollback
+    restores). So no test talks to the database while the browser is open.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield Page(context.new_page(), live_server.url)
+        browser.close()

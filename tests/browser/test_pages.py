@@ -125,8 +125,9 @@ def assert_only_local_requests(page):
     assert not page.errors, f"errors in the browser's console: {page.errors}"
     assert page.requests, "no request was recorded"
     elsewhere = [
-        url for url in page.requests if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
-        and urlsplit(url).hostname != "127.0.0.1"
+        url
+        for url in page.requests
+        if urlsplit(url).scheme in {"http", "https", "ws", "wss"} and urlsplit(url).hostname != "127.0.0.1"
     ]
     others = [url for url in page.requests if urlsplit(url).scheme not in {"http", "https", "data", "about"}]
     assert not elsewhere and not others, f"requests left 127.0.0.1: {elsewhere + others}"
@@ -160,8 +161,10 @@ def test_map_shows_the_12_regions_and_a_click_opens_the_region(page, example, la
     for measure in ("participants", "per_100k", "open_commitments", "workshops"):
         page.page.locator(f'#map a[href*="measure={measure}"]').click()
         page.page.wait_for_url(f"**/?measure={measure}*")
-        assert page.page.locator('#map a[aria-current="true"]').get_attribute("href").startswith(
-            f"?measure={measure}"
+        assert (
+            page.page.locator('#map a[aria-current="true"]')
+            .get_attribute("href")
+            .startswith(f"?measure={measure}")
         )
         assert page.page.locator("#map svg a").count() == 12
     page.page.locator('#map a[data-region="03"]').scroll_into_view_if_needed()

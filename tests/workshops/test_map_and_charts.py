@@ -71,21 +71,25 @@ def test_charts_of_the_home_page():
 
 def test_home_shows_the_map_of_the_12_regions_with_credit_legend_and_table(client, example):
     html = client.get("/fr/").content.decode()
-    assert len(re.findall(r'<a href="/fr/regions/[^"]+/" class="choropleth-\d" data-region="\d\d">', html)) == 12
+    assert (
+        len(re.findall(r'<a href="/fr/regions/[^"]+/" class="choropleth-\d" data-region="\d\d">', html)) == 12
+    )
     assert "© OpenStreetMap contributors, geoBoundaries" in html
-    assert '<title>Fès-Meknès: 1</title>' in html
+    assert "<title>Fès-Meknès: 1</title>" in html
     assert 'href="?measure=participants#map"' in html
     assert 'href="?measure=workshops#map" class="nav-link active" aria-current="true">Ateliers</a>' in html
     table = html[html.index('<table class="visually-hidden">') :]
-    assert "<th scope=\"row\">Fès-Meknès</th><td>1</td>" in table
+    assert '<th scope="row">Fès-Meknès</th><td>1</td>' in table
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_measure_switch_changes_the_map_and_its_legend(client, example, lang):
     html = client.get(f"/{lang}/", {"measure": "participants"}).content.decode()
-    assert re.search(r'<title>[^<]+: 17</title>', html)
+    assert re.search(r"<title>[^<]+: 17</title>", html)
     assert 'href="?measure=participants#map" class="nav-link active" aria-current="true"' in html
-    legend = text_of(html[html.index('class="map-legend') : html.index("</ul>", html.index('class="map-legend'))])
+    legend = text_of(
+        html[html.index('class="map-legend') : html.index("</ul>", html.index('class="map-legend'))]
+    )
     assert "16" in legend and "20" in legend
     html = client.get(f"/{lang}/", {"measure": "per_100k"}).content.decode()
     # 17 people from Fès-Meknès for 4,467,911 inhabitants: 0.38 per 100,000, with the locale's comma.
@@ -116,10 +120,17 @@ def test_regions_page_table_has_every_measure(client, example):
 
 def test_workshop_page_shows_bars_with_their_numbers(client, example):
     html = client.get(example.get_absolute_url()).content.decode()
-    assert re.search(r'<meter class="bar" min="0" max="27" value="23" aria-hidden="true"></meter>'
-                     r'<span class="bar-value">23</span>', html)
-    assert re.search(r'max="17" value="16" aria-hidden="true"></meter><span class="bar-value">16</span>', html)
-    assert re.search(r'max="50" value="48" aria-hidden="true"></meter><span class="bar-value">48</span>', html)
+    assert re.search(
+        r'<meter class="bar" min="0" max="27" value="23" aria-hidden="true"></meter>'
+        r'<span class="bar-value">23</span>',
+        html,
+    )
+    assert re.search(
+        r'max="17" value="16" aria-hidden="true"></meter><span class="bar-value">16</span>', html
+    )
+    assert re.search(
+        r'max="50" value="48" aria-hidden="true"></meter><span class="bar-value">48</span>', html
+    )
 
 
 def test_tracker_shows_commitments_by_status_as_bars(client, example):
@@ -136,9 +147,10 @@ def test_lists_are_joined_with_the_languages_comma():
     with translation.override("ar"):
         assert template.render(Context({"regions": regions})) == "فاس-مكناس، بني ملال-خنيفرة|، "
     with translation.override("en"):
-        assert Template("{% load tracker %}{{ items|join_list }}").render(
-            Context({"items": ["<b>", "a & b"]})
-        ) == "&lt;b&gt;, a &amp; b"
+        assert (
+            Template("{% load tracker %}{{ items|join_list }}").render(Context({"items": ["<b>", "a & b"]}))
+            == "&lt;b&gt;, a &amp; b"
+        )
 
 
 def test_workshop_page_separates_target_regions_with_the_arabic_comma(client, example):

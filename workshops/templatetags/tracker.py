@@ -36,7 +36,9 @@ BADGE_CLASSES = {
 AUTONYMS = {"ar": "العربية", "fr": "Français", "en": "English"}
 
 # Letters of the Arabic script (Arabic, its supplements and presentation forms) and of the Latin one.
-ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+ARABIC_LETTER = re.compile(
+    "[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]"
+)
 LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 
 # What separates the items of a list, per language; ", " for the others. Arabic writes the
