@@ -476,13 +476,15 @@ class CommitmentQuerySet(models.QuerySet):
 
     def with_progress(self):
         """Annotate ``milestone_weight`` and ``done_weight`` (sums of milestone weights), from which
-        ``Commitment.progress`` reads without further queries."""
+        ``Commitment.progress`` reads without further queries. Keeps the queryset's ordering,
+        or the model's: an aggregate's GROUP BY would otherwise drop ``Meta.ordering``."""
+        ordering = self.query.order_by or Commitment._meta.ordering
         return self.annotate(
             milestone_weight=Sum("milestones__weight"),
             done_weight=Coalesce(
                 Sum("milestones__weight", filter=Q(milestones__completed_on__isnull=False)), 0
             ),
-        )
+        ).order_by(*ordering)
 
 
 class Commitment(models.Model):

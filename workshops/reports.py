@@ -131,6 +131,7 @@ def workshop_figures(workshop):
     by_gender = gender_counts(participations)
     total = sum(count for _value, _label, count in by_gender)
     women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
+    # An aggregate makes a GROUP BY query, which ignores Meta.ordering: order explicitly.
     sessions = list(
         workshop.sessions.annotate(
             present=Count(
@@ -140,7 +141,7 @@ def workshop_figures(workshop):
                     attendances__participation__status=Participation.Status.ATTENDED,
                 ),
             )
-        )
+        ).order_by("position")
     )
     return {
         "participants": total,

@@ -405,3 +405,13 @@ def test_commitment_detail_query_count(client, example, django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         html = client.get(commitment.get_absolute_url()).content.decode()
     assert "100%" in html
+
+
+def test_commitments_with_progress_keep_their_order():
+    """GROUP BY drops Meta.ordering (on PostgreSQL rows then come in any order)."""
+    recommendation = RecommendationFactory()
+    for position in (3, 1, 2):
+        MilestoneFactory(commitment=CommitmentFactory(recommendation=recommendation, position=position))
+    assert [c.position for c in recommendation.commitments.with_progress()] == [1, 2, 3]
+    due = Commitment.objects.order_by("-position").with_progress()
+    assert [c.position for c in due] == [3, 2, 1]
