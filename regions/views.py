@@ -33,6 +33,11 @@ class RegionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         figures = reports.region_figures(self.object)
+        # Counts from 1 to SMALL_CELL_MINIMUM - 1 could point at a person: hidden.
+        figures["participants"] = reports.suppress(figures["participants"])
+        figures["women"] = reports.suppress(figures["women"])
+        if figures["participants"] is None or figures["women"] is None:
+            figures["women_share"] = None
         return super().get_context_data(
             figures=figures,
             workshops=figures["workshops"][:PREVIEW],
@@ -43,5 +48,6 @@ class RegionDetailView(DetailView):
             commitment_count=figures["commitments"].count(),
             provinces=self.object.provinces.all(),
             preview=PREVIEW,
+            small_cell_minimum=reports.small_cell_minimum(),
             **kwargs,
         )

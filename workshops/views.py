@@ -98,7 +98,9 @@ class WorkshopDetailView(PublicMixin, DetailView):
     def get_context_data(self, **kwargs):
         workshop = self.object
         return super().get_context_data(
-            figures=reports.workshop_figures(workshop),
+            # Counts from 1 to SMALL_CELL_MINIMUM - 1 could point at a person: hidden.
+            figures=reports.public_workshop_figures(workshop),
+            small_cell_minimum=reports.small_cell_minimum(),
             recommendations=workshop.recommendations.all(),
             committees=MonitoringCommittee.objects.filter(origin_recommendation__workshop=workshop),
             **kwargs,

@@ -223,3 +223,35 @@ def test_list_pages_query_count_does_not_grow(client, name, kwargs, django_asser
     assert len(one.captured_queries) <= (19 if name == "workshops:home" else 12)
     if name in {"workshops:list", "workshops:home"}:
         assert html.count("ورشة") >= 3
+
+
+def test_small_counts_are_hidden_on_the_workshop_page(client):
+    from tests.factories import SessionFactory
+
+    workshop = WorkshopFactory(title="Petit atelier")
+    SessionFactory(workshop=workshop)
+    for _ in range(6):
+        ParticipationFactory(workshop=workshop, person__region=region("03"))
+    for _ in range(2):  # two men from Oriental: too few to publish
+        ParticipationFactory(workshop=workshop, person__region=region("02"), person__gender="male")
+    html = client.get(url("workshops:detail", "en", slug=workshop.slug)).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert re.search(r"\b8\b", text)  # the total is published
+    assert "fewer than 5" in text
+    assert not re.search(r"Oriental\s+2\b", text)
+    assert not re.search(r"Man\s+2\b", text)
+
+
+def test_a_tiny_workshop_publishes_no_figures(client):
+    workshop = WorkshopFactory(title="Très petit atelier")
+    ParticipationFactory.create_batch(3, workshop=workshop)
+    html = client.get(url("workshops:detail", "en", slug=workshop.slug)).content.decode()
+    assert "Fewer than 5 participants" in html
+
+
+def test_small_counts_are_hidden_on_the_region_page(client):
+    workshop = WorkshopFactory()
+    ParticipationFactory.create_batch(3, workshop=workshop, person__region=region("12"))
+    html = client.get(url("regions:detail", "en", slug="dakhla-oued-ed-dahab")).content.decode()
+    assert "too few to publish" in html
+    assert not re.search(r'figure-value">\s*3\s*<', html)
