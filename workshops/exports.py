@@ -4,13 +4,15 @@ sign-in sheet.
 The CSV and XLSX carry PERSONAL DATA and are produced only behind the
 ``workshops.export_attendance`` permission (admin view) or from the command line. Cells that a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-return) are neutralised by a leading apostrophe (OWASP "CSV injection"). The XLSX reads right
+return) are neutralised by a leading apostrophe (OWASP "CSV injection"), except phone numbers
+(digits and spaces after an optional ``+``), which no spreadsheet runs. The XLSX reads right
 to left when the active language is Arabic. ``export_attendance`` renders a file and writes
 the export log (``organizations.ExportLog``); every download and the command go through it.
 """
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import get_language_bidi
@@ -23,6 +25,8 @@ from organizations.models import ExportLog
 from workshops.reports import attendance_table
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# "+212 600 000 901" is a phone number, not a formula: only digits and spaces follow the "+".
+PHONE_NUMBER = re.compile(r"\+?[0-9][0-9 ]*")
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -37,8 +41,9 @@ MAX_COLUMN_WIDTH = 40
 
 def neutralize(value):
     """Return ``value`` safe to open in a spreadsheet: strings that start with a formula trigger
-    get a leading ``'``; numbers and other strings are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    get a leading ``'``, unless they are a phone number (``+212600000901``); numbers and other
+    strings are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not PHONE_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

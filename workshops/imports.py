@@ -29,14 +29,27 @@ Values
 People
     Rows with the same phone or e-mail are one person: they are merged (presence ticked on
     any of them counts) and a warning names the rows. A row whose phone matches one saved
-    person and e-mail another is matched on the phone, with a warning. Rows with the same
-    name and organisation but different contacts, in the file or against saved people, are
-    warned about, never merged.
+    person and e-mail another is matched on the phone, with a warning. A row that no phone
+    or e-mail matches is matched, with a warning, to a person already registered for the
+    workshop with the same name (``name_key``) and organisation, when no phone, e-mail or
+    organisation contradicts it: so a sheet without contacts imported twice changes nothing
+    (homonyms pair up one to one). Rows without phone or e-mail are flagged, and a sheet
+    without either column is said to be one. Otherwise rows with the same name and
+    organisation but different contacts, in the file or against saved people, are warned
+    about, never merged.
+
+Columns
+    Header cells the import does not read (unknown headings, a second column for a field)
+    are listed as warnings. Every value must fit the model fields it is written to
+    (``VALUE_FIELDS``, and the organisation's folded ``name_key``); control characters are
+    removed when the sheet is read (``workshops.sheets.cell_text``).
 
 Guarantees
     All or nothing: every row is checked first; any error raises ``AttendanceImportError``
     carrying every ``SheetError`` (row number as the spreadsheet shows it, column header as
-    typed, translated message) and nothing is written. The import is planned without writing
+    typed, translated message; at most ``MAX_MESSAGES`` listed) and nothing is written; a
+    file that cannot be read (damaged, a CSV quote left open…) is one such error, and so is
+    a database error while writing. The import is planned without writing
     (``ImportResult.plan`` lists, row by row, what will be created, matched or changed: the
     admin's preview), then written in one transaction with a fixed number of queries whatever
     the number of rows. Importing the same sheet twice changes nothing the second time.
@@ -49,9 +62,11 @@ from dataclasses import dataclass, field
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl.utils import get_column_letter
 
 from organizations.models import Organization, Person
 from regions.models import Region
@@ -276,13 +291,22 @@ def parse_presence(value):
     return None
 
 
-MAX_LENGTHS = {
-    "first_name": Person._meta.get_field("first_name").max_length,
-    "last_name": Person._meta.get_field("last_name").max_length,
-    "organization": Organization._meta.get_field("name").max_length,
-    "position": Participation._meta.get_field("position").max_length,
-    "city": Person._meta.get_field("city").max_length,
+# Every model field a sheet value is written to: a value must fit the shortest of them.
+VALUE_FIELDS = {
+    "first_name": [Person._meta.get_field("first_name")],
+    "last_name": [Person._meta.get_field("last_name")],
+    "organization": [Organization._meta.get_field("name")],
+    "position": [Person._meta.get_field("position"), Participation._meta.get_field("position")],
+    "city": [Person._meta.get_field("city"), Organization._meta.get_field("city")],
+    "email": [Person._meta.get_field("email")],
+    "phone": [Person._meta.get_field("phone")],
 }
+MAX_LENGTHS = {name: min(f.max_length for f in fields) for name, fields in VALUE_FIELDS.items()}
+# An organisation's folded name is stored too (Organization.name_key): NFKC can lengthen it.
+ORGANIZATION_KEY_LENGTH = Organization._meta.get_field("name_key").max_length
+# Errors and warnings listed at most (a sheet of 20,000 wrong rows must not give a page of
+# 100,000 messages); the last line says how many more there are.
+MAX_MESSAGES = 200
 
 AGE_BANDS = [
     (17, Person.AgeBand.UNDER_18),
@@ -321,8 +345,26 @@ class AttendanceImportError(Exception):
     """Raised when a sheet cannot be imported; ``errors`` lists every ``SheetError``."""
 
     def __init__(self, errors):
-        self.errors = list(errors)
+        self.errors = capped(
+            list(errors),
+            lambda count: (
+                ngettext(
+                    "… and %(count)s more problem, not listed: correct these first.",
+                    "… and %(count)s more problems, not listed: correct these first.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def capped(messages, more):
+    """The first ``MAX_MESSAGES`` of ``messages`` (SheetErrors), plus one saying how many more
+    there are (``more(count)`` gives its text) when there are."""
+    if len(messages) <= MAX_MESSAGES:
+        return messages
+    return [*messages[:MAX_MESSAGES], SheetError(None, None, more(len(messages) - MAX_MESSAGES))]
 
 
 @dataclass
@@ -331,7 +373,9 @@ class PlannedRow:
 
     ``rows``: sheet row numbers; ``person``: the saved Person matched, or an unsaved one to
     create; ``person_action``: "new", "matched" or "completed" (blank fields filled, named in
-    ``filled``); ``matched_by``: "phone", "email" or ""; ``participation_action``: "new",
+    ``filled``); ``matched_by``: "phone", "email", "name" (no phone or e-mail matched: a
+    participant of the workshop with the same name and organisation) or ""; ``contactless``:
+    True when the sheet gives neither phone nor e-mail; ``participation_action``: "new",
     "updated" or "unchanged"; ``old_status``/``status``: Participation.Status values;
     ``marks``: ``[(Session, present bool or None when the sheet has no column for it)]``;
     ``added``/``removed``: attendance marks changed.
@@ -342,6 +386,7 @@ class PlannedRow:
     person: Person
     person_action: str
     matched_by: str = ""
+    contactless: bool = False
     filled: list = field(default_factory=list)
     participation_action: str = "new"
     old_status: str = ""
@@ -376,6 +421,7 @@ class ImportResult:
     rows: int = 0
     people_created: int = 0
     people_matched: int = 0
+    people_matched_by_name: int = 0
     people_completed: int = 0
     rows_merged: int = 0
     organizations_created: int = 0
@@ -399,6 +445,7 @@ class ImportResult:
             (_("Rows merged into another (same person)"), self.rows_merged),
             (_("New people"), self.people_created),
             (_("People already known"), self.people_matched),
+            (_("Known people recognised only by name"), self.people_matched_by_name),
             (_("Known people with details added"), self.people_completed),
             (_("New organisations"), self.organizations_created),
             (_("New participations"), self.participations_created),
@@ -474,8 +521,24 @@ def read_rows(data, filename):
         for sheet in read_sheets(data, filename):
             return sheet.rows
     except SheetReadError as exc:
-        raise AttendanceImportError([SheetError(None, None, str(exc))]) from exc
+        raise AttendanceImportError([read_error(exc)]) from exc
     return []
+
+
+def read_error(exc, sessions=()):
+    """The SheetError for a ``SheetReadError``: its row, and its column named by the header
+    found in the rows read before it (else by its letter, as spreadsheets show it)."""
+    column = None
+    if exc.column is not None:
+        column = get_column_letter(exc.column + 1)
+        try:
+            header = find_header(exc.rows, list(sessions))
+        except AttendanceImportError:
+            header = None
+        if header is not None and header.number < (exc.row or 0):
+            if exc.column < len(header.cells) and header.cells[exc.column]:
+                column = header.cells[exc.column]
+    return SheetError(exc.row, column, str(exc))
 
 
 # Understanding headers and values ----------------------------------------------------------
@@ -888,22 +951,42 @@ def parse_rows(rows, sessions, region_matcher):
                         _("Marked present, but no day is ticked: recorded as attended without days."),
                     )
                 )
+        organization = cell(cells, "organization")
+        if not fold(organization):
+            organization = ""  # "-", "?", "/": no organisation given
         texts = (
             ("first_name", first),
             ("last_name", last),
-            ("organization", cell(cells, "organization")),
+            ("organization", organization),
             ("position", cell(cells, "position")),
             ("city", cell(cells, "city")),
+            ("email", email),
+            ("phone", phone),
         )
+        flagged = {error.column for error in row_errors}
         for name, value in texts:
+            column = header(name) if name in columns else header("full_name")
+            if column in flagged:
+                continue
             if len(value) > MAX_LENGTHS[name]:
-                column = header(name) if name in columns else header("full_name")
                 row_errors.append(
                     SheetError(
                         number,
                         column,
                         _("Too long: at most %(limit)s characters (this has %(length)s).")
                         % {"limit": MAX_LENGTHS[name], "length": len(value)},
+                    )
+                )
+            elif name == "organization" and len(fold(value)) > ORGANIZATION_KEY_LENGTH:
+                row_errors.append(
+                    SheetError(
+                        number,
+                        column,
+                        _(
+                            "Too long for matching: written out in full (ligatures such as “ﷺ” "
+                            "spelled out), this has %(length)s characters; at most %(limit)s."
+                        )
+                        % {"limit": ORGANIZATION_KEY_LENGTH, "length": len(fold(value))},
                     )
                 )
         errors.extend(row_errors)
@@ -914,7 +997,7 @@ def parse_rows(rows, sessions, region_matcher):
                     first_name=first,
                     last_name=last,
                     gender=gender,
-                    organization=cell(cells, "organization"),
+                    organization=organization,
                     position=cell(cells, "position"),
                     city=cell(cells, "city"),
                     region=region,
@@ -933,6 +1016,8 @@ def parse_rows(rows, sessions, region_matcher):
     parsed, merge_warnings = merge_duplicates(parsed, labels)
     warnings.extend(merge_warnings)
     warnings.extend(_look_alikes(parsed))
+    warnings.extend(ignored_columns(found))
+    warnings.extend(_without_contacts(parsed, columns, header))
     ordered_sessions = sorted(set(session_columns.values()), key=lambda s: s.position)
     return parsed, errors, warnings, ordered_sessions
 
@@ -1040,6 +1125,59 @@ def merge_duplicates(parsed, labels=None):
     return merged, warnings
 
 
+def ignored_columns(header):
+    """Warnings naming the header cells the import does not read: headings it does not
+    understand, and second columns for a field another column already gives."""
+    labels = {**field_labels(), "number": _("row number")}
+    used = {*header.columns.values(), *header.session_columns}
+    warnings = []
+    for col, text in enumerate(header.cells):
+        if not text or col in used:
+            continue
+        name = header_field(text)
+        if name:
+            message = _("Another column already gives the %(field)s: this one is ignored.") % {
+                "field": labels.get(name, name)
+            }
+        else:
+            message = _(
+                "This column is not understood by the import: it is ignored. If it should be read, "
+                "rename its header (for example “Nom”, “Tél”, “الجنس” or “J1”)."
+            )
+        warnings.append(SheetError(header.number, text, message))
+    return warnings
+
+
+def _without_contacts(parsed, columns, header):
+    """Warnings for people the sheet gives no phone or e-mail for: they can be recognised on a
+    later import only by name and organisation, within the workshop."""
+    if "phone" not in columns and "email" not in columns:
+        return [
+            SheetError(
+                None,
+                None,
+                _(
+                    "The sheet has no phone or e-mail column: people are recognised only by name and "
+                    "organisation among those already registered for this workshop, and anyone new "
+                    "to it is recorded as a new person."
+                ),
+            )
+        ]
+    column = header("phone" if "phone" in columns else "email")
+    return [
+        SheetError(
+            row.row,
+            column,
+            _(
+                "This row has neither phone nor e-mail: the person can be recognised later only by "
+                "name and organisation, among those registered for this workshop."
+            ),
+        )
+        for row in parsed
+        if not row.phone and not row.email
+    ]
+
+
 def _look_alikes(parsed):
     """Warn about rows with the same name and organisation but different contacts."""
     seen, warnings = {}, []
@@ -1074,7 +1212,8 @@ def import_attendance(workshop, data, filename, dry_run=False):
     done. Raises ``AttendanceImportError`` (nothing saved) when the file or any row is wrong.
 
     The first worksheet with a recognisable header is read. Per participant: the person is
-    found by phone, then e-mail, else created; blank fields of a found person are filled,
+    found by phone, then e-mail, then (among the workshop's participants) by name and
+    organisation, else created; blank fields of a found person are filled,
     others left as staff may have corrected them. The organisation is found by folded name or
     created (kind guessed from its name). The participation's status is the sheet's status
     column when it has one; else ``attended`` if present at any session, ``no_show`` if the
@@ -1113,6 +1252,19 @@ def import_attendance(workshop, data, filename, dry_run=False):
                     )
                 ]
             ) from exc
+        except DatabaseError as exc:
+            # The checks above should leave nothing for the database to refuse; if it still
+            # does (a server-side rule, a lost connection), say so rather than fail.
+            raise AttendanceImportError(
+                [
+                    SheetError(
+                        None,
+                        None,
+                        _("The database refused the sheet (%(reason)s); nothing was imported.")
+                        % {"reason": str(exc).strip()[:300]},
+                    )
+                ]
+            ) from exc
     return result
 
 
@@ -1131,7 +1283,7 @@ def _first_sheet_with_header(data, filename, workshop):
                 continue
             return sheet, sheet.rows
     except SheetReadError as exc:
-        raise AttendanceImportError([SheetError(None, None, str(exc))]) from exc
+        raise AttendanceImportError([read_error(exc, sessions)]) from exc
     if first_error is not None:
         raise first_error
     raise AttendanceImportError([SheetError(None, None, _("The file holds no worksheet."))])
@@ -1238,9 +1390,11 @@ def plan_import(workshop, parsed, covered, result):
             )
             result.rows_merged += 1
             continue
-        resolved.append((row, person, matched_by))
+        resolved.append([row, person, matched_by])
         if person is not None:
             by_person[person.pk] = (row, matched_by)
+    if any(person is None for _row, person, _by in resolved):
+        _match_by_name(workshop, resolved, by_person, result)
 
     plan = Plan()
     new_names = {}
@@ -1278,6 +1432,7 @@ def plan_import(workshop, parsed, covered, result):
                 and not (name == "email" and value in by_email)
             }
             planned = PlannedRow(row.rows, row.name, person, "matched", matched_by)
+            result.people_matched_by_name += matched_by == "name"
             if blanks:
                 for name, value in blanks.items():
                     setattr(person, name, value)
@@ -1285,6 +1440,7 @@ def plan_import(workshop, parsed, covered, result):
                 planned.filled = [str(Person._meta.get_field(name).verbose_name) for name in blanks]
                 plan.completed.append(person)
                 plan.completed_fields |= set(blanks)
+        planned.contactless = not row.phone and not row.email
         _plan_participation(planned, row, covered, participations, marks, organization, plan)
         plan.rows.append(planned)
 
@@ -1305,7 +1461,77 @@ def plan_import(workshop, parsed, covered, result):
     result.marks_added = len(plan.marks)
     result.marks_removed = len(plan.removed_marks)
     result.warnings.sort(key=lambda w: w.row or 0)
+    result.warnings = capped(
+        result.warnings,
+        lambda count: (
+            ngettext(
+                "… and %(count)s more warning, not listed.",
+                "… and %(count)s more warnings, not listed.",
+                count,
+            )
+            % {"count": count}
+        ),
+    )
     return plan
+
+
+def _organization_keys(participation):
+    """Folded names of the organisations a saved participant is known by ("" for none)."""
+    return {
+        organization.name_key if organization else ""
+        for organization in (participation.organization, participation.person.organization)
+    }
+
+
+def _match_by_name(workshop, resolved, taken, result):
+    """Match rows that no phone or e-mail matched to people already registered for the
+    workshop with the same name (``name_key``) and organisation, so that a sheet without
+    contacts imported twice changes nothing.
+
+    ``resolved``: ``[row, person or None, matched_by]`` lists, changed in place; ``taken``:
+    pks of saved people already matched. One query. A saved person is matched at most once (homonyms
+    pair up in sheet order and saved order) and only when nothing contradicts: a phone or
+    e-mail on both sides (they would differ), or two different organisations. An exact
+    organisation match is preferred to a blank one. Each match is a warning on its row.
+    """
+    candidates = {}
+    participations = workshop.participations.select_related("person__organization", "organization")
+    for participation in participations.order_by("person_id"):
+        person = participation.person
+        if person.pk not in taken:
+            candidates.setdefault(name_key(person.first_name, person.last_name), []).append(participation)
+    for entry in resolved:
+        row, person, _matched_by = entry
+        group = candidates.get(name_key(row.first_name, row.last_name)) if person is None else None
+        if not group:
+            continue
+        org = fold(row.organization)
+        compatible = [
+            p
+            for p in group
+            if not (row.phone and p.person.phone)
+            and not (row.email and p.person.email)
+            and (not org or org in _organization_keys(p) or _organization_keys(p) == {""})
+        ]
+        exact = [p for p in compatible if org in _organization_keys(p)]
+        chosen = (exact or compatible or [None])[0]
+        if chosen is None:
+            continue
+        group.remove(chosen)
+        taken[chosen.person.pk] = (row, "name")
+        entry[1], entry[2] = chosen.person, "name"
+        result.warnings.append(
+            SheetError(
+                row.row,
+                None,
+                _(
+                    "No phone or e-mail on this row identifies a saved person: matched only by name "
+                    "and organisation with %(person)s, already registered for this workshop. If this "
+                    "is someone else, give the row a phone or e-mail."
+                )
+                % {"person": chosen.person},
+            )
+        )
 
 
 def _plan_participation(planned, row, covered, participations, marks, organization, plan):

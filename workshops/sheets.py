@@ -24,15 +24,34 @@ Safety
     ``ATTENDANCE_MAX_UNCOMPRESSED_BYTES`` or when a member expands more than
     ``ZIP_MAX_RATIO`` times (zip bombs); Python's zipfile never inflates a member past its
     declared size. XML goes through defusedxml (entity expansion refused). Every format stops
-    reading past ``ATTENDANCE_MAX_ROWS`` rows and ``ATTENDANCE_MAX_COLUMNS`` columns.
+    reading past ``ATTENDANCE_MAX_ROWS`` rows and ``ATTENDANCE_MAX_COLUMNS`` columns before it
+    builds the rows in memory: a sheet's declared dimension is ignored, an XLSX row is
+    counted (streaming) before openpyxl reads it, ODS repeat counts are capped and repeated
+    rows share their cells, legacy XLS rows are not padded, and a text line with too many
+    delimiters is refused before it is split.
 
-Errors raise ``SheetReadError`` with a translated message for the user.
+Cell text
+    Control characters (NUL, escape…, and lone surrogates) are removed from every cell: no
+    name needs them and PostgreSQL refuses NUL. Runs of white space become one space.
+
+CSV quotes
+    A quotation mark that opens a cell and is not closed where the cell should end makes the
+    csv module read the following lines into that cell. A quoted cell is refused when it
+    would take in lines that hold delimiters, when its quote is still open at the end of the
+    file, or when it outgrows the csv module's field limit; the error names the row and
+    column where the quote opened.
+
+Errors raise ``SheetReadError`` with a translated message for the user; any other exception
+raised while a file is read becomes one ("this file cannot be read").
 """
 
 import csv
 import datetime as dt
 import io
+import logging
 import re
+import xml.sax
+import xml.sax.handler
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +61,8 @@ from django.utils.translation import gettext as _
 
 from regions.names import collapse_spaces
 
+logger = logging.getLogger(__name__)
+
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 ACCEPTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", *TEXT_SUFFIXES}
 ZIP_MAX_RATIO = 200
@@ -49,6 +70,7 @@ ZIP_MAX_MEMBERS = 2000
 # Small members (styles, themes) compress extremely well without being bombs.
 ZIP_RATIO_FLOOR = 1024 * 1024
 
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -65,7 +87,16 @@ FORMAT_LABELS = {"xlsx": "XLSX", "xls": "XLS", "ods": "ODS", "text": "CSV"}
 
 
 class SheetReadError(Exception):
-    """The file cannot be read as an attendance sheet; ``str(error)`` is for the user."""
+    """The file cannot be read as an attendance sheet; ``str(error)`` is for the user.
+
+    ``row``: the row number the problem is on (None for the whole file); ``column``: its
+    0-based column index (or None); ``rows``: the rows read before it, as in ``Sheet.rows``,
+    so that the caller can name the column by its header.
+    """
+
+    def __init__(self, message, row=None, column=None, rows=()):
+        super().__init__(message)
+        self.row, self.column, self.rows = row, column, list(rows)
 
 
 @dataclass
@@ -83,8 +114,14 @@ def _limits():
     return settings.ATTENDANCE_MAX_ROWS, settings.ATTENDANCE_MAX_COLUMNS
 
 
+# Control characters that str.split() does not count as white space, and lone surrogates
+# (which cannot be encoded): removed from every cell.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
+
+
 def cell_text(value):
-    """A cell's value as stripped text: dates as ``YYYY-MM-DD``, whole numbers without ``.0``."""
+    """A cell's value as stripped text: dates as ``YYYY-MM-DD``, whole numbers without ``.0``,
+    control characters removed and white space collapsed."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -95,7 +132,7 @@ def cell_text(value):
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return collapse_spaces(str(value))
+    return collapse_spaces(_CONTROL.sub("", str(value)))
 
 
 def _trim(cells):
@@ -106,24 +143,38 @@ def _trim(cells):
     return cells[:end]
 
 
+def _too_many_rows(max_rows):
+    return SheetReadError(
+        _("The sheet has more than %(limit)s rows; split it into smaller sheets.") % {"limit": max_rows}
+    )
+
+
+def _too_many_columns(max_columns, row=None):
+    return SheetReadError(
+        _("The sheet has more than %(limit)s columns; remove the columns that are not needed.")
+        % {"limit": max_columns},
+        row=row,
+    )
+
+
 def _collect(raw_rows):
-    """Turn ``(number, [values])`` into trimmed text rows, enforcing the row and column caps."""
+    """Turn ``(number, [values])`` into trimmed text rows, enforcing the row and column caps.
+
+    Consecutive rows given as the very same list (ODS repeated rows) share one list of cells.
+    """
     max_rows, max_columns = _limits()
     rows = []
+    previous, cells = None, []
     for number, values in raw_rows:
         if number > max_rows:
             if any(v not in (None, "") for v in values):
-                raise SheetReadError(
-                    _("The sheet has more than %(limit)s rows; split it into smaller sheets.")
-                    % {"limit": max_rows}
-                )
+                raise _too_many_rows(max_rows)
             continue
-        cells = _trim([cell_text(v) for v in values])
+        if values is not previous:
+            cells = _trim([cell_text(v) for v in values])
+            previous = values
         if len(cells) > max_columns:
-            raise SheetReadError(
-                _("The sheet has more than %(limit)s columns; remove the columns that are not needed.")
-                % {"limit": max_columns}
-            )
+            raise _too_many_columns(max_columns, number)
         rows.append((number, cells))
     return rows
 
@@ -141,7 +192,7 @@ def sniff_format(data):
                     return "ods"
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                     return "xlsx"
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        except Exception:  # damaged or encrypted (RuntimeError), bad deflate data (zlib.error)…
             return None
         return "zip"
     for magic, label in BINARY_MAGIC.items():
@@ -149,7 +200,9 @@ def sniff_format(data):
             return label
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")) or _utf16_without_bom(data):
         return "text"
-    if b"\x00" in data[:4096]:
+    # Binary files are full of control bytes; a text sheet may hold a stray one (removed later).
+    sample = data[:4096]
+    if len(_BINARY_BYTES.findall(sample)) * 100 > len(sample):
         return None
     return "text"
 
@@ -181,16 +234,24 @@ def read_sheets(data, filename):
             % {"suffix": suffix or filename}
         )
     fmt = sniff_format(data)
-    if fmt == "xlsx":
-        yield from _read_xlsx(data)
-    elif fmt == "ods":
-        yield from _read_ods(data)
-    elif fmt == "xls":
-        yield from _read_xls(data)
-    elif fmt == "text" and suffix not in {".xlsx", ".xlsm", ".ods"}:
-        yield _read_text(data)
-    else:
+    readers = {"xlsx": _read_xlsx, "ods": _read_ods, "xls": _read_xls}
+    if fmt == "text" and suffix not in {".xlsx", ".xlsm", ".ods"}:
+        readers["text"] = _read_texts
+    if fmt not in readers:
         raise _not_valid(suffix)
+    try:
+        yield from readers[fmt](data)
+    except SheetReadError:
+        raise
+    except Exception as exc:  # parsers raise anything on damaged input: zlib.error, KeyError…
+        logger.info("Unreadable %s upload", fmt, exc_info=True)
+        raise SheetReadError(
+            _(
+                "This file cannot be read: it may be damaged or cut short (%(reason)s). Open it in "
+                "a spreadsheet program, save it again and upload the saved copy."
+            )
+            % {"reason": f"{type(exc).__name__}: {exc}"[:200]}
+        ) from exc
 
 
 # Zipped formats ------------------------------------------------------------------------------
@@ -227,12 +288,88 @@ def check_zip(data):
         )
 
 
+# No spreadsheet program writes a row wider than column XFD.
+XLSX_MAX_CELLS_PER_ROW = 16384
+
+
+class _StopScan(Exception):
+    pass
+
+
+class _WorksheetShape(xml.sax.handler.ContentHandler):
+    """Streams one zip member past, in constant memory, and refuses a worksheet that openpyxl
+    would hold too much of: a row of more than ``XLSX_MAX_CELLS_PER_ROW`` cells (it builds a
+    whole row at once), or more ``<row>`` elements than the row limit among those it reads.
+
+    openpyxl reads rows until one is numbered past the limit (the ``r`` attribute, else one
+    more than the previous row), but reads a sheet without a ``<dimension>`` in full when it
+    opens the workbook: such a sheet is scanned to its end. Other members stop at their root.
+    """
+
+    def __init__(self, max_rows):
+        super().__init__()
+        self.max_rows, self.root, self.dimension, self.in_data = max_rows, None, False, False
+        self.rows, self.number, self.cells, self.in_row = 0, 0, 0, False
+
+    def startElement(self, name, attrs):
+        local = name.rpartition(":")[2]
+        if self.root is None:
+            self.root = local
+            if local != "worksheet":
+                raise _StopScan
+        elif local == "dimension" and not self.in_data:
+            self.dimension = True
+        elif local == "sheetData":
+            self.in_data = True
+        elif local == "row":
+            try:
+                self.number = int(float(attrs.get("r") or self.number + 1))
+            except (ValueError, OverflowError):
+                self.number += 1
+            if self.dimension and self.number > self.max_rows + 1:
+                raise _StopScan  # where iter_rows(max_row=…) stops
+            self.rows += 1
+            if self.rows > self.max_rows + 1:
+                raise _too_many_rows(self.max_rows)
+            self.cells, self.in_row = 0, True
+        elif local == "c" and self.in_row:
+            self.cells += 1
+            if self.cells > XLSX_MAX_CELLS_PER_ROW:
+                raise _too_many_columns(_limits()[1], self.number)
+
+    def endElement(self, name):
+        if name.rpartition(":")[2] == "row":
+            self.in_row = False
+
+
+def _check_worksheets(data):
+    """Run ``_WorksheetShape`` over every member of the XLSX ``data`` before openpyxl opens it
+    (openpyxl finds worksheets through the workbook's relationships, whatever their names).
+    Members that are not XML are left to openpyxl."""
+    from defusedxml.sax import make_parser
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            parser = make_parser()
+            parser.setContentHandler(_WorksheetShape(_limits()[0]))
+            with archive.open(info) as source:
+                try:
+                    parser.parse(source)
+                except (_StopScan, xml.sax.SAXParseException):
+                    pass
+
+
 def _read_xlsx(data):
     from openpyxl import load_workbook
 
     check_zip(data)
     try:
+        _check_worksheets(data)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except SheetReadError:
+        raise
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise SheetReadError(
             _("This file is not a valid .xlsx workbook (%(reason)s).") % {"reason": exc}
@@ -242,7 +379,8 @@ def _read_xlsx(data):
         for sheet in workbook.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
-            # Ignore the stored dimensions: some writers claim XFD1048576.
+            # Ignore the stored dimensions: some writers claim XFD1048576. max_row and max_col
+            # stop openpyxl from padding rows to the dimension or reading further down.
             sheet.reset_dimensions()
             raw = enumerate(
                 sheet.iter_rows(max_row=max_rows + 1, max_col=max_columns + 1, values_only=True),
@@ -275,7 +413,8 @@ def _ods_text(node):
     parts = [node.text or ""]
     for child in node:
         if child.tag == _ods("text", "s"):
-            parts.append(" " * int(child.get(_ods("text", "c"), "1") or 1))
+            # Runs of spaces collapse to one anyway; text:c="2000000000" must not be expanded.
+            parts.append(" ")
         elif child.tag in {_ods("text", "tab"), _ods("text", "line-break")}:
             parts.append(" ")
         else:
@@ -299,53 +438,71 @@ def _ods_cell_value(element):
     return " ".join(_ods_text(p) for p in element if p.tag in {_ods("text", "p"), _ods("text", "h")})
 
 
+def _repeat(element, attribute):
+    """An ODS repeat count (``number-rows-repeated``…), at least 1."""
+    return max(int(element.get(_ods("table", attribute), "1") or 1), 1)
+
+
 def _read_ods(data):
     from defusedxml import ElementTree as SafeET
     from defusedxml.common import DefusedXmlException
 
     check_zip(data)
-    max_rows, max_columns = _limits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         content = archive.open("content.xml")
     except (KeyError, zipfile.BadZipFile, OSError) as exc:
         raise SheetReadError(_("This file is not a valid .ods workbook.")) from exc
-    table_tag, row_tag = _ods("table", "table"), _ods("table", "table-row")
-    cell_tags = {_ods("table", "table-cell"), _ods("table", "covered-table-cell")}
-    sheets, raw, number, name = [], [], 0, ""
     try:
-        for event, element in SafeET.iterparse(content, events=("start", "end")):
-            if event == "start" and element.tag == table_tag:
-                raw, number, name = [], 0, element.get(_ods("table", "name"), "")
-            elif event == "end" and element.tag == row_tag:
-                values = []
-                for cell in element:
-                    if cell.tag not in cell_tags:
-                        continue
-                    value = _ods_cell_value(cell) if cell.tag == _ods("table", "table-cell") else ""
-                    repeat = int(cell.get(_ods("table", "number-columns-repeated"), "1") or 1)
-                    # Trailing empty cells are often repeated up to column 1024 or 16384.
-                    values.extend([value] * max(min(repeat, max_columns + 1 - len(values)), 0))
-                repeat = int(element.get(_ods("table", "number-rows-repeated"), "1") or 1)
-                if any(v not in ("", None) for v in values):
-                    for _i in range(repeat):
-                        number += 1
-                        raw.append((number, values))
-                        if number > max_rows:
-                            break
-                else:
-                    number += repeat
-                element.clear()
-            elif event == "end" and element.tag == table_tag:
-                sheets.append(Sheet(name, _collect(raw), "ods"))
-                element.clear()
+        yield from _ods_tables(SafeET.iterparse(content, events=("start", "end")))
     except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
         raise SheetReadError(
             _("This file is not a valid .ods workbook (%(reason)s).") % {"reason": repr(exc)}
         ) from exc
     finally:
         archive.close()
-    yield from sheets
+
+
+def _ods_tables(events):
+    """Yield a Sheet per ``table:table`` of ODS content.xml parse ``events``.
+
+    Each cell is read and dropped as soon as it ends, so a row of a million cells is never
+    held; repeat counts are capped at the row and column limits, and a repeated row is one
+    list shared by its copies.
+    """
+    max_rows, max_columns = _limits()
+    table_tag, row_tag = _ods("table", "table"), _ods("table", "table-row")
+    cell_tag, covered_tag = _ods("table", "table-cell"), _ods("table", "covered-table-cell")
+    raw, number, name, row, values = [], 0, "", None, []
+    for event, element in events:
+        tag = element.tag
+        if event == "start":
+            if tag == table_tag:
+                raw, number, name = [], 0, element.get(_ods("table", "name"), "")
+            elif tag == row_tag:
+                row, values = element, []
+        elif tag in (cell_tag, covered_tag) and row is not None:
+            # Trailing empty cells are often repeated up to column 1024 or 16384.
+            room = max_columns + 1 - len(values)
+            if room > 0:
+                value = cell_text(_ods_cell_value(element)) if tag == cell_tag else ""
+                values.extend([value] * min(_repeat(element, "number-columns-repeated"), room))
+            element.clear()
+            if len(row) and row[0] is element:
+                row.remove(element)
+        elif tag == row_tag:
+            repeat = _repeat(element, "number-rows-repeated")
+            if any(values):
+                if number + repeat > max_rows:
+                    raise _too_many_rows(max_rows)
+                raw.extend((number + i, values) for i in range(1, repeat + 1))
+            number += repeat
+            element.clear()
+            row = None
+        elif tag == table_tag:
+            yield Sheet(name, _collect(raw), "ods")
+            raw = []
+            element.clear()
 
 
 # Legacy Excel ---------------------------------------------------------------------------------
@@ -356,8 +513,9 @@ def _read_xls(data):
 
     max_rows, max_columns = _limits()
     try:
-        # formatting_info=False: blank formatted cells are not materialised (a memory bomb).
-        book = xlrd.open_workbook(file_contents=data, on_demand=True, formatting_info=False)
+        # formatting_info=False: blank formatted cells are not materialised (a memory bomb);
+        # ragged_rows=True: rows are not padded to the widest one.
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, formatting_info=False, ragged_rows=True)
     except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError…
         raise SheetReadError(_("This file is not a valid .xls workbook.")) from exc
     try:
@@ -367,14 +525,12 @@ def _read_xls(data):
             except Exception as exc:
                 raise SheetReadError(_("This file is not a valid .xls workbook.")) from exc
             if sheet.nrows > max_rows:
-                raise SheetReadError(
-                    _("The sheet has more than %(limit)s rows; split it into smaller sheets.")
-                    % {"limit": max_rows}
-                )
+                raise _too_many_rows(max_rows)
             raw = []
             for row_index in range(sheet.nrows):
                 values = []
-                for cell in sheet.row(row_index)[: max_columns + 1]:
+                width = min(sheet.row_len(row_index), max_columns + 1)
+                for cell in sheet.row_slice(row_index, 0, width):
                     value = cell.value
                     if cell.ctype == xlrd.XL_CELL_DATE:
                         try:
@@ -448,6 +604,29 @@ def _looks_arabic_single_byte(data):
 
 
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
+_LINE_END = re.compile(r"\r\n|\r|\n")
+SAMPLE_LINE_LENGTH = 32768
+# A quoted cell as the csv module reads one ("" is a quote inside it).
+_QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
+
+
+def _widths(lines, delimiter):
+    """Widths (trailing empty cells dropped) of the non-empty records of ``lines`` read with
+    ``delimiter``, up to the first record the csv module cannot read."""
+    widths = []
+    # A sample is enough: the head of each line, not millions of cells of a hostile one.
+    reader = csv.reader((line[:SAMPLE_LINE_LENGTH] for line in lines), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except (StopIteration, csv.Error):
+            return widths
+        if any(cell.strip() for cell in row):
+            widths.append(len(_trim(row)))
+
+
+def _common_width(widths):
+    return max(set(widths), key=widths.count) if widths else 0
 
 
 def _detect_delimiter(lines):
@@ -455,40 +634,155 @@ def _detect_delimiter(lines):
     (at least two columns)."""
     best, best_score = ",", (0, 0)
     for delimiter in ("\t", ";", ","):
-        widths = [
-            len(_trim(row))
-            for row in csv.reader(lines, delimiter=delimiter)
-            if any(cell.strip() for cell in row)
-        ]
-        widths = [w for w in widths if w >= 2]
+        widths = [w for w in _widths(lines, delimiter) if w >= 2]
         if not widths:
             continue
-        common = max(set(widths), key=widths.count)
+        common = _common_width(widths)
         score = (widths.count(common), common)
         if score > best_score:
             best, best_score = delimiter, score
     return best
 
 
+def _split_record(text, delimiter):
+    """Split ``text`` (a record's lines, final line break removed) into raw fields as the csv
+    module does. Returns ``(fields, open_field)``: ``open_field`` is the index of the field
+    whose opening quotation mark is still open at the end of ``text``, else None."""
+    fields, start, position = [], 0, 0
+    while True:
+        if text.startswith('"', position):
+            search = position + 1
+            while True:
+                close = text.find('"', search)
+                if close < 0:
+                    fields.append(text[start:])
+                    return fields, len(fields) - 1
+                if not text.startswith('"', close + 1):
+                    break
+                search = close + 2
+            position = close + 1
+        end = text.find(delimiter, position)
+        if end < 0:
+            fields.append(text[start:])
+            return fields, None
+        fields.append(text[start:end])
+        start = position = end + 1
+
+
+def _check_line_widths(lines, start, delimiter, max_columns):
+    """Refuse a line with more than ``max_columns`` cells before the csv module splits it (a
+    5 MB line of ``a;`` would become millions of strings). Delimiters in quoted cells and
+    trailing empty cells do not count."""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.count(delimiter) < max_columns:
+            continue
+        outside = _QUOTED.sub("", line.rstrip("\r\n")).rstrip(delimiter + " ")
+        if outside.count(delimiter) >= max_columns:
+            raise _too_many_columns(max_columns, index + 1)
+
+
+def _open_quote_error(cell, first, last, row, column, rows):
+    """The error for a quotation mark that opens ``cell`` (its text, quote removed) at row
+    ``row``, column index ``column``, and runs from line ``first`` to ``last`` (1-based)."""
+    start = _LINE_END.split(cell, maxsplit=1)[0].strip()
+    return SheetReadError(
+        _(
+            'A quotation mark (") opens this cell (“%(start)s…”) and is not closed where the cell '
+            "ends, so lines %(first)s to %(last)s of the file would be read as this one cell. "
+            "Delete the quotation mark, or close it, and upload the file again."
+        )
+        % {"start": start[:40], "first": first, "last": last},
+        row=row,
+        column=column,
+        rows=rows,
+    )
+
+
+def _preview(raw):
+    """The first rows read so far, as text, for naming a column by its header."""
+    return [(number, [cell_text(v) for v in values]) for number, values in raw[:100]]
+
+
+def _check_quoted_cells(values, lines, first, last, delimiter, width, row, raw):
+    """Refuse a record spanning ``lines[first:last]`` when a quotation mark was left open: one
+    of its cells takes in lines holding delimiters (rows of their own, read into the cell),
+    or its quote is still open at the end of the file. A cell on two lines with an address or
+    a second line of a name is fine."""
+    enough = max(1, (width - 1) // 2)
+    for column, cell in enumerate(values):
+        continuation = _LINE_END.split(cell)[1:]
+        if any(line.count(delimiter) >= enough for line in continuation):
+            return _open_quote_error(cell, first + 1, last, row, column, _preview(raw))
+    if last == len(lines):
+        _fields, open_field = _split_record("".join(lines[first:last]).rstrip("\r\n"), delimiter)
+        if open_field is not None:
+            cell = values[open_field] if open_field < len(values) else ""
+            return _open_quote_error(cell, first + 1, last, row, open_field, _preview(raw))
+    return None
+
+
+def _unreadable_record(lines, first, last, delimiter, row, raw, exc):
+    """The error for a record the csv module refused (a cell over its field limit)."""
+    fields, open_field = _split_record("".join(lines[first:last]).rstrip("\r\n"), delimiter)
+    if open_field is not None and last - first > 1:
+        cell = fields[open_field][1:]
+        return _open_quote_error(cell, first + 1, last, row, open_field, _preview(raw))
+    if "field limit" in str(exc):
+        longest = max(range(len(fields)), key=lambda i: len(fields[i]))
+        return SheetReadError(
+            _(
+                "This cell holds more than %(limit)s characters, far more than an attendance sheet "
+                "needs: shorten it or delete it."
+            )
+            % {"limit": csv.field_size_limit()},
+            row=row,
+            column=longest,
+            rows=_preview(raw),
+        )
+    return SheetReadError(
+        _("This text file cannot be read as CSV (%(reason)s).") % {"reason": exc},
+        row=row,
+        rows=_preview(raw),
+    )
+
+
+def _read_texts(data):
+    yield _read_text(data)
+
+
 def _read_text(data):
+    """Read delimited text into one Sheet; rows are numbered by record, as a spreadsheet
+    program shows them (a cell on two lines is one row)."""
     text, codec = decode_text(data)
-    lines = text.splitlines()
+    # Only \r, \n and \r\n end lines (str.splitlines would also split at U+2028, form feed…).
+    lines = io.StringIO(text, newline="").readlines()
     start = 0
     delimiter = None
-    if lines and (match := _SEP_LINE.match(lines[0])):
+    if lines and (match := _SEP_LINE.match(lines[0].rstrip("\r\n"))):
         delimiter, start = match.group(1), 1
     if delimiter is None:
         delimiter = _detect_delimiter(lines[start : start + 60])
-    reader = csv.reader(io.StringIO("\n".join(lines[start:]), newline=""), delimiter=delimiter)
+    width = _common_width(_widths(lines[start : start + 60], delimiter))
     max_rows, max_columns = _limits()
-    raw = []
-    try:
-        for number, values in enumerate(reader, start=start + 1):
-            raw.append((number, values[: max_columns + 1]))
-            if number > max_rows:
-                break
-    except csv.Error as exc:
-        raise SheetReadError(
-            _("This text file cannot be read as CSV (%(reason)s).") % {"reason": exc}
-        ) from exc
+    _check_line_widths(lines, start, delimiter, max_columns)
+    reader = csv.reader(iter(lines[start:]), delimiter=delimiter)
+    raw, number = [], start
+    while number <= max_rows:
+        first = start + reader.line_num  # index in lines of the record's first line
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _unreadable_record(
+                lines, first, start + reader.line_num, delimiter, number + 1, raw, exc
+            ) from exc
+        number += 1
+        last = start + reader.line_num
+        if last - first > 1:
+            error = _check_quoted_cells(values, lines, first, last, delimiter, width, number, raw)
+            if error is not None:
+                raise error
+        raw.append((number, values[: max_columns + 1]))
     return Sheet("", _collect(raw), "text", codec)

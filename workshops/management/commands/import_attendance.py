@@ -1,7 +1,9 @@
 """``manage.py import_attendance <workshop> <file> [--dry-run]``."""
 
+import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -27,10 +29,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, workshop, file, dry_run, **options):
         target = get_workshop(workshop)
+        limit = settings.ATTENDANCE_UPLOAD_MAX_BYTES
         try:
-            data = file.read_bytes()
+            with file.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                # Never read more than the limit into memory, whatever the file's size.
+                data = handle.read(limit + 1)
         except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc}) from exc
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror or exc}
+            ) from exc
+        if len(data) > limit:
+            raise CommandError(
+                _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
+                % {"size": max(size, len(data)), "limit": limit}
+            )
         try:
             result = import_attendance(target, data, file.name, dry_run=dry_run)
         except AttendanceImportError as exc:
