@@ -60,6 +60,7 @@ import re
 from dataclasses import dataclass, field
 
 import phonenumbers
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -1241,6 +1242,7 @@ def import_attendance(workshop, data, filename, dry_run=False):
         try:
             with transaction.atomic():
                 apply_plan(workshop, plan)
+                record_in_audit_trail(workshop, result)
         except IntegrityError as exc:
             raise AttendanceImportError(
                 [
@@ -1266,6 +1268,18 @@ def import_attendance(workshop, data, filename, dry_run=False):
                 ]
             ) from exc
     return result
+
+
+def record_in_audit_trail(workshop, result):
+    """Write one audit entry on ``workshop`` for a confirmed import: its bulk inserts do not go
+    through the audit trail's signals. Counts only; the author is the logged-in user when
+    there is one (django-auditlog's middleware)."""
+    LogEntry.objects.log_create(
+        workshop,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"attendance import": ["", result.summary_text()]},
+    )
 
 
 def _first_sheet_with_header(data, filename, workshop):

@@ -265,3 +265,17 @@ def test_import_command_fails_on_errors_and_saves_nothing(three_day_workshop, tm
 def test_import_command_rejects_unknown_workshop(db, tmp_path):
     with pytest.raises(CommandError, match="no-such-workshop"):
         call_command("import_attendance", "no-such-workshop", str(tmp_path / "x.csv"))
+
+
+def test_a_confirmed_import_is_one_audit_entry_on_its_workshop(three_day_workshop):
+    from auditlog.models import LogEntry
+
+    def entries():
+        audit = LogEntry.objects.get_for_object(three_day_workshop)
+        return audit.filter(changes__has_key="attendance import")
+
+    data = sample("marrakech-2021-03-attendance-ar.csv")
+    import_attendance(three_day_workshop, data, "a.csv")
+    assert "50" in entries().get().changes["attendance import"][1]
+    import_attendance(three_day_workshop, data, "a.csv", dry_run=True)
+    assert entries().count() == 1
