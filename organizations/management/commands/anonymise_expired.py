@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organizations.privacy import anonymise_expired, expired_people
 
@@ -20,9 +20,15 @@ class Command(BaseCommand):
         if dry_run:
             count = expired_people().count()
             self.stdout.write(
-                _("%(count)s people are past the retention period of %(days)s days (nothing changed).")
+                ngettext(
+                    "%(count)s person is past the retention period of %(days)s days (nothing changed).",
+                    "%(count)s people are past the retention period of %(days)s days (nothing changed).",
+                    count,
+                )
                 % {"count": count, "days": settings.PERSONAL_DATA_RETENTION_DAYS}
             )
             return
         count = anonymise_expired()
-        self.stdout.write(_("%(count)s people anonymised.") % {"count": count})
+        self.stdout.write(
+            ngettext("%(count)s person anonymised.", "%(count)s people anonymised.", count) % {"count": count}
+        )

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organizations.privacy import replay_erasures
 from workshops.models import Workshop
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         call_command("loaddata", file, verbosity=0)
         erased = replay_erasures()
         self.stdout.write(
-            _("Restored %(file)s; %(count)s erasures replayed from the erasure log.")
+            ngettext(
+                "Restored %(file)s; %(count)s erasure replayed from the erasure log.",
+                "Restored %(file)s; %(count)s erasures replayed from the erasure log.",
+                erased,
+            )
             % {"file": file, "count": erased}
         )
