@@ -190,6 +190,10 @@ ATTENDANCE_STAGING_DIR = Path(
 ATTENDANCE_STAGING_MAX_AGE = int(os.environ.get("ATTENDANCE_STAGING_MAX_AGE", "3600"))
 # Published counts below this are hidden ("fewer than 5"), as statistics offices do.
 SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))
+# Seconds the public pages' aggregate figures (home, regions, tracker) are kept in the cache
+# (``workshops.reports.cached``); 0 computes them on every request. At a national scale a live
+# count over a million rows takes longer than a page may: a change shows up to this late.
+PUBLIC_FIGURES_CACHE_SECONDS = int(os.environ.get("PUBLIC_FIGURES_CACHE_SECONDS", "120"))
 
 # Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -18,7 +18,7 @@ class RegionListView(ListView):
     context_object_name = "rows"
 
     def get_queryset(self):
-        return reports.region_measures()
+        return reports.cached("regions", reports.region_measures)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -94,3 +94,14 @@ def example(db):
 
     workshop, _result = marrakech.load()
     return workshop
+
+
+@pytest.fixture(autouse=True)
+def _public_figures_computed_live(settings):
+    """Public figures are cached in production (``PUBLIC_FIGURES_CACHE_SECONDS``); tests that
+    change data and read a page expect today's figures, so each test computes them live unless
+    it turns the cache on itself."""
+    from django.core.cache import cache
+
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = 0
+    cache.clear()

@@ -6,14 +6,14 @@ from urllib.parse import quote
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from workshops import exports, staging
+from workshops import exports, reports, staging
 from workshops.forms import AttendanceUploadForm
 from workshops.imports import AttendanceImportError, import_attendance
 from workshops.models import (
@@ -39,8 +39,25 @@ PREVIEW_ROWS = 500
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ForgetsPublicFiguresMixin:
+    """Changes made here show on the public pages at once: the cached public figures
+    (``workshops.reports.cached``) are forgotten after every save and delete."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        reports.forget_public_figures()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        reports.forget_public_figures()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        reports.forget_public_figures()
+
+
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["name", "organizer", "start_date", "end_date"]
     list_select_related = ["organizer"]
     search_fields = ["name", "organizer__name"]
@@ -69,7 +86,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "start_date",
@@ -84,6 +101,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     list_select_related = ["venue_region"]
     search_fields = ["title", "city", "venue", "organizer__name"]
     date_hierarchy = "start_date"
+    show_full_result_count = False
     autocomplete_fields = ["project", "organizer", "venue_region", "target_regions"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionInline, WorkshopPartnerInline, RecommendationInline]
@@ -101,23 +119,13 @@ class WorkshopAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                counted_participants=Count(
-                    "participations",
-                    filter=Q(
-                        participations__status=Participation.Status.ATTENDED,
-                        participations__counts_toward_totals=True,
-                    ),
-                )
-            )
-        )
+        # A correlated subquery (``reports.with_participant_counts``), not a JOIN with GROUP BY:
+        # the page's count and the rows it shows do not aggregate half a million participations.
+        return reports.with_participant_counts(super().get_queryset(request))
 
-    @admin.display(description=_("participants"), ordering="counted_participants")
+    @admin.display(description=_("participants"), ordering="participants")
     def participant_count(self, obj):
-        return obj.counted_participants
+        return obj.participants
 
     def get_urls(self):
         return [
@@ -165,6 +173,7 @@ class WorkshopAdmin(admin.ModelAdmin):
             except AttendanceImportError as exc:
                 errors, result = exc.errors, None
             else:
+                reports.forget_public_figures()
                 messages.success(
                     request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}
                 )
@@ -228,7 +237,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["person", "workshop", "organization", "role", "status", "counts_toward_totals"]
     list_filter = ["status", "role", "counts_toward_totals", "person__gender", "person__region"]
     list_select_related = ["person", "workshop", "organization"]
@@ -243,6 +252,9 @@ class ParticipationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["workshop", "person", "organization"]
     inlines = [AttendanceInline]
     show_full_result_count = False
+    # Newest first by primary key: the model's order (workshop, then name) would sort half a
+    # million joined rows on every page.
+    ordering = ["-pk"]
 
     def get_search_fields(self, request):
         # Searching by phone or e-mail would reveal them to staff who may not see them.
@@ -252,7 +264,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["__str__", "workshop", "position", "date"]
     list_select_related = ["workshop"]
     search_fields = ["title", "workshop__title"]
@@ -261,7 +273,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["participation", "session"]
     list_select_related = ["participation__person", "participation__workshop", "session"]
     list_filter = ["session__date"]
@@ -272,6 +284,9 @@ class AttendanceAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["participation", "session"]
     show_full_result_count = False
+    # Newest first by primary key: the model's order (session position) would sort a million
+    # joined rows on every page.
+    ordering = ["-pk"]
 
 
 class RecordsFollowUpsMixin:
@@ -314,7 +329,7 @@ class CommitmentInline(admin.StackedInline):
 class OverdueFilter(admin.SimpleListFilter):
     """Due date passed and not complete or withdrawn (today in Africa/Casablanca)."""
 
-    title = _("overdue")
+    title = pgettext_lazy("filter title", "overdue")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
@@ -329,7 +344,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(RecordsFollowUpsMixin, admin.ModelAdmin):
+class RecommendationAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, admin.ModelAdmin):
     list_display = ["__str__", "workshop", "position", "status", "due_date", "overdue"]
     list_filter = ["status", OverdueFilter, "target_regions", "workshop__project"]
     list_select_related = ["workshop"]
@@ -350,7 +365,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(RecordsFollowUpsMixin, admin.ModelAdmin):
+class CommitmentAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, admin.ModelAdmin):
     list_display = ["title", "recommendation", "status", "progress_display", "due_date", "overdue"]
     list_filter = ["status", OverdueFilter, "target_regions", "recommendation__workshop__project"]
     list_select_related = ["recommendation"]
@@ -378,7 +393,7 @@ class CommitmentAdmin(RecordsFollowUpsMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["title", "commitment", "weight", "due_date", "completed_on"]
     list_filter = ["completed_on"]
     list_select_related = ["commitment"]
@@ -388,7 +403,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["__str__", "commitment", "recommendation", "date", "old_status", "new_status"]
     list_filter = ["new_status"]
     list_select_related = ["recommendation", "commitment"]
@@ -417,7 +432,7 @@ class CommitteeMeetingInline(admin.StackedInline):
 
 
 @admin.register(MonitoringCommittee)
-class MonitoringCommitteeAdmin(admin.ModelAdmin):
+class MonitoringCommitteeAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["name", "status", "proposed_on", "constituted_on", "origin_recommendation"]
     list_filter = ["status", "regions"]
     list_select_related = ["origin_recommendation"]
@@ -428,7 +443,7 @@ class MonitoringCommitteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommitteeMeeting)
-class CommitteeMeetingAdmin(admin.ModelAdmin):
+class CommitteeMeetingAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["committee", "date", "place"]
     list_select_related = ["committee"]
     search_fields = ["committee__name", "place", "decisions"]
@@ -437,7 +452,7 @@ class CommitteeMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkshopPartner)
-class WorkshopPartnerAdmin(admin.ModelAdmin):
+class WorkshopPartnerAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["organization", "workshop", "role"]
     list_filter = ["role"]
     list_select_related = ["organization", "workshop"]
@@ -446,7 +461,7 @@ class WorkshopPartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommitteeMembership)
-class CommitteeMembershipAdmin(admin.ModelAdmin):
+class CommitteeMembershipAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["organization", "committee", "role"]
     list_filter = ["role"]
     list_select_related = ["organization", "committee"]

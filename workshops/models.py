@@ -156,6 +156,8 @@ class Workshop(models.Model):
         indexes = [
             # Public list and home page: published workshops, newest first.
             models.Index(fields=["is_published", "status", "-start_date"], name="workshops_published_idx"),
+            # Bulk attendance export of a region and year (``bulk_exports.marks``).
+            models.Index(fields=["venue_region", "start_date"], name="workshops_region_start_idx"),
         ]
 
     def __str__(self):

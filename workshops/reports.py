@@ -10,8 +10,11 @@ one function that does, and it is used only by staff exports behind the
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, Person
@@ -87,35 +90,50 @@ class Headline:
     recommendations: list = field(default_factory=list)
 
 
-def headline():
+def headline(by_gender=None, per_year=None):
     """Compute the home page's headline figures over published, held workshops.
 
     ``participants`` counts distinct people (someone at three workshops counts once);
     ``organizations`` counts distinct organisations that organised, partnered or sent a counted
     participant; ``regions_reached`` counts regions that hosted, were targeted by, or sent
-    participants to a workshop. A fixed number of queries, whatever the data size.
+    participants to a workshop. ``by_gender`` and ``per_year`` (``participants_by_gender()``
+    and ``workshops_per_year()``) are computed when not given. Five queries at most, whatever
+    the data size (three when both are given).
     """
-    workshops = Workshop.objects.published().held()
-    participations = public_participations()
-    people = participations.order_by().aggregate(
-        total=Count("person", distinct=True),
-        women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+    by_gender = participants_by_gender() if by_gender is None else by_gender
+    per_year = workshops_per_year() if per_year is None else per_year
+    participants = sum(count for _value, _label, count in by_gender)
+    women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
+    workshops = Workshop.objects.published().held().order_by()
+    participations = public_participations().order_by()
+    # One UNION query each (UNION drops duplicates): the ids never travel to Python.
+    organizations = (
+        participations.exclude(organization=None)
+        .values_list("organization")
+        .union(
+            workshops.values_list("organizer"),
+            WorkshopPartner.objects.filter(workshop__in=workshops).order_by().values_list("organization"),
+        )
+        .count()
     )
-    organization_ids = set(participations.exclude(organization=None).values_list("organization", flat=True))
-    organization_ids |= set(workshops.values_list("organizer", flat=True))
-    organization_ids |= set(workshops.values_list("partnerships__organization", flat=True))
-    organization_ids.discard(None)
-    region_ids = set(workshops.values_list("venue_region", flat=True))
-    region_ids |= set(workshops.values_list("target_regions", flat=True))
-    region_ids |= set(participations.values_list("person__region", flat=True))
-    region_ids.discard(None)
+    regions_reached = (
+        workshops.exclude(venue_region=None)
+        .values_list("venue_region")
+        .union(
+            Workshop.target_regions.through.objects.filter(workshop__in=workshops)
+            .order_by()
+            .values_list("region"),
+            participations.exclude(person__region=None).values_list("person__region"),
+        )
+        .count()
+    )
     return Headline(
-        workshops_held=workshops.count(),
-        participants=people["total"],
-        women=people["women"],
-        women_share=share(people["women"], people["total"]),
-        organizations=len(organization_ids),
-        regions_reached=len(region_ids),
+        workshops_held=sum(count for _year, count in per_year),
+        participants=participants,
+        women=women,
+        women_share=share(women, participants),
+        organizations=organizations,
+        regions_reached=regions_reached,
         recommendations=status_counts(Recommendation.objects.public()),
     )
 
@@ -160,16 +178,23 @@ def region_figures(region):
     region), ``participants`` (distinct counted people from the region at published held
     workshops), ``women`` (int), ``organizations`` (``active_organizations`` based in the region),
     ``recommendations`` (QuerySet of public recommendations whose target regions include it),
-    ``committees`` (QuerySet of monitoring committees covering it).
+    ``committees`` (QuerySet of monitoring committees covering it). The three counts are
+    cached (``cached``); the QuerySets are not evaluated here.
     """
-    people = (
-        public_participations()
-        .filter(person__region=region)
-        .aggregate(
-            total=Count("person", distinct=True),
-            women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+
+    def counts():
+        people = (
+            public_participations()
+            .filter(person__region=region)
+            .aggregate(
+                total=Count("person", distinct=True),
+                women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
+            )
         )
-    )
+        people["organizations"] = active_organizations().filter(region=region).count()
+        return people
+
+    people = cached(f"region:{region.pk}", counts)
     return {
         "workshops": Workshop.objects.published()
         .concerning(region)
@@ -177,7 +202,7 @@ def region_figures(region):
         "participants": people["total"],
         "women": people["women"],
         "women_share": share(people["women"], people["total"]),
-        "organizations": active_organizations().filter(region=region).count(),
+        "organizations": people["organizations"],
         "recommendations": Recommendation.objects.public().concerning(region).select_related("workshop"),
         "committees": region.committees.public(),
         "commitments": Commitment.objects.public()
@@ -204,11 +229,18 @@ def regions_overview():
 
     Each dict: ``region``, ``workshops`` (published workshops held in or aimed at it),
     ``participants`` (distinct counted people from it). Three queries for all 12 regions.
+    (The workshops are counted in Python from distinct (workshop, region) pairs: a few
+    thousand rows at a national scale.)
     """
-    workshops = Workshop.objects.published()
-    pairs = set(workshops.values_list("pk", "venue_region"))
-    pairs |= set(workshops.values_list("pk", "target_regions"))
-    per_region = Counter(region_id for _pk, region_id in pairs if region_id is not None)
+    workshops = Workshop.objects.published().order_by()
+    aimed = Workshop.target_regions.through.objects.filter(workshop__in=workshops).order_by()
+    # (workshop, region) pairs, each once: held in it or aimed at it. One query.
+    pairs = (
+        workshops.exclude(venue_region=None)
+        .values_list("pk", "venue_region")
+        .union(aimed.values_list("workshop", "region"))
+    )
+    per_region = Counter(region_id for _pk, region_id in pairs)
     participants = dict(
         public_participations()
         .exclude(person__region=None)
@@ -344,8 +376,6 @@ def with_participant_counts(workshops):
 
 def small_cell_minimum():
     """The smallest count that may be published (``settings.SMALL_CELL_MINIMUM``, default 5)."""
-    from django.conf import settings
-
     return settings.SMALL_CELL_MINIMUM
 
 
@@ -406,6 +436,52 @@ def public_workshop_figures(workshop, minimum=None):
     }
 
 
+# Cached public figures --------------------------------------------------------------------------
+
+
+def cached(name, compute):
+    """Return ``compute()``, kept in the default cache for ``PUBLIC_FIGURES_CACHE_SECONDS``
+    under ``name`` and the active language (computed on every call when that setting is 0).
+
+    A trade-off: at a national scale the home page's live counts (distinct people over half
+    a million participations) take longer than a page may, so the figures may lag behind the
+    data by up to that many seconds, or until ``forget_public_figures()`` is called, which the
+    staff's changes through the admin and the quick update form do.
+    """
+    seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    generation = cache.get_or_set("public-figures:generation", 0, None)
+    return cache.get_or_set(f"public-figures:{generation}:{name}:{get_language()}", compute, seconds)
+
+
+def forget_public_figures():
+    """Make every cached public figure be computed again on its next use."""
+    try:
+        cache.incr("public-figures:generation")
+    except ValueError:
+        cache.set("public-figures:generation", 1, None)
+
+
+def home_figures():
+    """Everything the home page shows besides its latest workshops: a dict with ``headline``
+    (``Headline``), ``region_rows`` (``region_measures()``), ``by_gender``
+    (``participants_by_gender()``) and ``per_year`` (``workshops_per_year()``). Nine queries,
+    each grouped: none grows with the data. Cached (``cached``)."""
+
+    def compute():
+        by_gender = participants_by_gender()
+        per_year = workshops_per_year()
+        return {
+            "headline": headline(by_gender, per_year),
+            "region_rows": region_measures(),
+            "by_gender": by_gender,
+            "per_year": per_year,
+        }
+
+    return cached("home", compute)
+
+
 # Map and charts of the public pages -----------------------------------------------------------
 
 
@@ -420,7 +496,7 @@ def region_measures():
     - ``open_commitments``: public commitments aimed at the region that are neither complete
       nor withdrawn.
 
-    Five queries for all 12 regions.
+    Four queries for all 12 regions.
     """
     open_commitments = Commitment.objects.public().exclude(status__in=RecommendationStatus.closed())
     open_counts = dict(

@@ -70,13 +70,10 @@ class HomeView(PublicMixin, ListView):
         return super().get_queryset()[: self.latest]
 
     def get_context_data(self, **kwargs):
-        region_rows = reports.region_measures()
+        figures = reports.home_figures()
         return super().get_context_data(
-            headline=reports.headline(),
-            region_rows=region_rows,
-            region_map=maps.choropleth(region_rows, self.request.GET.get("measure")),
-            by_gender=reports.participants_by_gender(),
-            per_year=reports.workshops_per_year(),
+            region_map=maps.choropleth(figures["region_rows"], self.request.GET.get("measure")),
+            **figures,
             **kwargs,
         )
 
@@ -164,7 +161,7 @@ class TrackerView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            dashboard=tracker.dashboard(), statuses=ProgressStatus.choices, **kwargs
+            dashboard=reports.cached("tracker", tracker.dashboard), statuses=ProgressStatus.choices, **kwargs
         )
 
 
@@ -240,6 +237,7 @@ class FollowUpCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
+        reports.forget_public_figures()
         messages.success(self.request, _("The update is recorded and shown on the public page."))
         return redirect(self.get_subject().get_absolute_url())
 

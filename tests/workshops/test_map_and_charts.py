@@ -51,7 +51,7 @@ def test_region_measures_count_workshops_people_per_inhabitant_and_open_commitme
 
 def test_region_measures_run_a_fixed_number_of_queries(django_assert_num_queries):
     WorkshopFactory()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         reports.region_measures()
 
 
@@ -113,8 +113,8 @@ def test_regions_page_table_has_every_measure(client, example):
         ("Population (2024)", "4\xa0467\xa0911"),
         ("Ateliers", "1"),
         ("Participants", "17"),
-        ("Participants per 100,000 inhabitants", "0,38"),
-        ("Open commitments", "1"),
+        ("Participants pour 100\xa0000 habitants", "0,38"),
+        ("Engagements en cours", "1"),
     ]
 
 

@@ -1,5 +1,6 @@
 """The PDF sign-in sheet, the right-to-left XLSX in Arabic, and the export log."""
 
+import getpass
 import io
 
 import pytest
@@ -137,7 +138,7 @@ def test_export_command_offers_every_format_and_logs(example, tmp_path, fmt):
     assert output.stat().st_size > 1000
     entry = ExportLog.objects.get()
     assert (entry.channel, entry.file_format, entry.user) == ("command", fmt, None)
-    assert "(command line)" in entry.username
+    assert entry.username == getpass.getuser()
 
 
 def test_export_command_writes_a_blank_pdf(example, tmp_path):

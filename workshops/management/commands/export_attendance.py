@@ -78,7 +78,8 @@ class Command(BaseCommand):
                 export = export_attendance(
                     target,
                     fmt,
-                    username=_("%(user)s (command line)") % {"user": getpass.getuser()},
+                    # The channel field says "command line"; the name stays language-free data.
+                    username=getpass.getuser(),
                     channel=ExportLog.Channel.COMMAND,
                     blank=blank,
                 )

@@ -1,0 +1,286 @@
+"""Benchmark of the public pages, admin lists, bulk exports and import, on a generated database.
+
+Starts no server: pages are served in-process by ``django.test.Client`` (DEBUG off, the full
+middleware stack), against the database named by ``DATABASE_URL``, which ``bench/generate.py``
+filled beforehand. For example::
+
+    export DATABASE_URL=sqlite:////tmp/bench.sqlite3
+    .venv/bin/python manage.py migrate && .venv/bin/python bench/generate.py --scale national
+    .venv/bin/python bench/run.py
+
+For PostgreSQL, start a throw-away server as ``.ci/run`` does (as the postgres user, on
+127.0.0.1), create a database, and give its URL as ``DATABASE_URL``; see docs/performance.md.
+
+For each page and admin list it prints the median and 95th percentile server time over
+``--repeat`` requests after two warm-up requests, the number of queries, and the ratio of the
+median to that of a minimal Django view (a view returning "ok", served the same way) and to
+that of a page made of the site's base template alone. Public
+pages are measured twice: with the public-figures cache (``PUBLIC_FIGURES_CACHE_SECONDS``) as
+configured, and with it off (every figure computed live). For the exports (region and year,
+then the whole database; CSV and XLSX), each run in a fresh subprocess: rows per second and the
+peak resident memory (``ru_maxrss``) less the memory before the export; on PostgreSQL next to the
+time of ``COPY (same query) TO STDOUT`` and the ratio. Last, bench/import_bench.py with a
+5,000-row sheet. It writes only a staff user ``bench-staff`` and export log entries.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("DJANGO_SSL_REDIRECT", "0")
+    os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def add_minimal_views():
+    """Put the two baselines in front of the project's URLs: ``/bench-minimal/`` (a view that
+    returns "ok") and ``/fr/bench-page/`` (the site's base template with "ok" as its content, no
+    query: what any page of the site costs before its own work)."""
+    from django.conf.urls.i18n import i18n_patterns
+    from django.http import HttpResponse
+    from django.template import RequestContext, Template
+    from django.urls import clear_url_caches, path
+
+    from config import urls
+
+    page = Template('{% extends "base.html" %}{% block content %}ok{% endblock content %}')
+
+    def minimal_page(request):
+        return HttpResponse(page.render(RequestContext(request)))
+
+    urls.urlpatterns.insert(0, path("bench-minimal/", lambda request: HttpResponse("ok")))
+    urls.urlpatterns[1:1] = i18n_patterns(path("bench-page/", minimal_page))
+    clear_url_caches()
+
+
+def measure(client, url, repeat):
+    """``(median ms, p95 ms, queries, status)`` of ``repeat`` GETs of ``url`` after 2 warm-ups."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        response = client.get(url)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    return statistics.median(times), p95, len(queries), response.status_code
+
+
+def pages():
+    """The public pages and admin lists measured: list of ``(label, url, needs_login)``."""
+    from django.db.models import Count
+
+    from regions.models import Region
+    from workshops.models import MonitoringCommittee, Workshop
+
+    region = Region.objects.annotate(n=Count("hosted_workshops")).order_by("-n").first()
+    workshop = (
+        Workshop.objects.published().held().annotate(n=Count("participations")).order_by("-n", "pk").first()
+    )
+    committee = MonitoringCommittee.objects.public().order_by("pk").first()
+    year = workshop.start_date.year
+    return [
+        ("home", "/fr/", False),
+        ("regions", "/fr/regions/", False),
+        ("region", f"/fr/regions/{region.slug}/", False),
+        ("workshop list", "/fr/workshops/", False),
+        ("workshop list ?region&year", f"/fr/workshops/?region={region.pk}&year={year}", False),
+        ("workshop list ?q&page=3", "/fr/workshops/?q=Atelier&page=3", False),
+        ("workshop", workshop.get_absolute_url().replace("/ar/", "/fr/", 1), False),
+        ("tracker", "/fr/tracker/", False),
+        ("committee", committee.get_absolute_url().replace("/ar/", "/fr/", 1), False),
+        ("admin participations", "/fr/admin/workshops/participation/", True),
+        ("admin participations ?q", "/fr/admin/workshops/participation/?q=Bennani", True),
+        ("admin attendance", "/fr/admin/workshops/attendance/", True),
+        ("admin workshops", "/fr/admin/workshops/workshop/", True),
+        ("admin people", "/fr/admin/organizations/person/", True),
+    ]
+
+
+def bench_pages(repeat):
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.test import Client
+
+    add_minimal_views()
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
+    )
+    anonymous, staff = Client(), Client()
+    staff.force_login(user)
+    minimal = measure(anonymous, "/bench-minimal/", repeat)
+    base = measure(anonymous, "/fr/bench-page/", repeat)
+    print(
+        f"\n{'page':<30} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x minimal':>10} {'x base page':>12}"
+    )
+    print(f"{'minimal view':<30} {minimal[0]:>10.1f} {minimal[1]:>8.1f} {minimal[2]:>8}")
+    print(
+        f"{'base template page':<30} {base[0]:>10.1f} {base[1]:>8.1f} {base[2]:>8} "
+        f"{base[0] / minimal[0]:>10.1f}"
+    )
+    results = {"minimal": minimal, "base": base}
+    cache_seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
+    for label, url, login in pages():
+        runs = [("", cache_seconds)] if login else [(" (cached)", cache_seconds), (" (live)", 0)]
+        for suffix, seconds in runs:
+            settings.PUBLIC_FIGURES_CACHE_SECONDS = seconds
+            cache.clear()
+            median, p95, queries, status = measure(staff if login else anonymous, url, repeat)
+            note = "" if status == 200 else f"  HTTP {status}"
+            print(
+                f"{label + suffix:<30} {median:>10.1f} {p95:>8.1f} {queries:>8} {median / minimal[0]:>10.1f} "
+                f"{median / base[0]:>12.1f}{note}",
+                flush=True,
+            )
+            results[label + suffix] = (median, p95, queries, status)
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = cache_seconds
+    return results
+
+
+def export_child(kind, fmt):
+    """In a subprocess: run one export to a temporary file; print JSON with rows, seconds, MiB."""
+    import resource
+    import tempfile
+
+    from workshops import bulk_exports
+
+    selection = export_selection(kind)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"export.{fmt}"
+        if fmt == "csv":
+            with target.open("w", encoding="utf-8", newline="") as stream:
+                rows = bulk_exports.write_csv(selection, stream)
+        else:
+            rows = bulk_exports.write_xlsx(selection, target)
+        size = target.stat().st_size
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": seconds,
+                "peak_mib": peak / 1024,
+                "growth_mib": (peak - before) / 1024,
+                "bytes": size,
+            }
+        )
+    )
+
+
+def export_selection(kind):
+    from django.db.models import Count
+
+    from regions.models import Region
+    from workshops import bulk_exports
+
+    if kind == "all":
+        return bulk_exports.Selection()
+    region = Region.objects.annotate(n=Count("hosted_workshops")).order_by("-n").first()
+    return bulk_exports.Selection(region, 2024)
+
+
+def copy_seconds(kind):
+    """Seconds PostgreSQL takes for ``COPY (the export's query) TO STDOUT``, read to the end."""
+    from django.db import connection
+
+    from workshops import bulk_exports
+
+    sql, params = bulk_exports.marks(export_selection(kind)).query.sql_with_params()
+    with connection.cursor() as cursor:
+        statement = cursor.cursor.mogrify(sql, params)
+        start = time.perf_counter()
+        size = 0
+        with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
+            for block in copy:
+                size += len(block)
+        return time.perf_counter() - start
+
+
+def bench_exports(formats):
+    from django.db import connection
+
+    print(
+        f"\n{'export':<26} {'rows':>10} {'s':>7} {'rows/s':>9} {'peak MiB':>9} {'+MiB':>6} "
+        f"{'COPY s':>7} {'ratio':>6}"
+    )
+    for kind in ("region-year", "all"):
+        copy = copy_seconds(kind) if connection.vendor == "postgresql" else None
+        for fmt in formats:
+            output = subprocess.run(
+                [sys.executable, __file__, "--export-child", kind, fmt],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=os.environ,
+            ).stdout
+            result = json.loads(output.strip().splitlines()[-1])
+            speed = result["rows"] / result["seconds"]
+            copy_text = f"{copy:>7.2f} {result['seconds'] / copy:>6.1f}" if copy else f"{'-':>7} {'-':>6}"
+            print(
+                f"{kind + ' ' + fmt:<26} {result['rows']:>10,} {result['seconds']:>7.1f} {speed:>9,.0f} "
+                f"{result['peak_mib']:>9.0f} {result['growth_mib']:>6.0f} {copy_text}",
+                flush=True,
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["pages", "exports", "xlsx", "import"])
+    parser.add_argument("--export-child", nargs=2, metavar=("KIND", "FORMAT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    setup_django()
+    if args.export_child:
+        export_child(*args.export_child)
+        return
+    from django.db import connection
+
+    from workshops.models import Attendance, Workshop
+
+    print(
+        f"Database: {connection.vendor} {connection.settings_dict['NAME']}; "
+        f"{Workshop.objects.count():,} workshops, {Attendance.objects.count():,} attendance marks"
+    )
+    if "pages" not in args.skip:
+        bench_pages(args.repeat)
+    if "exports" not in args.skip:
+        bench_exports(["csv"] if "xlsx" in args.skip else ["csv", "xlsx"])
+    if "import" not in args.skip:
+        print("\nImport of a 5,000-row sheet (bench/import_bench.py, its own SQLite database):", flush=True)
+        for fmt in ("xlsx", "csv"):
+            env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+            subprocess.run(
+                [sys.executable, str(ROOT / "bench" / "import_bench.py"), "--format", fmt],
+                check=True,
+                env=env,
+            )
+
+
+if __name__ == "__main__":
+    main()
