@@ -194,6 +194,15 @@ SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))
 # (``workshops.reports.cached``); 0 computes them on every request. At a national scale a live
 # count over a million rows takes longer than a page may: a change shows up to this late.
 PUBLIC_FIGURES_CACHE_SECONDS = int(os.environ.get("PUBLIC_FIGURES_CACHE_SECONDS", "120"))
+# The cache lives in the database (table made by migration workshops 0005): every gunicorn worker
+# and every application server sees the same entries, so forgetting the public figures after an
+# edit works everywhere at once, with no Redis or memcached to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tracker_cache",
+    }
+}
 
 # Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

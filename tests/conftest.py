@@ -104,4 +104,6 @@ def _public_figures_computed_live(settings):
     from django.core.cache import cache
 
     settings.PUBLIC_FIGURES_CACHE_SECONDS = 0
+    # The site's cache is a database table; tests without database access use memory instead.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
