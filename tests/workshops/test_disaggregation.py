@@ -3,6 +3,7 @@ staff report pages."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -253,6 +254,9 @@ def test_staff_with_permission_see_the_tables(client, analyst, data):
     assert "Project: Projet P" in content
     assert '<tr><th scope="row">Unique participants</th><td>3</td></tr>' in content
     assert '<tr><th scope="row">Participant-days</th><td>7</td></tr>' in content
+    # Each breakdown's counts carry a bar scaled on its total.
+    bar = r'<meter class="report-bar" min="0" max="3" value="\d" aria-hidden="true"></meter>'
+    assert re.search(bar, content)
     public = client.get(reverse(PAGE), {"project": data["project"].pk, "public": "on"}).content.decode()
     hidden = '<span class="suppressed">fewer than 5</span>'
     assert f'<tr><th scope="row">Unique participants</th><td>{hidden}</td></tr>' in public
