@@ -66,10 +66,27 @@ def crawl(client, start):
     return seen
 
 
+def sitemap_paths(client):
+    """The paths listed in /sitemap.xml (every public page, in each language)."""
+    xml = client.get("/sitemap.xml").content.decode()
+    return [urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+
+
+def test_sitemap_lists_every_public_object_in_three_languages(client, example):
+    paths = set(sitemap_paths(client))
+    for lang in ("ar", "fr", "en"):
+        assert url("workshops:detail", lang, slug=example.slug) in paths
+        assert url("regions:detail", lang, slug="oriental") in paths
+        for recommendation in example.recommendations.all():
+            assert url("workshops:recommendation", lang, pk=recommendation.pk) in paths
+    assert len([p for p in paths if "/tracker/commitments/" in p and p.rstrip("/")[-1].isdigit()]) == 7 * 3
+
+
 def test_no_personal_data_on_any_public_page(client, example):
-    pages = crawl(client, [f"/{lang}/" for lang in ("ar", "fr", "en")])
+    start = [f"/{lang}/" for lang in ("ar", "fr", "en")] + sitemap_paths(client)
+    pages = crawl(client, start)
     assert any(example.get_absolute_url()[3:] in path for path in pages)
-    assert len(pages) >= 30
+    assert len(pages) >= 100
     people = list(Person.objects.all())
     assert len(people) == 50
     for path, html in pages.items():
