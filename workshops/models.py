@@ -386,7 +386,28 @@ def _today():
     return timezone.localdate()
 
 
-class RecommendationQuerySet(models.QuerySet):
+class DueQuerySetMixin:
+    """``overdue()`` for querysets of models with ``due_date`` and a ``ProgressStatus`` status."""
+
+    def overdue(self, today=None):
+        """Due before ``today`` (default: today in Africa/Casablanca), neither complete nor
+        withdrawn. Something due on 10 March is overdue from 11 March on."""
+        return self.filter(due_date__lt=today or _today()).exclude(status__in=ProgressStatus.closed())
+
+
+class DueMixin:
+    """``is_overdue()`` for models with ``due_date`` and a ``ProgressStatus`` status."""
+
+    def is_overdue(self, today=None):
+        """True when the due date has passed and the status is not complete or withdrawn."""
+        return bool(
+            self.due_date
+            and self.due_date < (today or _today())
+            and self.status not in ProgressStatus.closed()
+        )
+
+
+class RecommendationQuerySet(DueQuerySetMixin, models.QuerySet):
     def public(self):
         """Recommendations of published workshops."""
         return self.filter(workshop__is_published=True)
@@ -396,12 +417,8 @@ class RecommendationQuerySet(models.QuerySet):
         through = Recommendation.target_regions.through.objects.filter(region=region)
         return self.filter(pk__in=through.values("recommendation_id"))
 
-    def overdue(self, today=None):
-        """Due before ``today`` (default: today in Africa/Casablanca) and not complete or withdrawn."""
-        return self.filter(due_date__lt=today or _today()).exclude(status__in=ProgressStatus.closed())
 
-
-class Recommendation(models.Model):
+class Recommendation(DueMixin, models.Model):
     """A recommendation that came out of a workshop, with its public status.
 
     What is done about it is recorded as Commitments (who committed to do what, by when), each
@@ -450,16 +467,8 @@ class Recommendation(models.Model):
     def get_absolute_url(self):
         return reverse("workshops:recommendation", kwargs={"pk": self.pk})
 
-    def is_overdue(self, today=None):
-        """True when the due date has passed and the status is not complete or withdrawn."""
-        return bool(
-            self.due_date
-            and self.due_date < (today or _today())
-            and self.status not in ProgressStatus.closed()
-        )
 
-
-class CommitmentQuerySet(models.QuerySet):
+class CommitmentQuerySet(DueQuerySetMixin, models.QuerySet):
     def public(self):
         """Commitments on recommendations of published workshops."""
         return self.filter(recommendation__workshop__is_published=True)
@@ -468,13 +477,6 @@ class CommitmentQuerySet(models.QuerySet):
         """Commitments whose target regions include ``region``."""
         through = Commitment.target_regions.through.objects.filter(region=region)
         return self.filter(pk__in=through.values("commitment_id"))
-
-    def overdue(self, today=None):
-        """Due before ``today`` (default: today in Africa/Casablanca), neither complete nor withdrawn.
-
-        A commitment due on 10 March is overdue from 11 March on.
-        """
-        return self.filter(due_date__lt=today or _today()).exclude(status__in=ProgressStatus.closed())
 
     def with_progress(self):
         """Annotate ``milestone_weight`` and ``done_weight`` (sums of milestone weights), from which
@@ -489,7 +491,7 @@ class CommitmentQuerySet(models.QuerySet):
         ).order_by(*ordering)
 
 
-class Commitment(models.Model):
+class Commitment(DueMixin, models.Model):
     """Who committed to do what, by when, to carry out a recommendation.
 
     ``progress`` is computed from the milestones (weighted), never typed; ``status`` moves only by
@@ -577,14 +579,6 @@ class Commitment(models.Model):
         if not total:
             return None
         return round(100 * (done or 0) / total)
-
-    def is_overdue(self, today=None):
-        """True when the due date has passed and the status is not complete or withdrawn."""
-        return bool(
-            self.due_date
-            and self.due_date < (today or _today())
-            and self.status not in ProgressStatus.closed()
-        )
 
 
 class Milestone(models.Model):
