@@ -208,13 +208,8 @@ class PersonAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/organizations/person/erase_confirmation.html", context)
 
 
-@admin.register(ErasureRecord)
-class ErasureRecordAdmin(admin.ModelAdmin):
-    """Erasures, read-only (Law 09-08 accountability). Holds no personal data."""
-
-    list_display = ["person_ref", "erased_at", "reason", "erased_by"]
-    list_filter = ["reason"]
-    date_hierarchy = "erased_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log shown in the admin: entries are written by the application, never by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -226,8 +221,17 @@ class ErasureRecordAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(ReadOnlyAdmin):
+    """Erasures, read-only (Law 09-08 accountability). Holds no personal data."""
+
+    list_display = ["person_ref", "erased_at", "reason", "erased_by"]
+    list_filter = ["reason"]
+    date_hierarchy = "erased_at"
+
+
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(ReadOnlyAdmin):
     """Who exported what, read-only: visible to users with "Can view export log entry"
     (give it to the Managers group); nobody adds, changes or deletes entries here."""
 
@@ -258,12 +262,3 @@ class ExportLogAdmin(admin.ModelAdmin):
         "row_count",
         "personal_data",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

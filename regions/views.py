@@ -27,17 +27,13 @@ class RegionListView(ListView):
 
 
 class RegionDetailView(DetailView):
-    """One region: figures from ``reports.region_figures``, its provinces and prefectures."""
+    """One region: figures from ``reports.public_region_figures``, its provinces and prefectures."""
 
     model = Region
 
     def get_context_data(self, **kwargs):
-        figures = reports.region_figures(self.object)
         # Counts from 1 to SMALL_CELL_MINIMUM - 1 could point at a person: hidden.
-        figures["participants"] = reports.suppress(figures["participants"])
-        figures["women"] = reports.suppress(figures["women"])
-        if figures["participants"] is None or figures["women"] is None:
-            figures["women_share"] = None
+        figures = reports.public_region_figures(self.object)
         return super().get_context_data(
             figures=figures,
             workshops=figures["workshops"][:PREVIEW],

@@ -31,6 +31,12 @@ def search_words(value):
     return [word[:MAX_WORD_LENGTH] for word in value.split()[:MAX_SEARCH_WORDS]]
 
 
+def concerning_region(queryset, name, value):
+    """Filter method shared by the lists: rows held in, or aimed at, region ``value``
+    (each queryset's ``concerning``)."""
+    return queryset.concerning(value)
+
+
 def workshop_years():
     """Years in which published workshops started, newest first: list of ``(year, year)``."""
     dates = Workshop.objects.published().dates("start_date", "year", order="DESC")
@@ -46,7 +52,7 @@ class WorkshopFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
-        method="in_region",
+        method=concerning_region,
         empty_label=_("All regions"),
         help_text=_("Held in the region or aimed at it."),
     )
@@ -76,9 +82,6 @@ class WorkshopFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def in_region(self, queryset, name, value):
-        return queryset.concerning(value)
-
     def in_year(self, queryset, name, value):
         return queryset.in_year(int(value))
 
@@ -95,7 +98,7 @@ class RecommendationFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
-        method="in_region",
+        method=concerning_region,
         empty_label=_("All regions"),
     )
 
@@ -107,9 +110,6 @@ class RecommendationFilter(django_filters.FilterSet):
         for word in search_words(value):
             queryset = queryset.filter(text__icontains=word)
         return queryset
-
-    def in_region(self, queryset, name, value):
-        return queryset.concerning(value)
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -124,7 +124,10 @@ class CommitmentFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="only_overdue")
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.all(), method="in_region", empty_label=_("All regions")
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        method=concerning_region,
+        empty_label=_("All regions"),
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("Responsible organisation"),
@@ -160,6 +163,3 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def only_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset
-
-    def in_region(self, queryset, name, value):
-        return queryset.concerning(value)

@@ -436,6 +436,17 @@ def public_workshop_figures(workshop, minimum=None):
     }
 
 
+def public_region_figures(region, minimum=None):
+    """``region_figures`` ready for publication: ``participants`` and ``women`` are None when
+    between 1 and ``minimum - 1`` (``suppress``), and ``women_share`` with them."""
+    figures = region_figures(region)
+    figures["participants"] = suppress(figures["participants"], minimum)
+    figures["women"] = suppress(figures["women"], minimum)
+    if figures["participants"] is None or figures["women"] is None:
+        figures["women_share"] = None
+    return figures
+
+
 # Cached public figures --------------------------------------------------------------------------
 
 
