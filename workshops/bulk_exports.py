@@ -56,7 +56,7 @@ class Selection:
 
     def describe(self):
         """A line for the export log and file names, e.g. ``attendance: region 03, 2024``."""
-        parts = [f"region {self.region.code}" if self.region else _("all regions")]
+        parts = [_("region %(code)s") % {"code": self.region.code} if self.region else _("all regions")]
         parts.append(str(self.year) if self.year else _("all years"))
         return _("attendance: %(scope)s") % {"scope": ", ".join(parts)}
 
