@@ -15,8 +15,8 @@ For each page and admin list it prints the median and 95th percentile server tim
 ``--repeat`` requests after two warm-up requests, the number of queries, and the ratio of the
 median to that of a minimal Django view (a view returning "ok", served the same way) and to
 that of a page made of the site's base template alone. Public
-pages are measured twice: with the public-figures cache (``PUBLIC_FIGURES_CACHE_SECONDS``) as
-configured, and with it off (every figure computed live). For the exports (region and year,
+pages are measured in three states (``MODES``): served from the page cache, rendered with the
+public figures cached, and everything live. For the exports (region and year,
 then the whole database; CSV and XLSX), each run in a fresh subprocess: rows per second and the
 peak resident memory (``ru_maxrss``) less the memory before the export; on PostgreSQL next to the
 time of ``COPY (same query) TO STDOUT`` and the ratio. Last, bench/import_bench.py with a
@@ -120,44 +120,69 @@ def pages():
 
 
 def bench_pages(repeat):
+    """Measure the baselines, then each page of ``pages()``: public pages in three states
+    (``MODES``), admin lists signed in. Returns ``{label: (median, p95, queries, status)}``."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.test import Client
 
     add_minimal_views()
     user, _created = get_user_model().objects.get_or_create(
         username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
     )
-    anonymous, staff = Client(), Client()
-    staff.force_login(user)
-    minimal = measure(anonymous, "/bench-minimal/", repeat)
-    base = measure(anonymous, "/fr/bench-page/", repeat)
+    figures_seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
+    page_seconds = settings.CACHE_MIDDLEWARE_SECONDS
+
+    def client(mode, login=False):
+        # Django's cache middleware reads its settings when a client's handler is built: one
+        # client per state.
+        settings.PUBLIC_FIGURES_CACHE_SECONDS = figures_seconds if mode != "live" else 0
+        settings.CACHE_MIDDLEWARE_SECONDS = page_seconds if mode == "page cached" else 0
+        for alias in settings.CACHES:
+            caches[alias].clear()
+        new = Client()
+        if login:
+            new.force_login(user)
+        return new
+
+    minimal = measure(client("figures cached"), "/bench-minimal/", repeat)
+    minimal_cached = measure(client("page cached"), "/bench-minimal/", repeat)
+    base = measure(client("figures cached"), "/fr/bench-page/", repeat)
     print(
-        f"\n{'page':<30} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x minimal':>10} {'x base page':>12}"
+        f"\n{'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x minimal':>10} {'x base page':>12}"
     )
-    print(f"{'minimal view':<30} {minimal[0]:>10.1f} {minimal[1]:>8.1f} {minimal[2]:>8}")
+    print(f"{'minimal view':<34} {minimal[0]:>10.2f} {minimal[1]:>8.2f} {minimal[2]:>8}")
     print(
-        f"{'base template page':<30} {base[0]:>10.1f} {base[1]:>8.1f} {base[2]:>8} "
+        f"{'minimal view, page cache on':<34} {minimal_cached[0]:>10.2f} {minimal_cached[1]:>8.2f} "
+        f"{minimal_cached[2]:>8} {minimal_cached[0] / minimal[0]:>10.1f}"
+    )
+    print(
+        f"{'base template page':<34} {base[0]:>10.2f} {base[1]:>8.2f} {base[2]:>8} "
         f"{base[0] / minimal[0]:>10.1f}"
     )
-    results = {"minimal": minimal, "base": base}
-    cache_seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
+    results = {"minimal": minimal, "minimal, page cache on": minimal_cached, "base": base}
+    staff = client("figures cached", login=True)
     for label, url, login in pages():
-        runs = [("", cache_seconds)] if login else [(" (cached)", cache_seconds), (" (live)", 0)]
-        for suffix, seconds in runs:
-            settings.PUBLIC_FIGURES_CACHE_SECONDS = seconds
-            cache.clear()
-            median, p95, queries, status = measure(staff if login else anonymous, url, repeat)
+        for mode in ["figures cached"] if login else MODES:
+            median, p95, queries, status = measure(staff if login else client(mode), url, repeat)
             note = "" if status == 200 else f"  HTTP {status}"
+            name = label if login else f"{label} ({mode})"
             print(
-                f"{label + suffix:<30} {median:>10.1f} {p95:>8.1f} {queries:>8} {median / minimal[0]:>10.1f} "
+                f"{name:<34} {median:>10.2f} {p95:>8.2f} {queries:>8} {median / minimal[0]:>10.1f} "
                 f"{median / base[0]:>12.1f}{note}",
                 flush=True,
             )
-            results[label + suffix] = (median, p95, queries, status)
-    settings.PUBLIC_FIGURES_CACHE_SECONDS = cache_seconds
+            results[name] = (median, p95, queries, status)
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = figures_seconds
+    settings.CACHE_MIDDLEWARE_SECONDS = page_seconds
     return results
+
+
+# The states a public page is measured in: served whole from the page cache (what visitors
+# get between two changes); rendered with the figures cached (another URL, e.g. a filter, of
+# data already summed); everything live (the first request after a change, both caches empty).
+MODES = ("page cached", "figures cached", "live")
 
 
 def export_child(kind, fmt):

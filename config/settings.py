@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Whole public pages are kept in the "pages" cache (see CACHES below): this one stores a
+    # response on its way out, FetchFromCacheMiddleware (last) answers from the cache.
+    "django.middleware.cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -100,8 +103,11 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    # As django-axes asks, after the others: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
+    # Signed-in users' responses are marked private: the page cache and any proxy keep them out.
+    "config.middleware.PrivateWhenSignedInMiddleware",
+    "django.middleware.cache.FetchFromCacheMiddleware",
 ]
 
 # django-axes first: it refuses to authenticate a locked-out username/IP before passwords are checked.
@@ -202,8 +208,25 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tracker_cache",
-    }
+    },
+    # Whole public pages as sent to visitors who are not signed in (Django's cache middleware),
+    # for PUBLIC_FIGURES_CACHE_SECONDS. Emptied with the public figures by
+    # ``workshops.reports.forget_public_figures`` (every edit in the admin, an import, a quick
+    # update), so an edit shows at once. In files, not the database: a page served from it
+    # makes no query at all, and every worker of the server shares it. Several application
+    # servers need a shared location (or a shared cache, e.g. memcached) here.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
+        # Every distinct URL (filters, pages, languages) is a file: at most this many, then a
+        # third go.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+CACHE_MIDDLEWARE_ALIAS = "pages"
+CACHE_MIDDLEWARE_KEY_PREFIX = "public"
+# 0 turns the page cache off (a response is then never stored).
+CACHE_MIDDLEWARE_SECONDS = PUBLIC_FIGURES_CACHE_SECONDS
 
 # Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

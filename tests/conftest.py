@@ -103,7 +103,14 @@ def _public_figures_computed_live(settings):
     it turns the cache on itself."""
     from django.core.cache import cache
 
+    from django.core.cache import caches
+
     settings.PUBLIC_FIGURES_CACHE_SECONDS = 0
-    # The site's cache is a database table; tests without database access use memory instead.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHE_MIDDLEWARE_SECONDS = 0  # whole pages are not kept either
+    # The site's caches are database tables; tests without database access use memory instead.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
     cache.clear()
+    caches["pages"].clear()

@@ -11,7 +11,8 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
@@ -40,6 +41,33 @@ def share(part, whole):
 def public_participations():
     """Counted participations at published, held workshops (a QuerySet)."""
     return Participation.objects.in_published_workshops().counted()
+
+
+def reach():
+    """Distinct people reached: people with a counted participation at a published, held
+    workshop, counted by region of origin and gender.
+
+    Returns a dict ``{(region_id or None, gender value): count}``, combinations without anyone
+    left out. Every public count of people (home headline and chart, map and regions list,
+    region pages) is a sum over it: each person has one region and one gender, so the sums
+    count everyone once. One query (a semi-join of the people on the counted participations,
+    no ``COUNT(DISTINCT)`` over half a million rows), shared through the cache (``cached``).
+    """
+
+    def compute():
+        people = Person.objects.filter(pk__in=public_participations().values("person")).order_by()
+        rows = people.values_list("region", "gender").annotate(n=Count("pk"))
+        return {(region_id, gender): n for region_id, gender, n in rows}
+
+    return cached("reach", compute, localized=False)
+
+
+def reach_by_region(people=None):
+    """``reach()`` summed over genders: ``{region_id or None: count}``."""
+    totals = Counter()
+    for (region_id, _gender), count in (reach() if people is None else people).items():
+        totals[region_id] += count
+    return dict(totals)
 
 
 def status_counts(recommendations):
@@ -90,23 +118,24 @@ class Headline:
     recommendations: list = field(default_factory=list)
 
 
-def headline(by_gender=None, per_year=None):
+def headline(by_gender=None, per_year=None, people=None):
     """Compute the home page's headline figures over published, held workshops.
 
     ``participants`` counts distinct people (someone at three workshops counts once);
     ``organizations`` counts distinct organisations that organised, partnered or sent a counted
     participant; ``regions_reached`` counts regions that hosted, were targeted by, or sent
-    participants to a workshop. ``by_gender`` and ``per_year`` (``participants_by_gender()``
-    and ``workshops_per_year()``) are computed when not given. Five queries at most, whatever
-    the data size (three when both are given).
+    participants to a workshop. ``by_gender``, ``per_year`` and ``people``
+    (``participants_by_gender()``, ``workshops_per_year()`` and ``reach()``) are computed when
+    not given. Six queries at most, whatever the data size (three when all are given).
     """
-    by_gender = participants_by_gender() if by_gender is None else by_gender
+    people = reach() if people is None else people
+    by_gender = participants_by_gender(people) if by_gender is None else by_gender
     per_year = workshops_per_year() if per_year is None else per_year
     participants = sum(count for _value, _label, count in by_gender)
     women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
     workshops = Workshop.objects.published().held().order_by()
     participations = public_participations().order_by()
-    # One UNION query each (UNION drops duplicates): the ids never travel to Python.
+    # One UNION count (UNION drops duplicates): the ids never travel to Python.
     organizations = (
         participations.exclude(organization=None)
         .values_list("organization")
@@ -116,17 +145,19 @@ def headline(by_gender=None, per_year=None):
         )
         .count()
     )
-    regions_reached = (
+    # Regions that hosted or were targeted by a workshop (one UNION query), and those people
+    # came from (``reach``).
+    hosting = (
         workshops.exclude(venue_region=None)
-        .values_list("venue_region")
+        .values_list("venue_region", flat=True)
         .union(
             Workshop.target_regions.through.objects.filter(workshop__in=workshops)
             .order_by()
-            .values_list("region"),
-            participations.exclude(person__region=None).values_list("person__region"),
+            .values_list("region", flat=True)
         )
-        .count()
     )
+    origins = {region_id for region_id, count in reach_by_region(people).items() if count and region_id}
+    regions_reached = len(set(hosting) | origins)
     return Headline(
         workshops_held=sum(count for _year, count in per_year),
         participants=participants,
@@ -183,18 +214,14 @@ def region_figures(region):
     """
 
     def counts():
-        people = (
-            public_participations()
-            .filter(person__region=region)
-            .aggregate(
-                total=Count("person", distinct=True),
-                women=Count("person", distinct=True, filter=Q(person__gender=Person.Gender.FEMALE)),
-            )
-        )
-        people["organizations"] = active_organizations().filter(region=region).count()
-        return people
+        people = {gender: n for (region_id, gender), n in reach().items() if region_id == region.pk}
+        return {
+            "total": sum(people.values()),
+            "women": people.get(Person.Gender.FEMALE, 0),
+            "organizations": active_organizations_by_region().get(region.pk, 0),
+        }
 
-    people = cached(f"region:{region.pk}", counts)
+    people = cached(f"region:{region.pk}", counts, localized=False)
     return {
         "workshops": Workshop.objects.published()
         .concerning(region)
@@ -224,11 +251,23 @@ def active_organizations():
     )
 
 
-def regions_overview():
+def active_organizations_by_region():
+    """``active_organizations()`` counted by the region they are based in: ``{region_id or None:
+    count}``. One grouped query for every region; cached (``cached``)."""
+
+    def compute():
+        rows = active_organizations().order_by().values_list("region").annotate(n=Count("pk"))
+        return dict(rows)
+
+    return cached("organizations-by-region", compute, localized=False)
+
+
+def regions_overview(people=None):
     """Per-region activity for the regions list: list of dicts in region-code order.
 
     Each dict: ``region``, ``workshops`` (published workshops held in or aimed at it),
-    ``participants`` (distinct counted people from it). Three queries for all 12 regions.
+    ``participants`` (distinct counted people from it, from ``people``: ``reach()`` when not
+    given). Three queries for all 12 regions (two when ``people`` is given).
     (The workshops are counted in Python from distinct (workshop, region) pairs: a few
     thousand rows at a national scale.)
     """
@@ -241,13 +280,7 @@ def regions_overview():
         .union(aimed.values_list("workshop", "region"))
     )
     per_region = Counter(region_id for _pk, region_id in pairs)
-    participants = dict(
-        public_participations()
-        .exclude(person__region=None)
-        .order_by()
-        .values_list("person__region")
-        .annotate(n=Count("person", distinct=True))
-    )
+    participants = reach_by_region(people)
     return [
         {
             "region": region,
@@ -450,9 +483,10 @@ def public_region_figures(region, minimum=None):
 # Cached public figures --------------------------------------------------------------------------
 
 
-def cached(name, compute):
+def cached(name, compute, localized=True):
     """Return ``compute()``, kept in the default cache for ``PUBLIC_FIGURES_CACHE_SECONDS``
-    under ``name`` and the active language (computed on every call when that setting is 0).
+    under ``name`` and, when ``localized`` (the value holds translated labels), the active
+    language; computed on every call when that setting is 0.
 
     A trade-off: at a national scale the home page's live counts (distinct people over half
     a million participations) take longer than a page may, so the figures may lag behind the
@@ -463,29 +497,42 @@ def cached(name, compute):
     if seconds <= 0:
         return compute()
     generation = cache.get_or_set("public-figures:generation", 0, None)
-    return cache.get_or_set(f"public-figures:{generation}:{name}:{get_language()}", compute, seconds)
+    key = f"public-figures:{generation}:{name}" + (f":{get_language()}" if localized else "")
+    return cache.get_or_set(key, compute, seconds)
 
 
 def forget_public_figures():
-    """Make every cached public figure be computed again on its next use."""
+    """Make every cached public figure be computed again on its next use, and empty the cache
+    of whole public pages (``settings.CACHES["pages"]``, Django's cache middleware).
+
+    Done at once and again when the current transaction commits: a page rendered meanwhile by
+    another request, from the data as it was before this change, is not kept.
+    """
+    _forget()
+    transaction.on_commit(_forget)
+
+
+def _forget():
     try:
         cache.incr("public-figures:generation")
     except ValueError:
         cache.set("public-figures:generation", 1, None)
+    caches[settings.CACHE_MIDDLEWARE_ALIAS].clear()
 
 
 def home_figures():
     """Everything the home page shows besides its latest workshops: a dict with ``headline``
     (``Headline``), ``region_rows`` (``region_measures()``), ``by_gender``
-    (``participants_by_gender()``) and ``per_year`` (``workshops_per_year()``). Nine queries,
+    (``participants_by_gender()``) and ``per_year`` (``workshops_per_year()``). Eight queries,
     each grouped: none grows with the data. Cached (``cached``)."""
 
     def compute():
-        by_gender = participants_by_gender()
+        people = reach()
+        by_gender = participants_by_gender(people)
         per_year = workshops_per_year()
         return {
-            "headline": headline(by_gender, per_year),
-            "region_rows": region_measures(),
+            "headline": headline(by_gender, per_year, people),
+            "region_rows": region_measures(people),
             "by_gender": by_gender,
             "per_year": per_year,
         }
@@ -496,7 +543,7 @@ def home_figures():
 # Map and charts of the public pages -----------------------------------------------------------
 
 
-def region_measures():
+def region_measures(people=None):
     """Per-region figures for the map of the home and regions pages (``regions.maps``).
 
     Returns ``regions_overview()``'s rows (dicts in region-code order with ``region``,
@@ -507,7 +554,7 @@ def region_measures():
     - ``open_commitments``: public commitments aimed at the region that are neither complete
       nor withdrawn.
 
-    Four queries for all 12 regions.
+    Four queries for all 12 regions (three when ``people``, ``reach()``, is given).
     """
     open_commitments = Commitment.objects.public().exclude(status__in=RecommendationStatus.closed())
     open_counts = dict(
@@ -516,7 +563,7 @@ def region_measures():
         .values_list("region")
         .annotate(n=Count("commitment", distinct=True))
     )
-    rows = regions_overview()
+    rows = regions_overview(people)
     for row in rows:
         population = row["region"].population_2024
         row["per_100k"] = round(row["participants"] * 100_000 / population, 2) if population else 0.0
@@ -524,10 +571,14 @@ def region_measures():
     return rows
 
 
-def participants_by_gender():
+def participants_by_gender(people=None):
     """Distinct people at published, held workshops by gender: list of ``(value, label, count)``
-    in ``Person.Gender`` order, zeros included. One query."""
-    return gender_counts(public_participations())
+    in ``Person.Gender`` order, zeros included. Sums of ``people`` (``reach()`` when not given:
+    one query)."""
+    totals = Counter()
+    for (_region_id, gender), count in (reach() if people is None else people).items():
+        totals[gender] += count
+    return [(value, label, totals.get(value, 0)) for value, label in Person.Gender.choices]
 
 
 def workshops_per_year():

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def database_cache(settings):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache"}
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
     settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
     caches["default"].clear()

@@ -169,3 +169,35 @@ def test_arabic_text_is_marked_as_arabic_on_french_and_english_pages(client, exa
     with translation.override("en"):
         assert template.render(Context({"text": "Forum régional"})) == "[]"
         assert template.render(Context({"text": "منتدى Fès"})) == '[ lang="ar"]'
+
+
+def test_reach_counts_each_person_once_like_a_distinct_count_over_participations():
+    """Every public count of people is a sum over ``reports.reach()``: the same figures as
+    ``COUNT(DISTINCT person)`` over the counted participations, by gender and by region."""
+    from django.db.models import Count
+
+    from workshops.models import Participation
+
+    regular = PersonFactory(gender=Person.Gender.FEMALE, region=region("03"))
+    for _ in range(3):  # three workshops, one person
+        ParticipationFactory(person=regular)
+    ParticipationFactory(person=PersonFactory(gender=Person.Gender.MALE, region=None))
+    ParticipationFactory(person=PersonFactory(region=region("01")), status=Participation.Status.REGISTERED)
+    ParticipationFactory(person=PersonFactory(region=region("01")), counts_toward_totals=False)
+    ParticipationFactory(person=PersonFactory(region=region("01")), workshop=WorkshopFactory(is_published=False))
+    ParticipationFactory(person=PersonFactory(region=region("01")), workshop=WorkshopFactory(status="planned"))
+    ParticipationFactory(person=PersonFactory(gender=Person.Gender.MALE, region=region("03")))
+
+    counted = reports.public_participations().order_by()
+    by_gender = dict(counted.values_list("person__gender").annotate(n=Count("person", distinct=True)))
+    by_region = dict(counted.values_list("person__region").annotate(n=Count("person", distinct=True)))
+
+    assert reports.reach() == {
+        (region("03").pk, Person.Gender.FEMALE): 1,
+        (region("03").pk, Person.Gender.MALE): 1,
+        (None, Person.Gender.MALE): 1,
+    }
+    assert {value: n for value, _label, n in reports.participants_by_gender() if n} == by_gender
+    assert reports.reach_by_region() == by_region == {region("03").pk: 2, None: 1}
+    assert reports.headline().participants == 3
+    assert reports.public_region_figures(region("03"), minimum=1)["participants"] == 2

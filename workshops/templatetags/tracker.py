@@ -64,13 +64,8 @@ def autonym(language_code):
 
 @register.simple_tag(takes_context=True)
 def current_url_in(context, language_code):
-    """Return the current page's URL (query string kept) under ``language_code``'s prefix.
-
-    Computed while rendering, when the active language is the one in the path: Django's
-    ``set_language`` would otherwise try to translate ``next`` in the language of the cookie or
-    browser, and keep "/fr/…" for a visitor whose browser asks for English. A path that does
-    not resolve is returned unchanged.
-    """
+    """Return the current page's URL (query string kept) under ``language_code``'s prefix: the
+    language switcher's links. A path that does not resolve is returned unchanged."""
     return translate_url(context["request"].get_full_path(), language_code)
 
 
