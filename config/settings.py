@@ -225,8 +225,11 @@ CACHES = {
 }
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_KEY_PREFIX = "public"
-# 0 turns the page cache off (a response is then never stored).
-CACHE_MIDDLEWARE_SECONDS = PUBLIC_FIGURES_CACHE_SECONDS
+# How long a public page is kept whole; 0 turns the page cache off (nothing is stored). Off by
+# default while DEBUG is on, so that a template being edited shows at once.
+CACHE_MIDDLEWARE_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else str(PUBLIC_FIGURES_CACHE_SECONDS))
+)
 
 # Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -142,3 +142,35 @@ def test_a_change_outside_the_admin_waits_for_the_next_admin_change(
     delete = reverse("admin:workshops_recommendation_delete", args=[recommendation.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     assert "Atelier tout neuf" in get(client, path)[0].content.decode()
+
+
+@pytest.mark.parametrize(
+    ("env", "seconds"),
+    [
+        ({"DJANGO_DEBUG": "0"}, "120"),
+        ({"DJANGO_DEBUG": "0", "PUBLIC_FIGURES_CACHE_SECONDS": "30"}, "30"),
+        ({"DJANGO_DEBUG": "0", "PAGE_CACHE_SECONDS": "0"}, "0"),
+        ({"DJANGO_DEBUG": "1"}, "0"),
+    ],
+)
+def test_the_page_cache_is_on_in_production_and_off_while_debugging(env, seconds):
+    """Production keeps pages as long as the figures; a developer editing templates (DEBUG on)
+    sees every change at once."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PAGE_CACHE", "PUBLIC_FIGURES"))
+    }
+    clean.update(DJANGO_SECRET_KEY="test-only-not-secret", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", "from config import settings; print(settings.CACHE_MIDDLEWARE_SECONDS)"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == seconds, result.stderr
