@@ -198,8 +198,15 @@ def class_breaks(values, decimals=0, classes=CLASSES):
     return [step * k for k in range(1, count + 1)]
 
 
+# The colour class of a value hidden for publication (None): too small to show.
+HIDDEN = "hidden"
+
+
 def class_of(value, breaks):
-    """The colour class of ``value``: 0 for zero, else the 1-based index of its class."""
+    """The colour class of ``value``: ``HIDDEN`` for None (a count hidden for publication), 0
+    for zero, else the 1-based index of its class."""
+    if value is None:
+        return HIDDEN
     if not value or value <= 0:
         return 0
     value = Decimal(str(value))
@@ -220,7 +227,7 @@ class MapRegion:
 @dataclass(frozen=True)
 class LegendEntry:
     """One class of the legend: values from ``low`` to ``high`` (equal for a one-value class;
-    both 0 for the "none" class)."""
+    both 0 for the "none" class; both None for ``HIDDEN``)."""
 
     css_class: int
     low: object
@@ -234,21 +241,25 @@ class RegionMap:
     regions: list
     legend: list
     shapes: Shapes
+    # Counts below this are hidden (None) in ``regions``; shown as "fewer than ..." in the legend.
+    minimum: int | None = None
 
 
-def choropleth(rows, measure_key):
+def choropleth(rows, measure_key, minimum=None):
     """Build the map of ``rows`` for the measure named ``measure_key`` (unknown: the default).
 
     ``rows`` are dicts with a ``region`` (Region) and one key per measure, as
-    ``workshops.reports.region_measures()`` returns them. Values are rounded to the measure's
-    decimals before they are classed, so that the legend's ranges match the numbers shown.
+    ``workshops.reports.public_region_measures()`` returns them; a value may be None (hidden
+    because smaller than ``minimum``): such regions get the ``HIDDEN`` class and the legend an
+    entry for it. Values are rounded to the measure's decimals before they are classed, so
+    that the legend's ranges match the numbers shown.
     Returns a ``RegionMap``; regions without a shape in the GeoJSON are left off the map
     (they stay in the table).
     """
     measure = measure_named(measure_key)
     map_shapes = shapes()
-    values = [round(row[measure.key], measure.decimals) for row in rows]
-    breaks = class_breaks(values, measure.decimals)
+    values = [None if row[measure.key] is None else round(row[measure.key], measure.decimals) for row in rows]
+    breaks = class_breaks([value for value in values if value is not None], measure.decimals)
     regions = [
         MapRegion(row["region"], value, class_of(value, breaks), map_shapes.paths[row["region"].code])
         for row, value in zip(rows, values, strict=True)
@@ -260,4 +271,8 @@ def choropleth(rows, measure_key):
     for index, upper in enumerate(breaks, start=1):
         legend.append(LegendEntry(index, low + unit, upper))
         low = upper
-    return RegionMap(measure=measure, measures=MEASURES, regions=regions, legend=legend, shapes=map_shapes)
+    if None in values:
+        legend.append(LegendEntry(HIDDEN, None, None))
+    return RegionMap(
+        measure=measure, measures=MEASURES, regions=regions, legend=legend, shapes=map_shapes, minimum=minimum
+    )

@@ -11,18 +11,23 @@ PREVIEW = 10
 
 
 class RegionListView(ListView):
-    """The 12 regions with their figures (``reports.region_measures``) on a map and in a table;
+    """The 12 regions with their figures (``reports.public_region_measures``: small counts of
+    people hidden) on a map and in a table;
     ``?measure=`` picks the map's measure (``regions.maps.MEASURES``)."""
 
     template_name = "regions/region_list.html"
     context_object_name = "rows"
 
     def get_queryset(self):
-        return reports.cached("regions", reports.region_measures)
+        return reports.cached("regions", reports.public_region_measures)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            region_map=maps.choropleth(self.object_list, self.request.GET.get("measure")), **kwargs
+            region_map=maps.choropleth(
+                self.object_list, self.request.GET.get("measure"), reports.small_cell_minimum()
+            ),
+            small_cell_minimum=reports.small_cell_minimum(),
+            **kwargs,
         )
 
 

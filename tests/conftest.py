@@ -101,9 +101,7 @@ def _public_figures_computed_live(settings):
     """Public figures are cached in production (``PUBLIC_FIGURES_CACHE_SECONDS``); tests that
     change data and read a page expect today's figures, so each test computes them live unless
     it turns the cache on itself."""
-    from django.core.cache import cache
-
-    from django.core.cache import caches
+    from django.core.cache import cache, caches
 
     settings.PUBLIC_FIGURES_CACHE_SECONDS = 0
     settings.CACHE_MIDDLEWARE_SECONDS = 0  # whole pages are not kept either

@@ -521,23 +521,53 @@ def _forget():
 
 
 def home_figures():
-    """Everything the home page shows besides its latest workshops: a dict with ``headline``
-    (``Headline``), ``region_rows`` (``region_measures()``), ``by_gender``
-    (``participants_by_gender()``) and ``per_year`` (``workshops_per_year()``). Eight queries,
-    each grouped: none grows with the data. Cached (``cached``)."""
+    """Everything the home page shows besides its latest workshops, ready for publication: a
+    dict with ``headline`` (``Headline``), ``region_rows`` (``public_region_measures()``),
+    ``regions_by_participants`` (the same rows with anyone reached, most first, hidden counts
+    last), ``by_gender`` (``participants_by_gender()``) and ``per_year``
+    (``workshops_per_year()``). Counts of people from 1 to ``small_cell_minimum() - 1`` are None
+    (``suppress``, ``suppress_counts``), the women's share with them. Eight queries, each
+    grouped: none grows with the data. Cached (``cached``)."""
 
     def compute():
         people = reach()
         by_gender = participants_by_gender(people)
         per_year = workshops_per_year()
+        figures = headline(by_gender, per_year, people)
+        figures.participants = suppress(figures.participants)
+        figures.women = suppress(figures.women)
+        if figures.participants is None or figures.women is None:
+            figures.women_share = None
+        shown = suppress_counts([count for _value, _label, count in by_gender])
+        rows = public_region_measures(people)
         return {
-            "headline": headline(by_gender, per_year, people),
-            "region_rows": region_measures(people),
-            "by_gender": by_gender,
+            "headline": figures,
+            "region_rows": rows,
+            "regions_by_participants": sorted(
+                (row for row in rows if row["participants"] != 0),
+                key=lambda row: -1 if row["participants"] is None else row["participants"],
+                reverse=True,
+            ),
+            "by_gender": [
+                (value, label, count) for (value, label, _count), count in zip(by_gender, shown, strict=True)
+            ],
             "per_year": per_year,
         }
 
     return cached("home", compute)
+
+
+def public_region_measures(people=None, minimum=None):
+    """``region_measures()`` ready for publication: ``participants`` is None when between 1 and
+    ``minimum - 1``, with secondary suppression across the regions (``suppress_counts``), and
+    ``per_100k`` is None with it (it would give the count back)."""
+    rows = region_measures(people)
+    shown = suppress_counts([row["participants"] for row in rows], minimum)
+    for row, participants in zip(rows, shown, strict=True):
+        if participants is None:
+            row["participants"] = None
+            row["per_100k"] = None
+    return rows
 
 
 # Map and charts of the public pages -----------------------------------------------------------

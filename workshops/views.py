@@ -72,7 +72,10 @@ class HomeView(PublicMixin, ListView):
     def get_context_data(self, **kwargs):
         figures = reports.home_figures()
         return super().get_context_data(
-            region_map=maps.choropleth(figures["region_rows"], self.request.GET.get("measure")),
+            region_map=maps.choropleth(
+                figures["region_rows"], self.request.GET.get("measure"), reports.small_cell_minimum()
+            ),
+            small_cell_minimum=reports.small_cell_minimum(),
             **figures,
             **kwargs,
         )

@@ -184,8 +184,12 @@ def test_reach_counts_each_person_once_like_a_distinct_count_over_participations
     ParticipationFactory(person=PersonFactory(gender=Person.Gender.MALE, region=None))
     ParticipationFactory(person=PersonFactory(region=region("01")), status=Participation.Status.REGISTERED)
     ParticipationFactory(person=PersonFactory(region=region("01")), counts_toward_totals=False)
-    ParticipationFactory(person=PersonFactory(region=region("01")), workshop=WorkshopFactory(is_published=False))
-    ParticipationFactory(person=PersonFactory(region=region("01")), workshop=WorkshopFactory(status="planned"))
+    ParticipationFactory(
+        person=PersonFactory(region=region("01")), workshop=WorkshopFactory(is_published=False)
+    )
+    ParticipationFactory(
+        person=PersonFactory(region=region("01")), workshop=WorkshopFactory(status="planned")
+    )
     ParticipationFactory(person=PersonFactory(gender=Person.Gender.MALE, region=region("03")))
 
     counted = reports.public_participations().order_by()
@@ -201,3 +205,43 @@ def test_reach_counts_each_person_once_like_a_distinct_count_over_participations
     assert reports.reach_by_region() == by_region == {region("03").pk: 2, None: 1}
     assert reports.headline().participants == 3
     assert reports.public_region_figures(region("03"), minimum=1)["participants"] == 2
+
+
+def test_small_counts_of_people_are_hidden_on_the_map_the_regions_list_and_the_home_page(client, example):
+    """The region pages and workshop pages hide counts from 1 to SMALL_CELL_MINIMUM - 1 (5);
+    so do the home page, the map and the regions list, or they would give those cells back."""
+    workshop = WorkshopFactory(venue_region=region("02"))
+    for _ in range(3):  # three people from the Oriental: fewer than 5
+        ParticipationFactory(workshop=workshop, person=PersonFactory(region=region("02")))
+
+    rows = {row["region"].code: row for row in reports.public_region_measures()}
+    assert rows["02"]["participants"] is None and rows["02"]["per_100k"] is None
+    # Secondary suppression: the next smallest region (16 people) goes too, so that the
+    # published total less the others does not give the 3 away.
+    raw = {row["region"].code: row["participants"] for row in reports.region_measures()}
+    smallest_other = min((n, code) for code, n in raw.items() if n and code != "02")[1]
+    assert raw["02"] == 3 and raw[smallest_other] == 16
+    assert {code for code, row in rows.items() if row["participants"] is None} == {"02", smallest_other}
+
+    html = client.get("/fr/?measure=participants").content.decode()
+    home = text_of(html)
+    assert "Oriental: moins de 5" in home  # the map's region title
+    assert "Oriental: 3" not in home
+    assert re.search(r'class="legend-swatch choropleth-hidden"></span>\s*moins de 5</li>', html)
+    assert 'class="choropleth-hidden" data-region="02"' in html
+    regions = client.get("/fr/regions/").content.decode()
+    oriental = text_of(
+        regions.split('<a href="/fr/regions/oriental/">Oriental</a></th>')[1].split("</tr>")[0]
+    )
+    assert "moins de 5" in oriental and " 3 " not in oriental
+
+
+def test_a_national_total_under_five_is_hidden_on_the_home_page(client):
+    workshop = WorkshopFactory()
+    women = [ParticipationFactory(workshop=workshop, person=PersonFactory(gender=Person.Gender.FEMALE))]
+    assert reports.home_figures()["headline"].participants is None
+    assert reports.home_figures()["headline"].women is None
+    assert reports.home_figures()["headline"].women_share is None
+    html = text_of(client.get("/fr/").content.decode())
+    assert "femmes (moins de 5)" in html
+    assert len(women) == 1
