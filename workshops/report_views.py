@@ -180,7 +180,7 @@ class AttendanceExportView(StaffReportMixin, View):
             file_format=self.fmt,
             user=request.user,
             scope=selection.describe(),
-            rows=bulk_exports.marks(selection).count(),
+            rows=bulk_exports.selected(selection).count(),
             channel=ExportLog.Channel.ADMIN,
             personal_data=True,
         )
