@@ -18,9 +18,11 @@ that of a page made of the site's base template alone. Public
 pages are measured in three states (``MODES``): served from the page cache, rendered with the
 public figures cached, and everything live. For the exports (region and year,
 then the whole database; CSV and XLSX), each run in a fresh subprocess: rows per second and the
-peak resident memory (``ru_maxrss``) less the memory before the export; on PostgreSQL next to the
-time of ``COPY (same query) TO STDOUT`` and the ratio. Last, bench/import_bench.py with a
-5,000-row sheet. It writes only a staff user ``bench-staff`` and export log entries.
+peak resident memory (``ru_maxrss``) less the memory before the export; on PostgreSQL also the
+CSV written by ``csv.writer`` instead of COPY ("csv-writer", the SQLite way), next to the time
+of ``COPY (the export's query) TO STDOUT (FORMAT csv)``, the ratio, and the time of a COPY of the
+stored columns alone ("plain COPY": no labels, no neutralisation). Last, bench/import_bench.py
+with a 5,000-row sheet. It writes only a staff user ``bench-staff`` and export log entries.
 """
 
 import argparse
@@ -113,10 +115,35 @@ def pages():
         ("committee", committee.get_absolute_url().replace("/ar/", "/fr/", 1), False),
         ("admin participations", "/fr/admin/workshops/participation/", True),
         ("admin participations ?q", "/fr/admin/workshops/participation/?q=Bennani", True),
+        # Admin searches: two words, no match (every row read), with filters; a sorted column.
+        ("admin participations ?q 2 words", f"{PARTICIPATIONS}?q=Hajar+Bennani", True),
+        ("admin participations ?q no match", f"{PARTICIPATIONS}?q=zzzz", True),
+        ("admin participations ?gender", f"{PARTICIPATIONS}?person__gender__exact=female", True),
+        ("admin participations ?q&gender", f"{PARTICIPATIONS}?q=Bennani&person__gender__exact=female", True),
+        (
+            "admin participations ?3 filters",
+            f"{PARTICIPATIONS}?person__gender__exact=female&person__region__id__exact={region.pk}"
+            "&status__exact=attended",
+            True,
+        ),
+        ("admin participations ?o=status", f"{PARTICIPATIONS}?o=5", True),
         ("admin attendance", "/fr/admin/workshops/attendance/", True),
+        ("admin attendance ?q", "/fr/admin/workshops/attendance/?q=Bennani", True),
         ("admin workshops", "/fr/admin/workshops/workshop/", True),
+        ("admin workshops ?q", "/fr/admin/workshops/workshop/?q=Atlas", True),
+        ("admin workshops ?o=participants", "/fr/admin/workshops/workshop/?o=-8", True),
         ("admin people", "/fr/admin/organizations/person/", True),
+        ("admin people ?q", "/fr/admin/organizations/person/?q=Bennani", True),
+        ("admin people ?q no match", "/fr/admin/organizations/person/?q=zzzz", True),
+        (
+            "admin people ?gender&region",
+            f"/fr/admin/organizations/person/?gender__exact=female&region__id__exact={region.pk}",
+            True,
+        ),
     ]
+
+
+PARTICIPATIONS = "/fr/admin/workshops/participation/"
 
 
 def bench_pages(repeat):
@@ -196,10 +223,10 @@ def export_child(kind, fmt):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / f"export.{fmt}"
-        if fmt == "csv":
+        target = Path(folder) / f"export.{fmt.split('-')[0]}"
+        if fmt in ("csv", "csv-writer"):
             with target.open("w", encoding="utf-8", newline="") as stream:
-                rows = bulk_exports.write_csv(selection, stream)
+                rows = bulk_exports.write_csv(selection, stream, copy=False if fmt == "csv-writer" else None)
         else:
             rows = bulk_exports.write_xlsx(selection, target)
         size = target.stat().st_size
@@ -230,32 +257,50 @@ def export_selection(kind):
     return bulk_exports.Selection(region, 2024)
 
 
-def copy_seconds(kind):
-    """Seconds PostgreSQL takes for ``COPY (the export's query) TO STDOUT``, read to the end."""
-    from django.db import connection
-
+def copy_seconds(kind, plain=False):
+    """Seconds PostgreSQL takes for ``COPY (the CSV export's query) TO STDOUT (FORMAT csv)``,
+    read to the end by psycopg as the export reads it; with ``plain``, of the query that selects
+    the same columns as stored (codes, no neutralisation: what the export read before it had
+    PostgreSQL compute each cell)."""
     from workshops import bulk_exports
 
-    sql, params = bulk_exports.marks(export_selection(kind)).query.sql_with_params()
-    with connection.cursor() as cursor:
-        statement = cursor.cursor.mogrify(sql, params)
+    selection = export_selection(kind)
+    if plain:
+        queryset = bulk_exports.selected(selection).values_list(*bulk_exports.COLUMNS)
+    else:
+        queryset = bulk_exports.marks(selection)
+    return copy_read_seconds(bulk_exports.copy_statement(queryset))
+
+
+def copy_read_seconds(statement):
+    """Seconds to run the COPY ``statement`` and read its output to the end."""
+    import psycopg
+    from django.db import connection
+
+    with psycopg.ClientCursor(connection.connection) as cursor:
         start = time.perf_counter()
-        size = 0
-        with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
-            for block in copy:
-                size += len(block)
+        with cursor.copy(statement) as copy:
+            for _block in copy:
+                pass
         return time.perf_counter() - start
 
 
 def bench_exports(formats):
+    """Run each export of ``formats`` ("csv", "xlsx"; on PostgreSQL also "csv-writer": the CSV
+    written by ``csv.writer`` as on SQLite) for a region and year, then for everything, in
+    fresh subprocesses; print a line each, with COPY's time and the ratio on PostgreSQL."""
     from django.db import connection
 
+    postgresql = connection.vendor == "postgresql"
+    if postgresql and "csv" in formats:
+        formats = [*formats[:1], "csv-writer", *formats[1:]]
     print(
         f"\n{'export':<26} {'rows':>10} {'s':>7} {'rows/s':>9} {'peak MiB':>9} {'+MiB':>6} "
-        f"{'COPY s':>7} {'ratio':>6}"
+        f"{'COPY s':>7} {'ratio':>6} {'plain COPY s':>13}"
     )
     for kind in ("region-year", "all"):
-        copy = copy_seconds(kind) if connection.vendor == "postgresql" else None
+        copy = copy_seconds(kind) if postgresql else None
+        plain = copy_seconds(kind, plain=True) if postgresql else None
         for fmt in formats:
             output = subprocess.run(
                 [sys.executable, __file__, "--export-child", kind, fmt],
@@ -266,9 +311,13 @@ def bench_exports(formats):
             ).stdout
             result = json.loads(output.strip().splitlines()[-1])
             speed = result["rows"] / result["seconds"]
-            copy_text = f"{copy:>7.2f} {result['seconds'] / copy:>6.1f}" if copy else f"{'-':>7} {'-':>6}"
+            copy_text = (
+                f"{copy:>7.2f} {result['seconds'] / copy:>6.2f} {plain:>13.2f}"
+                if copy
+                else f"{'-':>7} {'-':>6} {'-':>13}"
+            )
             print(
-                f"{kind + ' ' + fmt:<26} {result['rows']:>10,} {result['seconds']:>7.1f} {speed:>9,.0f} "
+                f"{kind + ' ' + fmt:<26} {result['rows']:>10,} {result['seconds']:>7.2f} {speed:>9,.0f} "
                 f"{result['peak_mib']:>9.0f} {result['growth_mib']:>6.0f} {copy_text}",
                 flush=True,
             )
