@@ -13,6 +13,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from organizations.admin import (
+    ChoicesThroughKeyFilter,
+    RelatedThroughKeyFilter,
+    SearchesRelatedByKeyMixin,
+)
 from workshops import exports, reports, staging
 from workshops.forms import AttendanceUploadForm
 from workshops.imports import AttendanceImportError, import_attendance
@@ -237,10 +242,20 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class ParticipationAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
     list_display = ["person", "workshop", "organization", "role", "status", "counts_toward_totals"]
-    list_filter = ["status", "role", "counts_toward_totals", "person__gender", "person__region"]
-    list_select_related = ["person", "workshop", "organization"]
+    list_filter = [
+        "status",
+        "role",
+        "counts_toward_totals",
+        ("person__gender", ChoicesThroughKeyFilter),
+        ("person__region", RelatedThroughKeyFilter),
+    ]
+    # The page's participations are fetched alone, then their people, workshops and
+    # organisations by key (a fixed number of queries): joined to them, SQLite sorted every
+    # match with its joined rows before keeping a page (0.6 s to list the women, 1.9 s to sort
+    # by status). An empty list, not False: False would make the admin join every foreign key.
+    list_select_related = ()
     search_fields = [
         "person__last_name",
         "person__first_name",
@@ -255,6 +270,9 @@ class ParticipationAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     # Newest first by primary key: the model's order (workshop, then name) would sort half a
     # million joined rows on every page.
     ordering = ["-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("person", "workshop", "organization")
 
     def get_search_fields(self, request):
         # Searching by phone or e-mail would reveal them to staff who may not see them.
@@ -273,9 +291,13 @@ class SessionAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class AttendanceAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
     list_display = ["participation", "session"]
-    list_select_related = ["participation__person", "participation__workshop", "session"]
+    # The page's marks are fetched alone, then their participations, people, workshops and
+    # sessions by key (a fixed number of queries): joined to them, SQLite sorted every matching
+    # mark with its joined rows before keeping a page (1 s for a search matching 100,000 marks).
+    # An empty list, not False: False would make the admin join every foreign key again.
+    list_select_related = ()
     list_filter = ["session__date"]
     search_fields = [
         "participation__person__last_name",
@@ -287,6 +309,16 @@ class AttendanceAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     # Newest first by primary key: the model's order (session position) would sort a million
     # joined rows on every page.
     ordering = ["-pk"]
+    # Not by participation: its order (workshop date and title, then name) joins three tables
+    # to sort the million marks, 1.1 s on SQLite (by session: 0.2 s).
+    sortable_by = ["session"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("participation__person", "participation__workshop", "session")
+        )
 
 
 class RecordsFollowUpsMixin:
