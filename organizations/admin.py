@@ -1,154 +1,17 @@
 from auditlog.signals import accessed
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import build_q_object_from_lookup_parameters, lookup_spawns_duplicates
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_search import SearchesRelatedByKeyMixin
 from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
 from organizations.privacy import erase_person, person_data
-
-# Prefixes of ``search_fields`` entries, as Django's admin reads them.
-SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
-
-
-def _search_path(model, entry):
-    """``(field names, lookup)`` of one ``search_fields`` entry, as Django's admin builds it
-    (``^name`` istartswith, ``=name`` iexact, ``@name`` search, otherwise icontains); None when
-    the entry names a lookup of its own, left to Django."""
-    lookup = SEARCH_PREFIXES.get(entry[:1])
-    names = (entry[1:] if lookup else entry).split("__")
-    opts = model._meta
-    for i, name in enumerate(names):
-        try:
-            field = opts.pk if name == "pk" else opts.get_field(name)
-        except FieldDoesNotExist:
-            return None
-        names[i] = field.name
-        if field.is_relation and field.related_model is not None:
-            opts = field.related_model._meta
-    return names, lookup or "icontains"
-
-
-def _keys(model, names):
-    """Split a path of field names into the forward foreign keys (or one-to-ones) it starts
-    with, as field objects, and the rest of the path: ``person__organization__name`` from a
-    participation gives ``([person, organization], ["name"])``."""
-    keys = []
-    while len(names) > 1:
-        field = model._meta.get_field(names[0])
-        if not ((field.many_to_one or field.one_to_one) and field.concrete):
-            break
-        keys.append(field)
-        model, names = field.related_model, names[1:]
-    return tuple(keys), names
-
-
-def _search_q(model, paths, bit):
-    """``Q`` on ``model``: ``bit`` matches one of ``paths`` (``(field names, lookup)``).
-
-    Paths that reach the same table through the same foreign keys are searched together in
-    that table alone, and the keys followed back as nested ``key IN (SELECT …)``: from an
-    attendance mark, ``participation__person__last_name`` and ``…__first_name`` become
-    ``participation_id IN (SELECT id FROM participation WHERE person_id IN (SELECT id FROM
-    person WHERE last_name … OR first_name …))``. Each table is filtered by its own indexed
-    key, no row is joined to test a text, and the OR between tables is one between keys of
-    ``model`` itself, which the database tests cheaply row by row.
-    """
-    groups = {}
-    for names, lookup in paths:
-        keys, rest = _keys(model, names)
-        groups.setdefault(keys, []).append(("__".join([*rest, lookup]), bit))
-    terms = []
-    for keys, lookups in groups.items():
-        term = models.Q.create(lookups, connector=models.Q.OR)
-        for key in reversed(keys):
-            related = key.related_model._base_manager.filter(term).values(key.target_field.name)
-            term = models.Q((f"{key.name}__in", related))
-        terms.append(term)
-    return models.Q.create(terms, connector=models.Q.OR)
-
-
-class SearchesRelatedByKeyMixin:
-    """Admin search (``?q=``) that reaches related tables through their keys, not through joins.
-
-    Same results as Django's admin search: every word (or quoted phrase) must match one of
-    ``get_search_fields(request)``, so a field hidden from a user cannot be searched either.
-    But ``person__last_name`` is searched as ``person_id IN (SELECT id FROM person WHERE
-    last_name …)`` rather than by joining every row of this table to its person and testing
-    the text of each joined row: for half a million participations, the 150,000 people are
-    searched once, then the participations found by their indexed ``person_id``. Paths through
-    several foreign keys nest the same way; anything else (a text field of this table, a
-    many-to-many path, an entry with its own lookup) is searched as Django does.
-    """
-
-    def get_search_results(self, request, queryset, search_term):
-        entries = [str(entry) for entry in self.get_search_fields(request)]
-        paths = [_search_path(queryset.model, entry) for entry in entries]
-        if not entries or not search_term or None in paths:
-            return super().get_search_results(request, queryset, search_term)
-        words = []
-        for bit in smart_split(search_term):
-            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-                bit = unescape_string_literal(bit)
-            words.append(_search_q(queryset.model, paths, bit))
-        queryset = queryset.filter(models.Q.create(words))
-        # Only a path searched with a join from this table can repeat rows (a many-to-many
-        # one): behind a key, the join is inside ``key IN (SELECT …)``.
-        may_have_duplicates = any(
-            lookup_spawns_duplicates(self.opts, "__".join([*names, lookup]))
-            for names, lookup in paths
-            if not _keys(queryset.model, names)[0]
-        )
-        return queryset, may_have_duplicates
-
-
-class FiltersThroughKeyMixin:
-    """For a list filter on a field of a related row (``person__gender``, ``person__region``):
-    test ``EXISTS (SELECT 1 FROM person WHERE id = person_id AND gender = …)`` instead of
-    joining the related table.
-
-    Same rows (the key must not be nullable). But SQLite drove the join from the related table
-    (all the women, say) and went through every match, twice (count, then page): 0.8 s for a
-    search among the women in half a million participations. With ``EXISTS`` it reads this
-    table in the page's order and stops at the page's end (0.4 s). PostgreSQL plans both alike
-    (0.2 s). When another filter on the same related table is in use (women of one region), that
-    table is joined once and both fields tested on the joined row, as Django does: a second
-    ``EXISTS`` would cost a lookup per row where the join can start from the table's index.
-    """
-
-    def queryset(self, request, queryset):
-        keys, _rest = _keys(queryset.model, self.field_path.split("__"))
-        if len(keys) != 1 or keys[0].null or not self.used_parameters:
-            return super().queryset(request, queryset)
-        key, prefix = keys[0], f"{keys[0].name}__"
-        if any(name.startswith(prefix) and name not in self.used_parameters for name in request.GET):
-            return super().queryset(request, queryset)
-        try:
-            condition = build_q_object_from_lookup_parameters(
-                {name.removeprefix(prefix): values for name, values in self.used_parameters.items()}
-            )
-            related = key.related_model._base_manager.filter(
-                condition, **{key.target_field.name: models.OuterRef(key.attname)}
-            )
-            return queryset.filter(models.Exists(related))
-        except (ValueError, ValidationError) as exc:
-            raise IncorrectLookupParameters(exc) from exc
-
-
-class ChoicesThroughKeyFilter(FiltersThroughKeyMixin, admin.ChoicesFieldListFilter):
-    """Django's filter of a field with choices (``person__gender``), through the key."""
-
-
-class RelatedThroughKeyFilter(FiltersThroughKeyMixin, admin.RelatedFieldListFilter):
-    """Django's filter of a foreign key of a related row (``person__region``), through the key."""
 
 
 class ErasedFilter(admin.SimpleListFilter):

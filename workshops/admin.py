@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from organizations.admin import (
+from config.admin_search import (
     ChoicesThroughKeyFilter,
     RelatedThroughKeyFilter,
     SearchesRelatedByKeyMixin,

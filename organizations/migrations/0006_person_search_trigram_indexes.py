@@ -4,7 +4,7 @@ The admin searches with ``icontains``, which Django writes on PostgreSQL as
 ``UPPER("column"::text) LIKE UPPER('%word%')``: no B-tree index can serve a pattern that starts
 with ``%``, so every search read all 150,000 people. A GIN index with pg_trgm's operator class on
 that very expression can: the searches of people, participations and attendance marks
-(``organizations.admin.SearchesRelatedByKeyMixin``) look people up through these indexes.
+(``config.admin_search.SearchesRelatedByKeyMixin``) look people up through these indexes.
 SQLite has no such index; nothing is done there.
 
 pg_trgm ships with PostgreSQL (contrib) and is a trusted extension since PostgreSQL 13: the owner
