@@ -62,11 +62,15 @@ def reach():
     return cached("reach", compute, localized=False)
 
 
-def reach_by_region(people=None):
-    """``reach()`` summed over genders: ``{region_id or None: count}``."""
+def reach_totals(by, people=None, region=None):
+    """``people`` (``reach()`` when not given) summed by ``"region"`` (``{region_id or None:
+    count}``) or by ``"gender"`` (``{gender value: count}``), only people of ``region`` (a
+    Region) when it is given."""
+    position = {"region": 0, "gender": 1}[by]
     totals = Counter()
-    for (region_id, _gender), count in (reach() if people is None else people).items():
-        totals[region_id] += count
+    for key, count in (reach() if people is None else people).items():
+        if region is None or key[0] == region.pk:
+            totals[key[position]] += count
     return dict(totals)
 
 
@@ -156,7 +160,9 @@ def headline(by_gender=None, per_year=None, people=None):
             .values_list("region", flat=True)
         )
     )
-    origins = {region_id for region_id, count in reach_by_region(people).items() if count and region_id}
+    origins = {
+        region_id for region_id, count in reach_totals("region", people).items() if count and region_id
+    }
     regions_reached = len(set(hosting) | origins)
     return Headline(
         workshops_held=sum(count for _year, count in per_year),
@@ -214,7 +220,7 @@ def region_figures(region):
     """
 
     def counts():
-        people = {gender: n for (region_id, gender), n in reach().items() if region_id == region.pk}
+        people = reach_totals("gender", region=region)
         return {
             "total": sum(people.values()),
             "women": people.get(Person.Gender.FEMALE, 0),
@@ -280,7 +286,7 @@ def regions_overview(people=None):
         .union(aimed.values_list("workshop", "region"))
     )
     per_region = Counter(region_id for _pk, region_id in pairs)
-    participants = reach_by_region(people)
+    participants = reach_totals("region", people)
     return [
         {
             "region": region,
@@ -440,21 +446,29 @@ def suppress_counts(counts, minimum=None):
     return shown
 
 
+def published_women(total, women, women_share, minimum=None):
+    """``(total, women, women_share)`` ready for publication: the two counts through
+    ``suppress``, and the share None when either count is hidden (it would give them back)."""
+    total, women = suppress(total, minimum), suppress(women, minimum)
+    return total, women, (None if total is None or women is None else women_share)
+
+
 def public_workshop_figures(workshop, minimum=None):
     """``workshop_figures`` ready for publication: totals kept (suppressed when small), the
     breakdowns by gender, region and session passed through ``suppress_counts``; hidden
     cells are None. ``women`` and ``women_share`` become None when the women's count is
     hidden."""
     figures = workshop_figures(workshop)
-    total = suppress(figures["participants"], minimum)
+    total, women, women_share = published_women(
+        figures["participants"], figures["women"], figures["women_share"], minimum
+    )
     by_gender = suppress_counts([count for _value, _label, count in figures["by_gender"]], minimum)
     by_region = suppress_counts([count for _region, count in figures["by_region"]], minimum)
     by_session = [suppress(count, minimum) for _session, count in figures["by_session"]]
-    women = suppress(figures["women"], minimum)
     return {
         "participants": total,
         "women": women,
-        "women_share": figures["women_share"] if women is not None and total is not None else None,
+        "women_share": women_share,
         "by_gender": [
             (value, label, shown)
             for (value, label, _count), shown in zip(figures["by_gender"], by_gender, strict=True)
@@ -473,10 +487,9 @@ def public_region_figures(region, minimum=None):
     """``region_figures`` ready for publication: ``participants`` and ``women`` are None when
     between 1 and ``minimum - 1`` (``suppress``), and ``women_share`` with them."""
     figures = region_figures(region)
-    figures["participants"] = suppress(figures["participants"], minimum)
-    figures["women"] = suppress(figures["women"], minimum)
-    if figures["participants"] is None or figures["women"] is None:
-        figures["women_share"] = None
+    figures["participants"], figures["women"], figures["women_share"] = published_women(
+        figures["participants"], figures["women"], figures["women_share"], minimum
+    )
     return figures
 
 
@@ -534,10 +547,9 @@ def home_figures():
         by_gender = participants_by_gender(people)
         per_year = workshops_per_year()
         figures = headline(by_gender, per_year, people)
-        figures.participants = suppress(figures.participants)
-        figures.women = suppress(figures.women)
-        if figures.participants is None or figures.women is None:
-            figures.women_share = None
+        figures.participants, figures.women, figures.women_share = published_women(
+            figures.participants, figures.women, figures.women_share
+        )
         shown = suppress_counts([count for _value, _label, count in by_gender])
         rows = public_region_measures(people)
         return {
@@ -605,9 +617,7 @@ def participants_by_gender(people=None):
     """Distinct people at published, held workshops by gender: list of ``(value, label, count)``
     in ``Person.Gender`` order, zeros included. Sums of ``people`` (``reach()`` when not given:
     one query)."""
-    totals = Counter()
-    for (_region_id, gender), count in (reach() if people is None else people).items():
-        totals[gender] += count
+    totals = reach_totals("gender", people)
     return [(value, label, totals.get(value, 0)) for value, label in Person.Gender.choices]
 
 

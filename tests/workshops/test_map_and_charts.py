@@ -202,7 +202,7 @@ def test_reach_counts_each_person_once_like_a_distinct_count_over_participations
         (None, Person.Gender.MALE): 1,
     }
     assert {value: n for value, _label, n in reports.participants_by_gender() if n} == by_gender
-    assert reports.reach_by_region() == by_region == {region("03").pk: 2, None: 1}
+    assert reports.reach_totals("region") == by_region == {region("03").pk: 2, None: 1}
     assert reports.headline().participants == 3
     assert reports.public_region_figures(region("03"), minimum=1)["participants"] == 2
 
