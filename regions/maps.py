@@ -229,7 +229,7 @@ class LegendEntry:
     """One class of the legend: values from ``low`` to ``high`` (equal for a one-value class;
     both 0 for the "none" class; both None for ``HIDDEN``)."""
 
-    css_class: int
+    css_class: int | str
     low: object
     high: object
 

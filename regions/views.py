@@ -22,11 +22,10 @@ class RegionListView(ListView):
         return reports.cached("regions", reports.public_region_measures)
 
     def get_context_data(self, **kwargs):
+        minimum = reports.small_cell_minimum()
         return super().get_context_data(
-            region_map=maps.choropleth(
-                self.object_list, self.request.GET.get("measure"), reports.small_cell_minimum()
-            ),
-            small_cell_minimum=reports.small_cell_minimum(),
+            region_map=maps.choropleth(self.object_list, self.request.GET.get("measure"), minimum),
+            small_cell_minimum=minimum,
             **kwargs,
         )
 

@@ -71,11 +71,10 @@ class HomeView(PublicMixin, ListView):
 
     def get_context_data(self, **kwargs):
         figures = reports.home_figures()
+        minimum = reports.small_cell_minimum()
         return super().get_context_data(
-            region_map=maps.choropleth(
-                figures["region_rows"], self.request.GET.get("measure"), reports.small_cell_minimum()
-            ),
-            small_cell_minimum=reports.small_cell_minimum(),
+            region_map=maps.choropleth(figures["region_rows"], self.request.GET.get("measure"), minimum),
+            small_cell_minimum=minimum,
             **figures,
             **kwargs,
         )
