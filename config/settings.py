@@ -254,6 +254,8 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 # for one username from all addresses within AXES_COOLOFF_TIME, only addresses where its owner
 # signed in before may try it.
 LOGIN_SPRAY_LIMIT = int(os.environ.get("LOGIN_SPRAY_LIMIT", "20"))
+# The name authenticator apps show beside the account (two-factor enrolment, config/two_factor.py).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Workshop tracker")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Personal data (Law 09-08, docs/data-protection.md): participants' personal data is anonymised

@@ -79,6 +79,7 @@ def test_superuser_without_a_device_is_led_through_enrolment_at_first_login(djan
     assert page.status_code == 200
     assert 'src="data:image/svg+xml;base64,' in html
     device = TOTPDevice.objects.get(user__username="nadia", confirmed=False)
+    assert "issuer=Workshop%20tracker" in device.config_url  # the name the app shows
     assert base64.b32encode(device.bin_key).decode() in html
     # The QR code is the device's otpauth:// address.
     svg = base64.b64decode(re.search(r'data:image/svg\+xml;base64,([^"]+)"', html).group(1))
