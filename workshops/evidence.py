@@ -122,9 +122,9 @@ def _no_markup(*parts):
 
 def _check_pdf(data):
     """A PDF from its header at byte 0 to its last ``%%EOF``; every page's content decodes."""
+    _no_markup(PDF_STREAM.sub(b"stream endstream", data))
     if not PDF_END.search(data[-1024:]):
         raise Refused("no end of file marker")
-    _no_markup(PDF_STREAM.sub(b"stream endstream", data))
     try:
         # Not strict: scanners and office suites write small xref errors that readers repair; the
         # checks above and the pages' decoding are what refuse a disguised file.
@@ -277,3 +277,9 @@ class EvidenceFileField(models.FileField):
     """
 
     attr_class = EvidenceFieldFile
+
+    def formfield(self, **kwargs):
+        """The form field, whose file picker offers PDF, PNG and JPEG files (a hint only)."""
+        field = super().formfield(**kwargs)
+        field.widget.attrs.setdefault("accept", ".pdf,.png,.jpg,.jpeg," + ",".join(CONTENT_TYPES.values()))
+        return field

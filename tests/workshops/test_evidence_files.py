@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 from tests.conftest import _grant
 from tests.factories import CommitmentFactory, FollowUpFactory, MonitoringCommitteeFactory, WorkshopFactory
 from tests.workshops.documentmakers import pdf, picture, png_with_text
-from workshops.models import CommitteeMeeting, FollowUp
+from workshops.models import CommitteeMeeting, FollowUp, validate_evidence_file
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +75,6 @@ def quick_update(client, updater, upload):
     )
 
 
-def test_the_parseable_polyglots_are_real_pdfs():
-    """The PDF polyglots above are no straw men: a PDF reader opens them."""
-    assert len(PdfReader(io.BytesIO(POLYGLOTS["parseable PDF with HTML in a comment"][1])).pages) == 1
-    assert len(PdfReader(io.BytesIO(POLYGLOTS["PDF followed by HTML"][1])).pages) == 1
-
-
 @pytest.mark.parametrize("case", POLYGLOTS)
 def test_the_quick_update_refuses_disguised_and_damaged_files(client, updater, media, case):
     name, data = POLYGLOTS[case]
@@ -101,6 +96,15 @@ def test_real_documents_are_stored_under_a_random_name_of_their_type(client, upd
     assert stored.read() == REAL[suffix]
 
 
+@pytest.mark.parametrize("case", ["parseable PDF with HTML in a comment", "PDF followed by HTML"])
+def test_a_pdf_that_parses_is_still_refused_with_markup_outside_its_streams(case):
+    """No straw man: a PDF reader opens these polyglots, and they are refused all the same."""
+    data = POLYGLOTS[case][1]
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    with pytest.raises(ValidationError, match="web-page code"):
+        validate_evidence_file(SimpleUploadedFile("proof.pdf", data))
+
+
 def test_markup_inside_a_pdf_page_is_the_documents_text_not_a_web_page(client, updater):
     """Judgement call: a real PDF whose page shows "<script>" (compressed or not, inside its page
     stream) is accepted; markup outside the streams is refused (the polyglots above)."""
@@ -108,13 +112,18 @@ def test_markup_inside_a_pdf_page_is_the_documents_text_not_a_web_page(client, u
         FollowUp.objects.all().delete()
         response = quick_update(client, updater, SimpleUploadedFile("minutes.pdf", data))
         assert response.status_code == 302
-        assert FollowUp.objects.get().evidence_file.name.endswith(".pdf")
+        name = FollowUp.objects.get().evidence_file.name
+        assert re.fullmatch(RANDOM_NAME.format(folder="evidence", suffix=".pdf"), name)
 
 
-def test_a_file_over_the_limit_is_refused(client, updater, settings):
+def test_a_file_over_the_limit_is_refused_and_quarantined_once_stored(client, updater, settings):
+    stored = stored_as("evidence/2026/" + "b" * 32 + ".pdf", REAL[".pdf"])
     settings.EVIDENCE_MAX_BYTES = 100
     response = quick_update(client, updater, SimpleUploadedFile("a.pdf", REAL[".pdf"]))
     assert "too large" in " ".join(response.context["form"].errors["evidence_file"])
+    call_command("check_evidence_files", stdout=io.StringIO())
+    stored.refresh_from_db()
+    assert stored.evidence_file.name == ""
 
 
 def test_messages_are_translated(client, updater):
@@ -149,7 +158,14 @@ def add_minutes(client, clerk, upload):
     )
 
 
-@pytest.mark.parametrize("case", ["HTML disguised as PDF", "SVG", "PNG followed by HTML"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "HTML disguised as PDF",
+        "PNG followed by HTML",
+        "JPEG with a script comment",
+    ],
+)
 def test_the_admin_refuses_disguised_minutes(client, minutes_clerk, case):
     name, data = POLYGLOTS[case]
     response = add_minutes(client, minutes_clerk, SimpleUploadedFile(name, data))
@@ -163,6 +179,8 @@ def test_the_admin_stores_minutes_under_a_random_name(client, minutes_clerk):
     assert response.status_code == 302
     name = CommitteeMeeting.objects.get().minutes.name
     assert re.fullmatch(RANDOM_NAME.format(folder="minutes", suffix=".pdf"), name)
+    form = client.get(reverse("admin:workshops_committeemeeting_add")).content.decode()
+    assert 'accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"' in form
 
 
 # Serving --------------------------------------------------------------------------------------
