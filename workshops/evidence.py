@@ -51,6 +51,14 @@ class Refused(ValueError):
     """The content is not a valid document of the type its first bytes announce."""
 
 
+class HasMarkup(Refused):
+    """The content carries web-page code (``MARKUP``) where no genuine document has it."""
+
+
+class NeedsPassword(Refused):
+    """The PDF opens only with a password."""
+
+
 def evidence_suffix(upload):
     """The extension (``".pdf"``, ``".png"`` or ``".jpg"``) of the real type of ``upload``.
 
@@ -81,16 +89,21 @@ def check_content(data):
         )
     try:
         _CHECKS[kind](data)
+    except HasMarkup as error:
+        raise ValidationError(
+            _(
+                "This %(kind)s file also holds web-page code (HTML, SVG or script), which is not "
+                "allowed. Open it, save it again as %(kind)s and upload the saved copy."
+            ),
+            code="evidence_markup",
+            params={"kind": kind},
+        ) from error
+    except NeedsPassword as error:
+        raise ValidationError(
+            _("This PDF file is protected by a password. Upload a copy that opens without one."),
+            code="evidence_password",
+        ) from error
     except Refused as error:
-        if str(error) == "markup":
-            raise ValidationError(
-                _(
-                    "This %(kind)s file also holds web-page code (HTML, SVG or script), which is not "
-                    "allowed. Open it, save it again as %(kind)s and upload the saved copy."
-                ),
-                code="evidence_markup",
-                params={"kind": kind},
-            ) from error
         raise ValidationError(
             _(
                 "This file is not a valid %(kind)s document: it is damaged, incomplete or disguised. "
@@ -117,7 +130,7 @@ def _read_all(upload):
 
 def _no_markup(*parts):
     if any(MARKUP.search(part) for part in parts):
-        raise Refused("markup")
+        raise HasMarkup
 
 
 def _check_pdf(data):
@@ -129,8 +142,11 @@ def _check_pdf(data):
         # Not strict: scanners and office suites write small xref errors that readers repair; the
         # checks above and the pages' decoding are what refuse a disguised file.
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted or not reader.pages:
-            raise Refused("encrypted or empty")
+        # A PDF "protected" by an owner password only opens with the empty user password.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise NeedsPassword
+        if not reader.pages:
+            raise Refused("no page")
         for page in reader.pages:
             page.get_contents()
     except Refused:

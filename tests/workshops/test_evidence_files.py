@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from tests.conftest import _grant
 from tests.factories import CommitmentFactory, FollowUpFactory, MonitoringCommitteeFactory, WorkshopFactory
@@ -103,6 +103,22 @@ def test_a_pdf_that_parses_is_still_refused_with_markup_outside_its_streams(case
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     with pytest.raises(ValidationError, match="web-page code"):
         validate_evidence_file(SimpleUploadedFile("proof.pdf", data))
+
+
+def encrypted_pdf(user_password):
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_restricted_by_its_owner_is_accepted_one_needing_a_password_refused(client, updater):
+    response = quick_update(client, updater, SimpleUploadedFile("a.pdf", encrypted_pdf("")))
+    assert response.status_code == 302
+    assert FollowUp.objects.get().evidence_file.name.endswith(".pdf")
+    response = quick_update(client, updater, SimpleUploadedFile("a.pdf", encrypted_pdf("secret")))
+    assert "protected by a password" in " ".join(response.context["form"].errors["evidence_file"])
 
 
 def test_markup_inside_a_pdf_page_is_the_documents_text_not_a_web_page(client, updater):
