@@ -237,6 +237,11 @@ CACHE_MIDDLEWARE_SECONDS = int(
 
 # Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Where ``manage.py check_evidence_files`` moves stored documents that fail the check. Outside
+# MEDIA_ROOT on purpose: nothing there is ever served.
+EVIDENCE_QUARANTINE_DIR = Path(
+    os.environ.get("EVIDENCE_QUARANTINE_DIR", str(BASE_DIR / "var" / "quarantine"))
+)
 
 # Login lockout (django-axes, database-backed: no Redis needed). After AXES_FAILURE_LIMIT failed
 # logins for one username from one address, that pair is locked for AXES_COOLOFF_TIME hours.
