@@ -2,7 +2,6 @@
 re-imported sheet or a restore without the erasure log, and their name leaves the admin log and
 the audit trail; and the one rule for downloads of personal data (finding 8)."""
 
-import datetime as dt
 import json
 
 import pytest
@@ -19,7 +18,7 @@ from django.utils.formats import date_format
 from organizations.models import ErasureRecord, Person
 from organizations.privacy import erase_person, identity_digests, replay_erasures
 from tests.conftest import _grant
-from tests.factories import ParticipationFactory, SessionFactory, WorkshopFactory
+from tests.factories import ParticipationFactory
 from tests.organizations.test_privacy import empty_the_database, staff_in
 from tests.workshops.conftest import sample
 from tests.workshops.sheetmakers import sample_rows, to_csv
@@ -44,15 +43,6 @@ def erased(example):
     person = Person.objects.get(phone=PHONE)
     erase_person(person)
     return Person.objects.get(pk=person.pk)
-
-
-@pytest.fixture
-def three_day_workshop(db):
-    """Another workshop, of three sessions, that the Marrakech sheet could be imported into."""
-    workshop = WorkshopFactory(start_date=dt.date(2021, 3, 5), end_date=dt.date(2021, 3, 7))
-    for day in (5, 6, 7):
-        SessionFactory(workshop=workshop, date=dt.date(2021, 3, day))
-    return workshop
 
 
 @pytest.fixture
