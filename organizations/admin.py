@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -291,7 +290,6 @@ class ErasureRecordAdmin(ReadOnlyAdmin):
             "title": _("Re-admit an erased person"),
             "opts": self.model._meta,
             "record": record,
-            "erased_on": date_format(record.erased_at, "DATE_FORMAT"),
             "form": form,
         }
         return TemplateResponse(request, "admin/organizations/erasurerecord/readmit.html", context)

@@ -446,9 +446,9 @@ class ImportResult:
         """The counts as ``[(translated label, int), …]`` for messages and pages."""
         erased = [(_("Rows skipped: people erased at their request or after retention"), len(self.erased))]
         return [
-            *(erased if self.erased else []),
             (_("Rows read"), self.rows),
             (_("Rows merged into another (same person)"), self.rows_merged),
+            *(erased if self.erased else []),
             (_("New people"), self.people_created),
             (_("People already known"), self.people_matched),
             (_("Known people recognised only by name"), self.people_matched_by_name),
