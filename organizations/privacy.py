@@ -27,7 +27,6 @@ that a restored, older backup brings back, and recreate the records it does not 
 """
 
 import datetime as dt
-import hashlib
 import hmac
 import json
 import re
@@ -139,7 +138,7 @@ def keyed_digest(kind, value):
     if not value:
         return ""
     message = f"{kind}\0{value}".encode()
-    return hmac.new(settings.ERASURE_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.digest(settings.ERASURE_HASH_KEY.encode(), message, "sha256").hex()
 
 
 def _e164(phone):
