@@ -63,7 +63,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    # The admin, with two-factor authentication required for managers (config/admin.py).
+    # The admin, with two-factor authentication required for superusers, managers and data
+    # officers (config/two_factor.py).
     "config.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -100,8 +101,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Superusers, managers and data officers pass a one-time code (enrolling at first login)
+    # before any page but the two-factor one (config/two_factor.py).
+    "config.middleware.TwoFactorMiddleware",
     # Records who made each change (the audit trail's actor) and from which address.
-    "auditlog.middleware.AuditlogMiddleware",
+    "config.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # As django-axes asks, after the others: it turns a locked-out login into its lockout response.
@@ -241,7 +245,18 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_TIME", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+# The client's address, for the lockout and the audit trail alike (config/client_ip.py): the
+# DJANGO_PROXY_COUNT-th address from the right of X-Forwarded-For; with 0, REMOTE_ADDR.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Against password spraying from many addresses (config/login_throttle.py): past this many failures
+# for one username from all addresses within AXES_COOLOFF_TIME, only addresses where its owner
+# signed in before may try it.
+LOGIN_SPRAY_LIMIT = int(os.environ.get("LOGIN_SPRAY_LIMIT", "20"))
+# The name authenticator apps show beside the account (two-factor enrolment, config/two_factor.py).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Workshop tracker")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Personal data (Law 09-08, docs/data-protection.md): participants' personal data is anonymised

@@ -9,8 +9,8 @@ by ``manage.py sync_roles`` after new models arrive.
   attendance.
 - **Viewers** read the admin: view permissions only, contact details masked.
 - **Managers** manage users, roles and logs (export log, audit trail, erasures, login lockouts),
-  with everything the others can do. They must log in with two-factor authentication
-  (``config.admin``).
+  with everything the others can do. They, data officers and superusers must log in with
+  two-factor authentication (``config.two_factor``).
 """
 
 BUSINESS_MODELS = {

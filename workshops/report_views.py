@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from config.admin import requires_two_factor
+from config.two_factor import requires_two_factor
 from organizations.models import ExportLog, Organization
 from organizations.privacy import personal_data_download
 from regions.models import Region
