@@ -42,6 +42,7 @@ def setup_django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "0")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("ERASURE_HASH_KEY", "bench-only-not-secret")
     os.environ.setdefault("DJANGO_SSL_REDIRECT", "0")
     os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")

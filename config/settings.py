@@ -3,6 +3,7 @@
 Environment variables (all optional for a local run):
 
 - ``DJANGO_SECRET_KEY``: required when ``DJANGO_DEBUG`` is off.
+- ``ERASURE_HASH_KEY``: required when ``DJANGO_DEBUG`` is off (see ``organizations.privacy``).
 - ``DJANGO_DEBUG``: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``; default on.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names; default ``127.0.0.1,localhost``.
 - ``DATABASE_URL``: any URL dj-database-url understands, e.g.
@@ -268,6 +269,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(5 * 365)))
 # Append-only record of erasures, kept OUTSIDE the database and its backups: a restore replays it.
 ERASURE_LOG_PATH = Path(os.environ.get("ERASURE_LOG_PATH", str(BASE_DIR / "var" / "erasures.jsonl")))
+# Key of the HMAC-SHA256 digests an erasure keeps of the person's phone, e-mail and name key, by
+# which an import recognises someone erased (organizations.privacy). Not SECRET_KEY: rotating
+# that must not forget every erasure, and this one must never change once erasures exist.
+ERASURE_HASH_KEY = os.environ.get("ERASURE_HASH_KEY", "")
+if not ERASURE_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("ERASURE_HASH_KEY must be set when DJANGO_DEBUG is off")
+    ERASURE_HASH_KEY = "insecure-development-erasure-key"  # noqa: S105
 # Where manage.py backup writes by default.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 

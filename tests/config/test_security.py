@@ -21,6 +21,7 @@ def production_env(**extra):
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        ERASURE_HASH_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="tracker.example.org",
         **extra,
     )
