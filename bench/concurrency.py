@@ -9,7 +9,9 @@ docs/deployment.md), then:
 2. the **load**: the same readers plus ``--writers`` staff for ``--seconds``. Writers take turns
    over four kinds of write: the admin change form of the workshop, of a recommendation, the
    quick follow-up form of a recommendation, and an attendance import of the example sheet
-   (``manage.py import_attendance``, a separate process as a staff member's command would be).
+   (``manage.py import_attendance``, a separate process as a staff member's command would be)
+   into a copy of the workshop of the writer's own: two imports into one workshop at the same
+   moment are another matter (issue 12: one import at a time per workshop).
 
 It prints requests, errors by kind (HTTP status >= 500, refused forms, failed imports, "database
 is locked" in the server's log, where bench/gunicorn_errors.py writes each 500 on one line) and
@@ -62,7 +64,17 @@ from workshops.models import Workshop
 user = User.objects.create_user("bench-editor", password={password!r}, is_staff=True)
 user.groups.add(Group.objects.get(name="Editors"))
 workshop = Workshop.objects.get(slug="marrakech-2021-planification-strategique")
-print(json.dumps({{"workshop": workshop.pk, "slug": workshop.slug,
+sessions = list(workshop.sessions.all())
+copies = []
+for number in range({writers}):
+    copy = Workshop.objects.get(pk=workshop.pk)
+    copy.pk, copy.slug = None, f"{{workshop.slug}}-bench-{{number}}"
+    copy.save()
+    for session in sessions:
+        session.pk, session.workshop = None, copy
+        session.save()
+    copies.append(copy.slug)
+print(json.dumps({{"workshop": workshop.pk, "imports_into": copies,
     "recommendations": list(workshop.recommendations.values_list("pk", flat=True))}}))
 """
 
@@ -212,9 +224,8 @@ def run_import(project, env, slug, sheet, results):
     )
     failed = None
     if done.returncode:
-        last = (done.stderr.strip().splitlines() or ["?"])[-1]
         locked = "database is locked" in done.stderr
-        failed = "database is locked" if locked else f"import failed: {last[:100]}"
+        failed = "database is locked" if locked else f"import failed: {done.stderr.strip()[-300:]}"
     results.add("import", time.perf_counter() - started, failed)
 
 
@@ -274,13 +285,13 @@ def environment(folder):
     return env
 
 
-def prepare(project, env, password):
+def prepare(project, env, password, writers):
     """Migrate, load the example, collect static files, create the editor: the ids to write."""
     manage = [sys.executable, "manage.py"]
     commands = (["migrate", "-v0"], ["load_example"], ["sync_roles"], ["collectstatic", "--noinput", "-v0"])
     for command in commands:
         subprocess.run(manage + command, cwd=project, env=env, check=True, capture_output=True)
-    shell = [*manage, "shell", "-c", SETUP.format(password=password)]
+    shell = [*manage, "shell", "-c", SETUP.format(password=password, writers=writers)]
     done = subprocess.run(shell, cwd=project, env=env, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -344,7 +355,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as name:
         folder, password = Path(name), secrets.token_urlsafe(16)
         env = environment(folder)
-        ids = prepare(project, env, password)
+        ids = prepare(project, env, password, args.writers)
         with (folder / "server.log").open("w") as log:
             server, base = start_server(project, env, args, log)
         try:
@@ -368,7 +379,7 @@ def measure(args, project, env, ids, base, password, log_path, sheet):
     readers = [lambda d, i=i: public_reader(base, d, load, i) for i in range(args.readers)]
     writers = [
         lambda d, w=w: staff_writer(
-            staff[w], w, d, args.think, lambda: run_import(project, env, ids["slug"], sheet, load)
+            staff[w], w, d, args.think, lambda: run_import(project, env, ids["imports_into"][w], sheet, load)
         )
         for w in range(args.writers)
     ]
