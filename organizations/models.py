@@ -5,13 +5,16 @@ never on a public page, feed or open-data export, where only counts appear.
 """
 
 import re
+from contextlib import suppress
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from organizations.phones import normalise_phone
 from regions.names import collapse_spaces, fold
 
 # Words that reveal an organisation's kind in its name, in the order they are tried; each is
@@ -162,7 +165,7 @@ class Person(models.Model):
     """A participant's identity. PERSONAL DATA: staff only, never public.
 
     Names are kept as typed (Arabic or Latin script). ``phone`` is stored in E.164
-    (``+212600000901``); ``email`` lower-cased. Phone and e-mail, where given, identify one person
+    (``+212600000901``) however it was typed (``organizations.phones``); ``email`` lower-cased. Phone and e-mail, where given, identify one person
     (database constraints), which is how imports recognise someone who comes back.
     """
 
@@ -185,7 +188,10 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=12, choices=Gender, default=Gender.UNSPECIFIED)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand, blank=True)
     phone = models.CharField(
-        _("phone"), max_length=20, blank=True, help_text=_("International format, e.g. +212612345678.")
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("As you like: 06 12 34 56 78, +212 6 12 34 56 78; stored as +212612345678."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     organization = models.ForeignKey(
@@ -244,7 +250,13 @@ class Person(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["phone"], condition=~models.Q(phone=""), name="organizations_person_unique_phone"
+                fields=["phone"],
+                condition=~models.Q(phone=""),
+                name="organizations_person_unique_phone",
+                violation_error_message=_(
+                    "Another person already has this phone number: find them in the list of people "
+                    "(or merge the two) rather than adding them again."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["email"], condition=~models.Q(email=""), name="organizations_person_unique_email"
@@ -261,10 +273,34 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        # Saves that skip the forms' checks (commands, the shell, other apps) store the same
+        # form; a number that cannot be read is left as typed: only a form can say so.
+        with suppress(ValueError):
+            self.phone = normalise_phone(self.phone)
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self):
         """First and last name as typed, joined by a space."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and the phone put in E.164 or refused in words.
+        Raises ValidationError ``{field: [errors]}``."""
+        try:
+            super().clean_fields(exclude)
+            errors = {}
+        except ValidationError as error:
+            errors = error.error_dict
+        if "phone" not in (exclude or ()) and "phone" not in errors:
+            try:
+                self.phone = normalise_phone(self.phone)
+            except ValueError:
+                message = _("Enter a valid phone number, e.g. 06 12 34 56 78, or +33 6 12 34 56 78 abroad.")
+                errors["phone"] = [ValidationError(message, code="invalid_phone")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExportLog(models.Model):
