@@ -165,8 +165,9 @@ class Person(models.Model):
     """A participant's identity. PERSONAL DATA: staff only, never public.
 
     Names are kept as typed (Arabic or Latin script). ``phone`` is stored in E.164
-    (``+212600000901``) however it was typed (``organizations.phones``); ``email`` lower-cased. Phone and e-mail, where given, identify one person
-    (database constraints), which is how imports recognise someone who comes back.
+    (``+212600000901``) however it was typed (``organizations.phones``); ``email`` lower-cased.
+    Phone and e-mail, where given, identify one person (database constraints), which is how
+    imports recognise someone who comes back.
     """
 
     class Gender(models.TextChoices):

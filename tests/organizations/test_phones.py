@@ -20,7 +20,14 @@ INVALID_PHONE = "Enter a valid phone number, e.g. 06 12 34 56 78, or +33 6 12 34
 
 @pytest.mark.parametrize(
     "typed",
-    ["0661234567", "06 61 23 45 67", "06.61.23.45.67", "+212 6 61 23 45 67", "00212661234567", "212661234567"],
+    [
+        "0661234567",
+        "06 61 23 45 67",
+        "06.61.23.45.67",
+        "+212 6 61 23 45 67",
+        "00212661234567",
+        "212661234567",
+    ],
 )
 def test_a_moroccan_number_typed_any_common_way_is_e164(typed):
     assert normalise_phone(typed) == "+212661234567"
@@ -45,7 +52,9 @@ def test_names_and_parts_of_numbers_are_not_phone_search_terms(term, expected):
 def add_person(client, phone, language="en"):
     with translation.override(language):
         url = reverse("admin:organizations_person_add")
-    return client.post(url, {"first_name": "Karima", "last_name": "Alaoui", "gender": "female", "phone": phone})
+    return client.post(
+        url, {"first_name": "Karima", "last_name": "Alaoui", "gender": "female", "phone": phone}
+    )
 
 
 @pytest.mark.django_db
@@ -71,7 +80,10 @@ def test_the_same_number_typed_another_way_is_the_same_person(admin_client):
     ("language", "message"),
     [
         ("en", INVALID_PHONE),
-        ("fr", "Saisissez un numéro de téléphone valide, p. ex. 06 12 34 56 78, ou +33 6 12 34 56 78 à l’étranger."),
+        (
+            "fr",
+            "Saisissez un numéro de téléphone valide, p. ex. 06 12 34 56 78, ou +33 6 12 34 56 78 à l’étranger.",
+        ),
         ("ar", "أدخل رقم هاتف صحيحا، مثلا 06 12 34 56 78، أو ‎+33 6 12 34 56 78 خارج المغرب."),
     ],
 )
@@ -115,7 +127,9 @@ def test_the_migration_normalises_stored_phones_and_leaves_clashes_and_garbage_a
 def officer(client, django_user_model):
     """Staff who may see people and participations, and their contact details."""
     user = django_user_model.objects.create_user("officer", password="x", is_staff=True)
-    _grant(user, "organizations.view_person", "workshops.view_participation", "organizations.view_personal_data")
+    _grant(
+        user, "organizations.view_person", "workshops.view_participation", "organizations.view_personal_data"
+    )
     client.force_login(user)
     return user
 
@@ -128,7 +142,9 @@ def found(client, model, term):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("term", ["0600000901", "06 00 00 09 01", "+212 600 000 901", "00212600000901", "0901"])
+@pytest.mark.parametrize(
+    "term", ["0600000901", "06 00 00 09 01", "+212 600 000 901", "00212600000901", "0901"]
+)
 def test_staff_allowed_to_see_phones_find_a_person_by_a_phone_typed_any_way(client, officer, term):
     person = PersonFactory(phone="+212600000901")
     participation = ParticipationFactory(person=person)
