@@ -82,7 +82,8 @@ def test_the_same_number_typed_another_way_is_the_same_person(admin_client):
         ("en", INVALID_PHONE),
         (
             "fr",
-            "Saisissez un numéro de téléphone valide, p. ex. 06 12 34 56 78, ou +33 6 12 34 56 78 à l’étranger.",
+            "Saisissez un numéro de téléphone valide, p. ex. 06 12 34 56 78, ou +33 6 12 34 56 78 "
+            "à l’étranger.",
         ),
         ("ar", "أدخل رقم هاتف صحيحا، مثلا 06 12 34 56 78، أو ‎+33 6 12 34 56 78 خارج المغرب."),
     ],
