@@ -10,8 +10,10 @@ docs/deployment.md), then:
    over four kinds of write: the admin change form of the workshop, of a recommendation, the
    quick follow-up form of a recommendation, and an attendance import of the example sheet
    (``manage.py import_attendance``, a separate process as a staff member's command would be)
-   into a copy of the workshop of the writer's own: two imports into one workshop at the same
-   moment are another matter (issue 12: one import at a time per workshop).
+   into a copy of the workshop of the writer's own, with the sheet ``load_example`` imported
+   (its people and organisations are known): two imports into one workshop, or two creating
+   the same new organisation, at the same moment are another matter (issue 12: one import at
+   a time, the plan and its writes in one transaction).
 
 It prints requests, errors by kind (HTTP status >= 500, refused forms, failed imports, "database
 is locked" in the server's log, where bench/gunicorn_errors.py writes each 500 on one line) and
@@ -350,7 +352,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     project = args.project.resolve()
-    sheet = next(project.glob("**/example/marrakech-2021-03-attendance-fr.csv"))
+    sheet = next(project.glob("**/example/marrakech-2021-03-attendance-ar.xlsx"))
     print(f"project {project}; load average at start {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="bench-concurrency-") as name:
         folder, password = Path(name), secrets.token_urlsafe(16)
