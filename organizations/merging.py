@@ -103,16 +103,6 @@ def _unique_partners(related, key):
     ]
 
 
-def _twin(related, key, row, keep):
-    """The row of ``keep`` that ``row`` would duplicate under a uniqueness rule, or None."""
-    for others in _unique_partners(related, key):
-        lookup = {name: getattr(row, name) for name in others}
-        twin = related._base_manager.filter(**lookup, **{key.attname: keep.pk}).first()
-        if twin is not None:
-            return twin
-    return None
-
-
 def _weight(row):
     """How many rows point at ``row``: the one with more is the one kept."""
     return sum(
@@ -122,20 +112,38 @@ def _weight(row):
 
 def _move_rows(model, keep, drop, report):
     """Point every row that points at ``drop`` to ``keep``; merge a row with its twin where a
-    uniqueness rule needs it (recursively), the twin with more rows of its own being kept."""
+    uniqueness rule needs it (recursively), the twin with more rows of its own being kept. A
+    few queries per relation, plus a few per twin."""
     for related, key in _links(model):
+        rules = _unique_partners(related, key)
+        mine = related._base_manager.filter(**{key.attname: keep.pk})
+        taken = [{tuple(values): pk for pk, *values in mine.values_list("pk", *names)} for names in rules]
+        free = []
         for row in list(related._base_manager.filter(**{key.attname: drop.pk})):
-            twin = _twin(related, key, row, keep)
-            if twin is not None:
+            twin_pk = _twin_pk(row, rules, taken)
+            if twin_pk is not None:
+                twin = related._base_manager.get(pk=twin_pk)
                 winner, loser = (row, twin) if _weight(row) > _weight(twin) else (twin, row)
                 _report_pair(related, key, winner, loser, report)
                 _move_rows(related, winner, loser, report)
                 related._base_manager.filter(pk=loser.pk).delete()
                 if winner is twin:
                     continue
-            related._base_manager.filter(pk=row.pk).update(**{key.attname: keep.pk})
-            if not related._meta.auto_created:
-                report.moved[str(related._meta.verbose_name_plural)] += 1
+            free.append(row.pk)
+        for start in range(0, len(free), 500):  # under SQLite's limit of query parameters
+            related._base_manager.filter(pk__in=free[start : start + 500]).update(**{key.attname: keep.pk})
+        if free and not related._meta.auto_created:
+            report.moved[str(related._meta.verbose_name_plural)] += len(free)
+
+
+def _twin_pk(row, rules, taken):
+    """The pk of the kept record's row that ``row`` would duplicate under one of ``rules``
+    (lists of attribute names; ``taken``: for each, {values: pk} of the kept record's rows)."""
+    for names, held in zip(rules, taken, strict=True):
+        values = tuple(getattr(row, name) for name in names)
+        if values in held:
+            return held[values]
+    return None
 
 
 def _report_pair(related, key, winner, loser, report):

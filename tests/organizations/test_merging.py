@@ -5,6 +5,8 @@ staff allowed to change and delete (and, for people, to see personal data)."""
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,3 +228,14 @@ def test_merging_is_offered_to_staff_with_every_right(client, django_user_model)
     people = PersonFactory.create_batch(2)
     assert post_merge(client, "person", people, keep=people[1].pk, confirm="yes").status_code == 302
     assert list(Person.objects.filter(pk__in=[p.pk for p in people])) == [people[1]]
+
+
+@pytest.mark.parametrize("participations", [1, 3])
+def test_moving_rows_without_twins_takes_the_same_queries_whatever_their_number(participations):
+    kept, other = PersonFactory(), PersonFactory()
+    for workshop in WorkshopFactory.create_batch(participations):
+        attend(other, workshop, SessionFactory(workshop=workshop))
+    with CaptureQueriesContext(connection) as queries:
+        report = merge(kept, [other])
+    assert report.moved == {"participations": participations}
+    assert len(queries) == 12
