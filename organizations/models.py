@@ -5,7 +5,6 @@ never on a public page, feed or open-data export, where only counts appear.
 """
 
 import re
-from contextlib import suppress
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -165,7 +164,8 @@ class Person(models.Model):
     """A participant's identity. PERSONAL DATA: staff only, never public.
 
     Names are kept as typed (Arabic or Latin script). ``phone`` is stored in E.164
-    (``+212600000901``) however it was typed (``organizations.phones``); ``email`` lower-cased.
+    (``+212600000901``): ``full_clean()`` (every form) turns it so however it was typed
+    (``organizations.phones``), as imports do; ``email`` lower-cased.
     Phone and e-mail, where given, identify one person (database constraints), which is how
     imports recognise someone who comes back.
     """
@@ -273,13 +273,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
-
-    def save(self, *args, **kwargs):
-        # Saves that skip the forms' checks (commands, the shell, other apps) store the same
-        # form; a number that cannot be read is left as typed: only a form can say so.
-        with suppress(ValueError):
-            self.phone = normalise_phone(self.phone)
-        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

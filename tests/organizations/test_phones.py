@@ -1,6 +1,6 @@
 """Phones are stored in one form, E.164 (+212… for Morocco), however they are typed: in the
-admin, by code, in stored data (migration 0008); and staff allowed to see them find a person
-by a phone typed any common way."""
+admin and every form (``Person.full_clean``), in stored data (migration 0008); and staff
+allowed to see them find a person by a phone typed any common way."""
 
 import importlib
 
@@ -96,9 +96,10 @@ def test_an_invalid_phone_in_the_admin_is_refused_in_the_users_language(admin_cl
 
 
 @pytest.mark.django_db
-def test_a_save_from_code_stores_e164_and_leaves_an_unreadable_number_as_typed():
-    assert PersonFactory(phone="0661234567").phone == "+212661234567"
-    assert PersonFactory(phone="n/a").phone == "n/a"
+def test_full_clean_stores_e164_as_every_form_does():
+    person = PersonFactory.build(phone="06 61 23 45 67")
+    person.full_clean()
+    assert person.phone == "+212661234567"
 
 
 @pytest.mark.django_db
