@@ -1,6 +1,7 @@
 """Middleware of the project's own."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
@@ -24,3 +25,39 @@ class PrivateWhenSignedInMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def request_texts(request):
+    """Every text a visitor chooses in ``request`` (iterator of str): the path, the query
+    string's names and values (percent-decoded), cookies, headers, and a posted form's names
+    and values (not multipart: reading those here would fix the upload handlers before the
+    view runs)."""
+    yield request.path_info
+    queries = [request.GET]
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        queries.append(request.POST)
+    for query in queries:
+        for name, values in query.lists():
+            yield name
+            yield from values
+    for name, value in request.COOKIES.items():
+        yield name
+        yield value
+    yield from (value for name, value in request.META.items() if name.startswith("HTTP_"))
+
+
+class RejectNulMiddleware:
+    """Answer 400 Bad Request (the translated 400 page) to a request holding a NUL character.
+
+    No page has a use for one, and PostgreSQL text cannot hold it: a slug, a filter value, a
+    session cookie or a login name with ``%00`` in it would reach a query and end in a 500
+    (``DataError``). Early in ``MIDDLEWARE``, before anything reads the session or the database.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in text for text in request_texts(request) if isinstance(text, str)):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
