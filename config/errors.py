@@ -20,6 +20,7 @@ from django.http import (
 )
 from django.template import loader
 from django.utils import translation
+from django.views.debug import ExceptionReporter
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger(__name__)
@@ -85,3 +86,44 @@ def server_error(request):
             BARE_SERVER_ERROR.format(request_id=context["request_id"]), content_type="text/plain"
         )
     return HttpResponseServerError(body)
+
+
+# Request headers and server variables an e-mailed error report keeps; every other value is
+# replaced (client address, referrer with its query, cookies, forwarded addresses…).
+REPORTED_META = {
+    "REQUEST_METHOD",
+    "PATH_INFO",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "HTTP_HOST",
+    "HTTP_USER_AGENT",
+    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_X_REQUEST_ID",
+}
+
+
+class PrivateExceptionReporter(ExceptionReporter):
+    """The report of a server error e-mailed to ``ADMINS``: the traceback's files, lines and
+    code, the exception, the path and method, the user name, and no value the request carried
+    or a frame held. A frame's variables, the query, posted fields, uploaded file names and
+    cookies may hold participants' names and phones (Law 09-08), and e-mail leaves the server:
+    their names are kept, their values replaced. The journal keeps only the plain traceback."""
+
+    def get_traceback_frames(self):
+        return [{**frame, "vars": []} for frame in super().get_traceback_frames()]
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        hidden = self.filter.cleansed_substitute
+        data["filtered_POST_items"] = [(name, hidden) for name, _value in data["filtered_POST_items"]]
+        data["request_COOKIES_items"] = [(name, hidden) for name, _value in data["request_COOKIES_items"]]
+        data["request_meta"] = {
+            name: value if name in REPORTED_META else hidden for name, value in data["request_meta"].items()
+        }
+        if self.request is not None:
+            data["request_GET_items"] = [(name, hidden) for name in self.request.GET]
+            data["request_FILES_items"] = [(name, hidden) for name in self.request.FILES]
+            data["request_insecure_uri"] = self.request.path
+        return data

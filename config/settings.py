@@ -296,10 +296,14 @@ LOGGING = {
             "filters": ["request_id"],
             "formatter": "plain",
         },
+        # The e-mail holds the traceback but no value from the request or the frames: they may
+        # hold participants' data (config.errors.PrivateExceptionReporter).
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "plain",
+            "reporter_class": "config.errors.PrivateExceptionReporter",
         },
     },
     # Libraries say only what matters (django-axes logs every start and login at INFO); our apps

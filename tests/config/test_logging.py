@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.log import AdminEmailHandler
 
 from config.request_id import RequestIdFilter, request_id_from
 from config.settings import env_admins
@@ -102,3 +104,51 @@ def test_log_lines_outside_a_request_say_so():
     record = logging.LogRecord("workshops", logging.INFO, __file__, 1, "message", None, None)
     RequestIdFilter().filter(record)
     assert record.request_id == "-"
+
+
+def test_the_mailed_error_report_holds_no_value_from_the_request_or_the_frames(rf, settings, mailoutbox):
+    """Law 09-08: a traceback's variables or a request's fields may hold a participant's phone."""
+    settings.ADMINS = [("Ops", "ops@example.org")]
+    handler = AdminEmailHandler(reporter_class=settings.LOGGING["handlers"]["mail_admins"]["reporter_class"])
+    request = rf.post(
+        "/fr/broken/?q=Fatima",
+        {"phone": "+212600000901"},
+        headers={"Referer": "https://tracker.example.org/fr/?q=Fatima", "X-Request-ID": "report-0123456789"},
+        REMOTE_ADDR="196.200.1.2",
+    )
+    request.COOKIES["sessionid"] = "session-secret-value"
+    request.user = AnonymousUser()
+    participant_phone = "+212600000777"  # noqa: F841 (a frame's variable, not to be mailed)
+    try:
+        raise RuntimeError("broken on purpose")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/fr/broken/",), None
+        )
+        record.exc_info = sys.exc_info()
+    record.request, record.status_code = request, 500
+    handler.emit(record)
+    (mail,) = mailoutbox
+    assert "Exception Value: broken on purpose" in mail.body
+    assert 'raise RuntimeError("broken on purpose")' in mail.body
+    for value in ("Fatima", "+212600000777", "+212600000901", "196.200.1.2", "session-secret-value"):
+        assert value not in mail.body
+    assert "phone = '********************'" in mail.body
+    assert "HTTP_X_REQUEST_ID = 'report-0123456789'" in mail.body
+
+
+@pytest.mark.django_db
+def test_a_page_served_from_the_page_cache_carries_this_request_id(client, settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    settings.CACHE_MIDDLEWARE_SECONDS = 60
+    first = client.get("/fr/tracker/", headers={"X-Request-ID": "first-request-id"})
+    again = client.get("/fr/tracker/", headers={"X-Request-ID": "second-request-id"})
+    assert again.content == first.content
+    assert first.headers["X-Request-ID"] == "first-request-id"
+    assert again.headers["X-Request-ID"] == "second-request-id"
