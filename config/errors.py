@@ -20,6 +20,7 @@ from django.http import (
 )
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.debug import ExceptionReporter
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -35,40 +36,56 @@ def page_language(request):
     return translation.get_language_from_path(request.path_info) or translation.get_language()
 
 
-def render_error(request, template_name, response_class):
-    """``template_name`` rendered for ``request`` in its page's language, with context
-    processors (the page extends ``base.html``), as a ``response_class`` response."""
-    with translation.override(page_language(request)):
-        body = loader.render_to_string(template_name, {"request_id": request_id(request)}, request)
-    return response_class(body)
-
-
 def request_id(request):
     """The id ``RequestIdMiddleware`` gave ``request`` (str), or "" outside that middleware."""
     return getattr(request, "request_id", "")
 
 
+def render_error(request, heading, message, response_class):
+    """``templates/error.html`` with ``heading`` and ``message`` (lazy translations), rendered
+    for ``request`` in its page's language with context processors (the page extends
+    ``base.html``), as a ``response_class`` response."""
+    with translation.override(page_language(request)):
+        context = {"heading": str(heading), "message": str(message), "request_id": request_id(request)}
+        body = loader.render_to_string("error.html", context, request)
+    return response_class(body)
+
+
 def bad_request(request, exception):
-    """400: the address or form cannot be read (a NUL byte, a malformed upload, …)."""
-    return render_error(request, "400.html", HttpResponseBadRequest)
+    """400: the address or form cannot be read (a NUL character, a malformed upload, …)."""
+    message = _(
+        "This address or form holds something the site cannot read, such as a character that "
+        "has no place in it. Check the address, or go back and try again."
+    )
+    return render_error(request, _("Bad request"), message, HttpResponseBadRequest)
 
 
 def permission_denied(request, exception):
     """403: signed in, but without the right to see this page. The exception's message is
     not shown: it may say more than the visitor may know."""
-    return render_error(request, "403.html", HttpResponseForbidden)
+    message = _(
+        "You do not have the right to see this page. If you work with the team, sign in with an "
+        "account that has this right, or ask a manager to give it to you."
+    )
+    return render_error(request, _("Access denied"), message, HttpResponseForbidden)
 
 
 def page_not_found(request, exception):
     """404: nothing (published) at this address."""
-    return render_error(request, "404.html", HttpResponseNotFound)
+    message = _("There is no page at this address. It may have been moved or taken off the public site.")
+    return render_error(request, _("Page not found"), message, HttpResponseNotFound)
 
 
 @requires_csrf_token
 def csrf_failure(request, reason=""):
     """``CSRF_FAILURE_VIEW``: a form refused because its CSRF token or cookie is missing or
     stale (``reason`` is logged by Django, not shown)."""
-    return render_error(request, "403_csrf.html", HttpResponseForbidden)
+    message = _(
+        "The form was refused because it had expired or your browser did not send this site's "
+        "security cookie. Go back, reload the page and send the form again; cookies must be "
+        "allowed for this site."
+    )
+    return render_error(request, _("Form not sent"), message, HttpResponseForbidden)
 
 
 def server_error(request):
