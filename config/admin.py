@@ -14,9 +14,8 @@ MANAGERS_GROUP = "Managers"
 
 
 def requires_two_factor(user):
-    """True for staff who must pass a one-time code: members of the Managers group. ``user``
-    may be None (a login form whose fields were refused)."""
-    return user is not None and user.is_authenticated and user.groups.filter(name=MANAGERS_GROUP).exists()
+    """True for staff who must pass a one-time code: members of the Managers group."""
+    return user.is_authenticated and user.groups.filter(name=MANAGERS_GROUP).exists()
 
 
 class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):

@@ -111,7 +111,7 @@ MIDDLEWARE = [
     # line written while serving it carries the same id (config/request_id.py).
     "config.request_id.RequestIdMiddleware",
     # A NUL character anywhere in the request is a 400 before it can reach PostgreSQL.
-    "config.middleware.RejectNulMiddleware",
+    "config.bad_requests.RejectNulMiddleware",
     # Whole public pages are kept in the "pages" cache (see CACHES below): this one stores a
     # response on its way out, FetchFromCacheMiddleware (last) answers from the cache.
     "django.middleware.cache.UpdateCacheMiddleware",

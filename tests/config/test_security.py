@@ -187,11 +187,3 @@ def test_add_totp_device_command_prints_an_otpauth_address(django_user_model, ca
     call_command("add_totp_device", "nadia")
     assert capsys.readouterr().out.startswith("otpauth://totp/")
     assert TOTPDevice.objects.filter(user__username="nadia", confirmed=True).count() == 1
-
-
-@pytest.mark.django_db
-def test_login_with_an_empty_username_is_a_form_error_not_a_server_error(client):
-    """The two-factor check ran on the user of a form whose fields were refused (None): a 500."""
-    response = client.post(reverse("admin:login"), {"username": "", "password": "secret"})
-    assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
