@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "regions",
     "organizations",
     "workshops",
+    "attendance.apps.AttendanceConfig",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from attendance.urls import report_urlpatterns as attendance_reports
 from config.health import healthz
+from workshops import report_urls
 from workshops.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -21,7 +23,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("regions/", include("regions.urls")),
-    path("reports/", include("workshops.report_urls")),
+    path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
     path("", include("workshops.urls")),
     prefix_default_language=True,
 )

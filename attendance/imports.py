@@ -6,7 +6,7 @@ serves the admin upload (preview, then confirm) and ``manage.py import_attendanc
 Accepted input
     ``.xlsx``, legacy ``.xls``, ``.ods`` and delimited text (``.csv``, ``.tsv``, ``.txt``) in
     UTF-8 (with or without byte-order mark), UTF-16, Windows-1256 or Windows-1252, ``,`` ``;``
-    or tab separated: all detected from the content by ``workshops.sheets``, which also
+    or tab separated: all detected from the content by ``attendance.sheets``, which also
     refuses oversized files and zip bombs. The header row may stand below title lines and
     other blocks: it is the first of the first ``HEADER_SEARCH_ROWS`` rows in which a name
     column and at least one other known column are recognised. A second header row below it
@@ -42,7 +42,7 @@ Columns
     Header cells the import does not read (unknown headings, a second column for a field)
     are listed as warnings. Every value must fit the model fields it is written to
     (``VALUE_FIELDS``, and the organisation's folded ``name_key``); control characters are
-    removed when the sheet is read (``workshops.sheets.cell_text``).
+    removed when the sheet is read (``attendance.sheets.cell_text``).
 
 Guarantees
     All or nothing: every row is checked first; any error raises ``AttendanceImportError``
@@ -69,11 +69,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
+from attendance.sheets import FORMAT_LABELS, SheetReadError, read_sheets
 from organizations.models import Organization, Person
 from regions.models import Region
 from regions.names import collapse_spaces, fold
 from workshops.models import Attendance, Participation
-from workshops.sheets import FORMAT_LABELS, SheetReadError, read_sheets
 
 # Far enough down for sign-in templates that put key-value lines, a table of days and a group
 # block above the list of people.
@@ -515,7 +515,7 @@ def name_key(first_name, last_name):
 def read_rows(data, filename):
     """Return the first worksheet's rows as a list of ``(row_number, [cell str, …])``.
 
-    See ``workshops.sheets.read_sheets`` for the formats. Raises AttendanceImportError for an
+    See ``attendance.sheets.read_sheets`` for the formats. Raises AttendanceImportError for an
     unsupported, oversized, unsafe or corrupt file.
     """
     try:

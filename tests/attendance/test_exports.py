@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from attendance.exports import neutralize, render_attendance
 from tests.factories import AttendanceFactory, ParticipationFactory, PersonFactory, SessionFactory
-from workshops.exports import neutralize, render_attendance
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Uploaded attendance sheets → rows of text cells, whatever the format and encoding.
 
-Entry point: ``read_sheets(data, filename)``, used by ``workshops.imports``. It decides the
+Entry point: ``read_sheets(data, filename)``, used by ``attendance.imports``. It decides the
 format from the content (magic bytes), not from the name, checks the file is safe to open,
 and yields each worksheet as ``Sheet(name, rows)``, ``rows`` a list of
 ``(row_number, [cell text, …])`` with row numbers as the spreadsheet shows them.

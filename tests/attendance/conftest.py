@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from attendance.example import marrakech
 from tests.factories import SessionFactory, WorkshopFactory
-from workshops.example import marrakech
 
 EXAMPLE_DIR = Path(marrakech.__file__).resolve().parent
 
@@ -19,5 +19,5 @@ def three_day_workshop(db):
 
 
 def sample(name):
-    """Bytes of a sample sheet shipped in workshops/example/."""
+    """Bytes of a sample sheet shipped in attendance/example/."""
     return (EXAMPLE_DIR / name).read_bytes()

@@ -10,6 +10,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from attendance.exports import render_attendance
 from organizations.models import ExportLog
 from tests.conftest import _grant
 from tests.factories import (
@@ -21,7 +22,6 @@ from tests.factories import (
     WorkshopFactory,
     WorkshopPartnerFactory,
 )
-from workshops.exports import render_attendance
 
 pytestmark = pytest.mark.django_db
 

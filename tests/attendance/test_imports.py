@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook
 
+from attendance.imports import AttendanceImportError, import_attendance, parse_presence
 from organizations.models import Organization, Person
-from tests.workshops.conftest import sample
-from workshops.imports import AttendanceImportError, import_attendance, parse_presence
+from tests.attendance.conftest import sample
 from workshops.models import Attendance, Participation
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from workshops.example import marrakech
+from attendance.example import marrakech
 
 
 class Command(BaseCommand):

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from attendance.imports import HEADER_ALIASES, AttendanceImportError, import_attendance
 from organizations.models import Organization, Person
-from tests.workshops.conftest import sample
-from tests.workshops.sheetmakers import to_xlsx
-from workshops.imports import HEADER_ALIASES, AttendanceImportError, import_attendance
+from tests.attendance.conftest import sample
+from tests.attendance.sheetmakers import to_xlsx
 from workshops.models import Attendance, Participation
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from attendance import bulk_exports
 from organizations.models import ExportLog
 from regions.models import Region
-from workshops import bulk_exports
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 Source: Al Ittihad Al Ichtiraki, 10 March 2021 (see ``SOURCE.md`` beside this file). The
 attendance sheet's people are fictional. ``load()`` is idempotent: every object is found by its
-natural key and updated, and the sheet goes through ``workshops.imports.import_attendance``,
+natural key and updated, and the sheet goes through ``attendance.imports.import_attendance``,
 which changes nothing when run again.
 """
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from attendance.imports import import_attendance
 from organizations.models import FocusArea, Organization
 from regions.models import Region
-from workshops.imports import import_attendance
 from workshops.models import (
     Commitment,
     FollowUp,

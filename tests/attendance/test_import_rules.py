@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from attendance.exports import render_attendance
+from attendance.imports import AttendanceImportError, import_attendance
 from organizations.models import Person
+from tests.attendance.sheetmakers import french_sign_in_template_shape, schools_export_shape, to_csv, to_xlsx
 from tests.factories import OrganizationFactory, ParticipationFactory, PersonFactory
-from tests.workshops.sheetmakers import french_sign_in_template_shape, schools_export_shape, to_csv, to_xlsx
-from workshops.exports import render_attendance
-from workshops.imports import AttendanceImportError, import_attendance
 from workshops.models import Participation
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from organizations.models import Person
+from tests.attendance.conftest import sample
+from tests.attendance.sheetmakers import schools_export_shape, to_csv
 from tests.conftest import _grant
-from tests.workshops.conftest import sample
-from tests.workshops.sheetmakers import schools_export_shape, to_csv
 
 pytestmark = pytest.mark.django_db
 

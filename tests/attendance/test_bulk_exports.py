@@ -1,6 +1,6 @@
-"""The bulk attendance CSV (``workshops.bulk_exports``) gives the same bytes whichever way it is
+"""The bulk attendance CSV (``attendance.bulk_exports``) gives the same bytes whichever way it is
 written: by PostgreSQL's COPY (on PostgreSQL) or by ``csv.writer`` (on every backend), and
-both match a reference written row by row in Python with ``workshops.exports.neutralize`` and
+both match a reference written row by row in Python with ``workshops.spreadsheets.neutralize`` and
 the models' choice labels, on data made to trip them (formula triggers, phone numbers, commas,
 quotes, line breaks, Arabic, missing values, an erased person). The COPY tests run only when
 the test database is PostgreSQL (the CI runs the suite on SQLite and on PostgreSQL)."""
@@ -13,6 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from attendance import bulk_exports
+from attendance.exports import neutralize
 from organizations.models import Organization, Person
 from organizations.privacy import erase_person
 from tests.factories import (
@@ -24,8 +26,6 @@ from tests.factories import (
     WorkshopFactory,
     region,
 )
-from workshops import bulk_exports
-from workshops.exports import neutralize
 from workshops.models import Attendance, Participation
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ only (``workshops.report_views.AttendanceExportView``) or the command line
 One row per attendance mark (a person present at one session), in mark order. The database
 computes each cell's final value (``marks``): choice labels translated into the active
 language, typed text neutralised against spreadsheet formulas (the rule of
-``workshops.exports.neutralize``), NULL for an empty or missing value. Python then only writes:
+``workshops.spreadsheets.neutralize``), NULL for an empty or missing value. Python then only writes:
 
 - CSV (UTF-8 with byte-order mark, rows ended by ``\\r\\n`` as Python's ``csv`` writes them):
   on PostgreSQL (psycopg 3), PostgreSQL writes the rows itself with ``COPY (query) TO STDOUT
@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from organizations.models import Person
-from workshops.exports import FORMULA_TRIGGERS
 from workshops.models import Attendance, Participation
+from workshops.spreadsheets import FORMULA_TRIGGERS
 
 CHUNK_SIZE = 5_000
 # Size of a CSV chunk read from COPY before it is passed on, in bytes (about 2,500 rows).
@@ -104,7 +104,7 @@ def _label(field, choices):
 
 
 def _neutralised(field):
-    """``field``'s text neutralised as ``workshops.exports.neutralize`` does it, in SQL: a
+    """``field``'s text neutralised as ``workshops.spreadsheets.neutralize`` does it, in SQL: a
     value starting with a formula trigger gets a leading ``'``, unless it is a phone number
     (``PHONE_NUMBER``: ``+``, a digit, then only digits and spaces). NULL when empty.
 

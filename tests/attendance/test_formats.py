@@ -6,9 +6,11 @@ import codecs
 import openpyxl.xml
 import pytest
 
+from attendance.imports import import_attendance
+from attendance.sheets import decode_text, read_sheets
 from organizations.models import Person
-from tests.workshops.conftest import sample
-from tests.workshops.sheetmakers import (
+from tests.attendance.conftest import sample
+from tests.attendance.sheetmakers import (
     sample_rows,
     to_csv,
     to_ods,
@@ -16,8 +18,6 @@ from tests.workshops.sheetmakers import (
     to_xls,
     to_xlsx,
 )
-from workshops.imports import import_attendance
-from workshops.sheets import decode_text, read_sheets
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_blank_rows_and_trailing_empty_columns_are_ignored(three_day_workshop):
     ],
 )
 def test_header_variants(header, field):
-    from workshops.imports import header_field
+    from attendance.imports import header_field
 
     assert header_field(header) == field
 

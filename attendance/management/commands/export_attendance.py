@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from attendance.exports import FORMATS, export_attendance
+from attendance.management.commands._workshop import get_workshop
 from organizations.models import ExportLog
-from workshops.exports import FORMATS, export_attendance
-from workshops.management.commands._workshop import get_workshop
 
 
 def output_format(output, requested):

@@ -19,12 +19,12 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import Workbook
 
+from attendance.imports import AttendanceImportError, header_field, import_attendance
 from organizations.models import ExportLog, Organization, Person
+from tests.attendance.conftest import sample
+from tests.attendance.sheetmakers import sample_rows, save, to_csv, to_ods, to_xls, to_xlsx, zip_bytes
 from tests.conftest import _grant
 from tests.factories import ParticipationFactory, PersonFactory
-from tests.workshops.conftest import sample
-from tests.workshops.sheetmakers import sample_rows, save, to_csv, to_ods, to_xls, to_xlsx, zip_bytes
-from workshops.imports import AttendanceImportError, header_field, import_attendance
 from workshops.models import Attendance, Participation
 from workshops.reports import workshop_figures
 

@@ -6,10 +6,10 @@ import zipfile
 import pytest
 from defusedxml import EntitiesForbidden
 
-from tests.workshops.conftest import sample
-from tests.workshops.sheetmakers import sample_rows, to_csv, to_ods, to_xls, to_xlsx, zip_bytes
-from workshops.imports import AttendanceImportError, import_attendance
-from workshops.sheets import sniff_format
+from attendance.imports import AttendanceImportError, import_attendance
+from attendance.sheets import sniff_format
+from tests.attendance.conftest import sample
+from tests.attendance.sheetmakers import sample_rows, to_csv, to_ods, to_xls, to_xlsx, zip_bytes
 
 pytestmark = pytest.mark.django_db
 

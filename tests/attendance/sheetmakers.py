@@ -1,6 +1,6 @@
 """Attendance sheets made inside the tests, in every format and encoding the import reads.
 
-The rows come from the sample CSVs in workshops/example/ (fictional people); writers turn a
+The rows come from the sample CSVs in attendance/example/ (fictional people); writers turn a
 list of rows (lists of str) into the bytes a spreadsheet program would save.
 """
 
@@ -15,7 +15,7 @@ from odf.table import CoveredTableCell, Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import Workbook
 
-from tests.workshops.conftest import sample
+from tests.attendance.conftest import sample
 
 
 def sample_rows(name):

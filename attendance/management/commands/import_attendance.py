@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workshops.imports import AttendanceImportError, import_attendance
-from workshops.management.commands._workshop import get_workshop
+from attendance.imports import AttendanceImportError, import_attendance
+from attendance.management.commands._workshop import get_workshop
 
 
 class Command(BaseCommand):

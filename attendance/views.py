@@ -1,0 +1,164 @@
+"""Staff pages of the attendance app: the import (upload, preview, confirm or cancel) and the
+attendance downloads of one workshop (admin, ``attendance.admin``), and the bulk attendance
+export across workshops (``/<lang>/reports/attendance.<csv|xlsx>``)."""
+
+import tempfile
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from attendance import bulk_exports, exports, staging
+from attendance.forms import AttendanceUploadForm
+from attendance.imports import AttendanceImportError, import_attendance
+from organizations.models import ExportLog
+from regions.models import Region
+from workshops import reports
+from workshops.models import Workshop
+from workshops.report_views import StaffReportMixin
+from workshops.spreadsheets import CONTENT_TYPES
+
+# The import preview lists at most this many participants (the counts cover them all).
+PREVIEW_ROWS = 500
+
+
+def import_sheet(request, pk, admin_site):
+    """Upload an attendance sheet, preview what it does, then confirm or cancel; needs
+    ``workshops.import_attendance``.
+
+    Upload: the sheet is checked and planned without saving, kept by ``attendance.staging``
+    and the preview shown. "Confirm import" re-reads the very same bytes and imports them
+    in one transaction; "Cancel" deletes them.
+    """
+    if not request.user.has_perm("workshops.import_attendance"):
+        raise PermissionDenied
+    workshop = get_object_or_404(Workshop, pk=pk)
+    change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    errors, result, token, filename = [], None, "", ""
+    if request.method == "POST" and ("confirm" in request.POST or "cancel" in request.POST):
+        token = request.POST.get("token", "")
+        if "cancel" in request.POST:
+            staging.discard(request, token)
+            messages.info(request, _("Import cancelled: nothing was saved."))
+            return redirect(change_url)
+        staged = staging.load(request, workshop, token)
+        if staged is None:
+            messages.error(
+                request, _("This preview has expired or was already used: upload the sheet again.")
+            )
+            return redirect(request.path)
+        data, filename = staged
+        try:
+            result = import_attendance(workshop, data, filename)
+        except AttendanceImportError as exc:
+            errors, result = exc.errors, None
+        else:
+            reports.forget_public_figures()
+            messages.success(
+                request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}
+            )
+            return redirect(change_url)
+        finally:
+            staging.discard(request, token)
+        token = ""
+    uploading = request.method == "POST" and "confirm" not in request.POST
+    form = AttendanceUploadForm(request.POST, request.FILES) if uploading else AttendanceUploadForm()
+    if uploading and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data, filename = upload.read(), upload.name
+        try:
+            result = import_attendance(workshop, data, filename, dry_run=True)
+        except AttendanceImportError as exc:
+            errors = exc.errors
+        else:
+            if result.changes_anything:
+                token = staging.stage(request, workshop, data, filename)
+    context = {
+        **admin_site.each_context(request),
+        "opts": Workshop._meta,
+        "original": workshop,
+        "title": _("Import attendance"),
+        "form": form,
+        "errors": errors,
+        "result": result,
+        "plan_rows": result.plan[:PREVIEW_ROWS] if result else [],
+        "preview_limit": PREVIEW_ROWS,
+        "token": token,
+        "filename": filename,
+    }
+    return TemplateResponse(request, "admin/attendance/import_attendance.html", context)
+
+
+def download(request, pk, fmt):
+    """Download the attendance report (CSV or XLSX) or the sign-in sheet (PDF, pre-filled,
+    or blank with ``?blank=1``); needs ``workshops.export_attendance``. Logged."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    blank = fmt == "pdf" and request.GET.get("blank") == "1"
+    # Names and contacts leave the tracker only with both permissions; a blank sign-in sheet
+    # holds none and needs only the first.
+    if not request.user.has_perm("workshops.export_attendance") or not (
+        blank or request.user.has_perm("organizations.view_personal_data")
+    ):
+        raise PermissionDenied
+    workshop = get_object_or_404(Workshop, pk=pk)
+    export = exports.export_attendance(workshop, fmt, user=request.user, blank=blank)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    ascii_name = f"{'sign-in' if fmt == 'pdf' else 'attendance'}-{workshop.pk}.{fmt}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(export.filename)}"
+    )
+    return response
+
+
+class AttendanceExportForm(forms.Form):
+    """Which attendance to export in bulk: a region (by code) and a year, both optional."""
+
+    region = forms.ModelChoiceField(
+        Region.objects.all(), to_field_name="code", required=False, label=_("region")
+    )
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False, label=_("year"))
+
+
+class BulkExportView(StaffReportMixin, View):
+    """``reports/attendance.<csv|xlsx>?region=<code>&year=<yyyy>``: every attendance mark of the
+    region's workshops started that year (or of all), streamed (``attendance.bulk_exports``).
+    PERSONAL DATA: needs ``workshops.export_attendance``; logged before the first byte."""
+
+    permission_required = "workshops.export_attendance"
+    fmt = "csv"
+
+    def get(self, request, *args, **kwargs):
+        form = AttendanceExportForm(request.GET)
+        if not form.is_valid():
+            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        selection = bulk_exports.Selection(form.cleaned_data["region"], form.cleaned_data["year"])
+        ExportLog.record(
+            kind=ExportLog.Kind.REPORT,
+            file_format=self.fmt,
+            user=request.user,
+            scope=selection.describe(),
+            rows=bulk_exports.selected(selection).count(),
+            channel=ExportLog.Channel.ADMIN,
+            personal_data=True,
+        )
+        if self.fmt == "csv":
+            response = StreamingHttpResponse(
+                bulk_exports.csv_chunks(selection), content_type=CONTENT_TYPES["csv"]
+            )
+        else:
+            # A ZIP container cannot be sent before it is complete: written to a temporary
+            # file (constant memory), then sent from disk.
+            target = tempfile.TemporaryFile()
+            bulk_exports.write_xlsx(selection, target)
+            target.seek(0)
+            response = FileResponse(target, content_type=CONTENT_TYPES["xlsx"])
+        response["Content-Disposition"] = f'attachment; filename="{selection.filename(self.fmt)}"'
+        return response
