@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from attendance import bulk_exports, exports, staging
+from attendance.apply import import_attendance
 from attendance.forms import AttendanceUploadForm
-from attendance.imports import AttendanceImportError, import_attendance
+from attendance.vocabulary import AttendanceImportError
 from organizations.models import ExportLog
 from regions.models import Region
 from workshops import reports
@@ -40,60 +41,66 @@ def import_sheet(request, pk, admin_site):
     if not request.user.has_perm("workshops.import_attendance"):
         raise PermissionDenied
     workshop = get_object_or_404(Workshop, pk=pk)
-    change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
-    errors, result, token, filename = [], None, "", ""
+    page = {"errors": [], "result": None, "token": "", "filename": ""}
     if request.method == "POST" and ("confirm" in request.POST or "cancel" in request.POST):
-        token = request.POST.get("token", "")
-        if "cancel" in request.POST:
-            staging.discard(request, token)
-            messages.info(request, _("Import cancelled: nothing was saved."))
-            return redirect(change_url)
-        staged = staging.load(request, workshop, token)
-        if staged is None:
-            messages.error(
-                request, _("This preview has expired or was already used: upload the sheet again.")
-            )
-            return redirect(request.path)
-        data, filename = staged
-        try:
-            result = import_attendance(workshop, data, filename)
-        except AttendanceImportError as exc:
-            errors, result = exc.errors, None
-        else:
-            reports.forget_public_figures()
-            messages.success(
-                request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}
-            )
-            return redirect(change_url)
-        finally:
-            staging.discard(request, token)
-        token = ""
+        response = _confirm_or_cancel(request, workshop, page)
+        if response is not None:
+            return response
     uploading = request.method == "POST" and "confirm" not in request.POST
     form = AttendanceUploadForm(request.POST, request.FILES) if uploading else AttendanceUploadForm()
     if uploading and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data, filename = upload.read(), upload.name
-        try:
-            result = import_attendance(workshop, data, filename, dry_run=True)
-        except AttendanceImportError as exc:
-            errors = exc.errors
-        else:
-            if result.changes_anything:
-                token = staging.stage(request, workshop, data, filename)
+        _preview(request, workshop, form.cleaned_data["file"], page)
+    result = page["result"]
     context = {
         **admin_site.each_context(request),
+        **page,
         "opts": Workshop._meta,
         "original": workshop,
         "title": _("Import attendance"),
         "form": form,
-        "errors": errors,
-        "result": result,
         "plan_rows": result.plan[:PREVIEW_ROWS] if result else [],
         "preview_limit": PREVIEW_ROWS,
-        "token": token,
-        "filename": filename,
     }
     return TemplateResponse(request, "admin/attendance/import_attendance.html", context)
+
+
+def _confirm_or_cancel(request, workshop, page):
+    """Confirm or cancel the staged sheet named by the posted token: a redirect, or None with
+    the import's errors in ``page`` (the upload form is shown again)."""
+    change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    token = request.POST.get("token", "")
+    if "cancel" in request.POST:
+        staging.discard(request, token)
+        messages.info(request, _("Import cancelled: nothing was saved."))
+        return redirect(change_url)
+    staged = staging.load(request, workshop, token)
+    if staged is None:
+        messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
+        return redirect(request.path)
+    data, page["filename"] = staged
+    try:
+        result = import_attendance(workshop, data, page["filename"])
+    except AttendanceImportError as exc:
+        page["errors"] = exc.errors
+        return None
+    finally:
+        staging.discard(request, token)
+    reports.forget_public_figures()
+    messages.success(request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()})
+    return redirect(change_url)
+
+
+def _preview(request, workshop, upload, page):
+    """Check and plan the uploaded sheet without saving; stage it when confirming would change
+    something. Fills ``page`` (errors, result, token, filename)."""
+    data, page["filename"] = upload.read(), upload.name
+    try:
+        page["result"] = import_attendance(workshop, data, page["filename"], dry_run=True)
+    except AttendanceImportError as exc:
+        page["errors"] = exc.errors
+        return
+    if page["result"].changes_anything:
+        page["token"] = staging.stage(request, workshop, data, page["filename"])
 
 
 def download(request, pk, fmt):

@@ -2,7 +2,7 @@
 
 Source: Al Ittihad Al Ichtiraki, 10 March 2021 (see ``SOURCE.md`` beside this file). The
 attendance sheet's people are fictional. ``load()`` is idempotent: every object is found by its
-natural key and updated, and the sheet goes through ``attendance.imports.import_attendance``,
+natural key and updated, and the sheet goes through ``attendance.apply.import_attendance``,
 which changes nothing when run again.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from attendance.imports import import_attendance
+from attendance.apply import import_attendance
 from organizations.models import FocusArea, Organization
 from regions.models import Region
 from workshops.models import (
@@ -68,8 +68,18 @@ def load():
         return existing, None
     regions = {r.code: r for r in Region.objects.all()}
     targets = [regions[code] for code in TARGET_REGION_CODES]
-    others = [r for code, r in regions.items() if code not in TARGET_REGION_CODES]
+    organizer, funder, project = _load_project()
+    workshop = _load_workshop(project, organizer, funder, regions["07"], targets)
+    recommendations = _load_recommendations(workshop, organizer, regions)
+    committee = _load_committee(recommendations[3], targets)
+    commitments = _load_commitments(recommendations, organizer, regions)
+    committee.followed_commitments.set([c for c in commitments if c.recommendation == recommendations[3]])
+    result = import_attendance(workshop, SHEET.read_bytes(), SHEET.name)
+    return workshop, result
 
+
+def _load_project():
+    """``(organizer, funder, project)`` of the example."""
     organizer = _organization(
         "حركة بدائل مواطنة – Mouvement Alternatives Citoyennes",
         kind=Organization.Kind.NETWORK,
@@ -94,6 +104,11 @@ def load():
         },
     )
     project.funders.set([funder])
+    return organizer, funder, project
+
+
+def _load_workshop(project, organizer, funder, venue_region, targets):
+    """The workshop with its funder and three sessions."""
     workshop, _created = Workshop.objects.update_or_create(
         slug=WORKSHOP_SLUG,
         defaults={
@@ -105,7 +120,7 @@ def load():
             "end_date": dt.date(2021, 3, 7),
             "venue": "رياض بمراكش",
             "city": "مراكش",
-            "venue_region": regions["07"],
+            "venue_region": venue_region,
             "expected_participants": 50,
             "objectives": "\n".join(OBJECTIVES),
             "summary": (
@@ -128,6 +143,13 @@ def load():
             position=position,
             defaults={"date": dt.date(2021, 3, 4 + position)},
         )
+    return workshop
+
+
+def _load_recommendations(workshop, organizer, regions):
+    """The five recommendations, in order, with their target regions."""
+    targets = [regions[code] for code in TARGET_REGION_CODES]
+    others = [r for code, r in regions.items() if code not in TARGET_REGION_CODES]
     recommendations = []
     for position, (text, scope) in enumerate(RECOMMENDATIONS, start=1):
         recommendation, _created = Recommendation.objects.update_or_create(
@@ -136,11 +158,16 @@ def load():
         recommendation.target_regions.set(others if scope == "others" else targets)
         recommendation.responsible_organizations.set([organizer])
         recommendations.append(recommendation)
+    return recommendations
+
+
+def _load_committee(origin, targets):
+    """The proposed monitoring committee born of recommendation ``origin``."""
     committee, _created = MonitoringCommittee.objects.update_or_create(
         slug=COMMITTEE_SLUG,
         defaults={
             "name": "لجنة تتبع تنفيذ برامج عمل الجماعات",
-            "origin_recommendation": recommendations[3],
+            "origin_recommendation": origin,
             "mandate": (
                 "تتبع تنفيذ برامج عمل الجماعات بجهات فاس-مكناس وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة، كما تنص "
                 "على ذلك القوانين التنظيمية للجماعات الترابية."
@@ -150,10 +177,7 @@ def load():
         },
     )
     committee.regions.set(targets)
-    commitments = _load_commitments(recommendations, organizer, regions)
-    committee.followed_commitments.set([c for c in commitments if c.recommendation == recommendations[3]])
-    result = import_attendance(workshop, SHEET.read_bytes(), SHEET.name)
-    return workshop, result
+    return committee
 
 
 def _organization(name, **defaults):

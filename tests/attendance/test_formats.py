@@ -6,7 +6,7 @@ import codecs
 import openpyxl.xml
 import pytest
 
-from attendance.imports import import_attendance
+from attendance.apply import import_attendance
 from attendance.sheets import decode_text, read_sheets
 from organizations.models import Person
 from tests.attendance.conftest import sample
@@ -179,7 +179,7 @@ def test_blank_rows_and_trailing_empty_columns_are_ignored(three_day_workshop):
     ],
 )
 def test_header_variants(header, field):
-    from attendance.imports import header_field
+    from attendance.headers import header_field
 
     assert header_field(header) == field
 

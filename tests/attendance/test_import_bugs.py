@@ -19,7 +19,9 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import Workbook
 
-from attendance.imports import AttendanceImportError, header_field, import_attendance
+from attendance.apply import import_attendance
+from attendance.headers import header_field
+from attendance.vocabulary import AttendanceImportError
 from organizations.models import ExportLog, Organization, Person
 from tests.attendance.conftest import sample
 from tests.attendance.sheetmakers import sample_rows, save, to_csv, to_ods, to_xls, to_xlsx, zip_bytes

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from attendance.imports import HEADER_ALIASES, AttendanceImportError, import_attendance
+from attendance.apply import import_attendance
+from attendance.vocabulary import HEADER_ALIASES, AttendanceImportError
 from organizations.models import Organization, Person
 from tests.attendance.conftest import sample
 from tests.attendance.sheetmakers import to_xlsx

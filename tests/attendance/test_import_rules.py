@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from attendance.apply import import_attendance
 from attendance.exports import render_attendance
-from attendance.imports import AttendanceImportError, import_attendance
+from attendance.vocabulary import AttendanceImportError
 from organizations.models import Person
 from tests.attendance.sheetmakers import french_sign_in_template_shape, schools_export_shape, to_csv, to_xlsx
 from tests.factories import OrganizationFactory, ParticipationFactory, PersonFactory

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook
 
-from attendance.imports import AttendanceImportError, import_attendance, parse_presence
+from attendance.apply import import_attendance
+from attendance.vocabulary import AttendanceImportError, parse_presence
 from organizations.models import Organization, Person
 from tests.attendance.conftest import sample
 from workshops.models import Attendance, Participation

@@ -6,8 +6,9 @@ import zipfile
 import pytest
 from defusedxml import EntitiesForbidden
 
-from attendance.imports import AttendanceImportError, import_attendance
+from attendance.apply import import_attendance
 from attendance.sheets import sniff_format
+from attendance.vocabulary import AttendanceImportError
 from tests.attendance.conftest import sample
 from tests.attendance.sheetmakers import sample_rows, to_csv, to_ods, to_xls, to_xlsx, zip_bytes
 

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from attendance.imports import AttendanceImportError, import_attendance
+from attendance.apply import import_attendance
 from attendance.management.commands._workshop import get_workshop
+from attendance.vocabulary import AttendanceImportError
 
 
 class Command(BaseCommand):
