@@ -17,6 +17,8 @@ Guarantees
     the same sheet twice changes nothing the second time.
 """
 
+from contextlib import contextmanager
+
 from auditlog.models import LogEntry
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -30,7 +32,10 @@ from attendance.sheets import FORMAT_LABELS
 from attendance.vocabulary import AttendanceImportError, SheetError, chunks
 from organizations.models import Organization, Person
 from regions.models import Region
-from workshops.models import Attendance, Participation
+from workshops.models import Attendance, Participation, Workshop
+
+# How long an import waits for another one of the same database to finish (SQLite).
+LOCK_WAIT_SECONDS = 60
 
 
 def import_attendance(workshop, data, filename, dry_run=False):
@@ -41,11 +46,19 @@ def import_attendance(workshop, data, filename, dry_run=False):
     done. Raises ``AttendanceImportError`` (nothing saved) when the file or any row is wrong.
     The first worksheet with a recognisable header is read; see ``plan`` for what is done
     with each participant.
+
+    One import at a time per workshop (``one_import_at_a_time``): a second import of the same
+    workshop waits for the first, then plans against what the first saved, so the same sheet
+    sent twice at once is saved once (the second changes nothing).
     """
     result, parsed = read_sheet(workshop, data, filename)
-    plan = plan_import(workshop, parsed, result.sessions, result)
-    if not dry_run:
-        save(workshop, plan, result)
+    if dry_run:
+        plan_import(workshop, parsed, result.sessions, result)
+        return result
+    with database_refusal_as_sheet_error(), one_import_at_a_time(workshop):
+        plan = plan_import(workshop, parsed, result.sessions, result)
+        apply_plan(workshop, plan)
+        record_in_audit_trail(workshop, result)
     return result
 
 
@@ -71,13 +84,43 @@ def read_sheet(workshop, data, filename):
     return result, people
 
 
-def save(workshop, plan, result):
-    """Write ``plan`` and its audit entry in one transaction; a database refusal becomes an
-    AttendanceImportError (nothing saved)."""
+@contextmanager
+def one_import_at_a_time(workshop):
+    """A transaction in which ``workshop`` is imported into by no one else.
+
+    PostgreSQL: the workshop's row is locked (``SELECT … FOR UPDATE``) until the transaction
+    ends, so a second import of the same workshop waits there (imports of other workshops go
+    on). SQLite has one writer at a time: the transaction starts with ``BEGIN IMMEDIATE``,
+    which takes the write lock at once (waiting up to ``LOCK_WAIT_SECONDS`` for it), rather than
+    at the first write, after the plan was read. Inside an enclosing transaction (tests, the
+    example loader) it is a savepoint: the lock, if any, is the enclosing one's.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            list(Workshop.objects.select_for_update().filter(pk=workshop.pk).values_list("pk"))
+            yield
+        return
+    connection.ensure_connection()
+    mode, connection.transaction_mode = connection.transaction_mode, "IMMEDIATE"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        timeout = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000:d}")
     try:
         with transaction.atomic():
-            apply_plan(workshop, plan)
-            record_in_audit_trail(workshop, result)
+            connection.transaction_mode = mode
+            yield
+    finally:
+        connection.transaction_mode = mode
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout):d}")
+
+
+@contextmanager
+def database_refusal_as_sheet_error():
+    """Turn a database refusal while writing into an AttendanceImportError (nothing saved)."""
+    try:
+        yield
     except IntegrityError as exc:
         raise AttendanceImportError(
             [

@@ -66,14 +66,15 @@ def import_sheet(request, pk, admin_site):
 
 def _confirm_or_cancel(request, workshop, page):
     """Confirm or cancel the staged sheet named by the posted token: a redirect, or None with
-    the import's errors in ``page`` (the upload form is shown again)."""
+    the import's errors in ``page`` (the upload form is shown again). Another user's or another
+    workshop's token is a 404 and touches nothing (``attendance.staging``)."""
     change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
     token = request.POST.get("token", "")
     if "cancel" in request.POST:
-        staging.discard(request, token)
+        staging.discard(request, workshop, token)
         messages.info(request, _("Import cancelled: nothing was saved."))
         return redirect(change_url)
-    staged = staging.load(request, workshop, token)
+    staged = staging.claim(request, workshop, token)
     if staged is None:
         messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
         return redirect(request.path)
@@ -84,8 +85,12 @@ def _confirm_or_cancel(request, workshop, page):
         page["errors"] = exc.errors
         return None
     finally:
-        staging.discard(request, token)
+        staging.release(token)
     reports.forget_public_figures()
+    if not result.changes_anything:
+        # Someone imported the same sheet meanwhile: this confirmation waited, then found it saved.
+        messages.info(request, _("Nothing to save: this sheet was already imported into this workshop."))
+        return redirect(change_url)
     messages.success(request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()})
     return redirect(change_url)
 
