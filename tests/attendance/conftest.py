@@ -2,9 +2,16 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from attendance.apply import import_attendance
 from attendance.example import marrakech
+from attendance.vocabulary import AttendanceImportError
+from organizations.models import Organization, Person
+from tests.conftest import _grant
 from tests.factories import SessionFactory, WorkshopFactory
+from workshops.models import Attendance, Participation
 
 EXAMPLE_DIR = Path(marrakech.__file__).resolve().parent
 
@@ -21,3 +28,40 @@ def three_day_workshop(db):
 def sample(name):
     """Bytes of a sample sheet shipped in attendance/example/."""
     return (EXAMPLE_DIR / name).read_bytes()
+
+
+def counts():
+    """(people, organisations other than organisers, participations, attendance marks)."""
+    return (
+        Person.objects.count(),
+        Organization.objects.filter(organized_workshops=None).count(),
+        Participation.objects.count(),
+        Attendance.objects.count(),
+    )
+
+
+def refused(workshop, data, name):
+    """The AttendanceImportError's errors, after checking nothing was saved."""
+    before = counts()
+    with pytest.raises(AttendanceImportError) as excinfo:
+        import_attendance(workshop, data, name)
+    assert counts() == before
+    return excinfo.value.errors
+
+
+@pytest.fixture(autouse=True)
+def _staging_in_tmp(settings, tmp_path):
+    """Staged uploads go to the test's own folder."""
+    settings.ATTENDANCE_STAGING_DIR = tmp_path / "staging"
+
+
+@pytest.fixture
+def importer(django_user_model):
+    user = django_user_model.objects.create_user("importer", password="x", is_staff=True)
+    _grant(user, "workshops.import_attendance", "workshops.view_workshop", "workshops.change_workshop")
+    return django_user_model.objects.get(pk=user.pk)
+
+
+def upload(client, workshop, data, name):
+    url = reverse("admin:workshops_workshop_import_attendance", args=[workshop.pk])
+    return client.post(url, {"file": SimpleUploadedFile(name, data)})
