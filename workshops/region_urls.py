@@ -1,6 +1,8 @@
+"""/<lang>/regions/: the public region pages (``workshops.region_views``)."""
+
 from django.urls import path
 
-from regions import views
+from workshops import region_views as views
 
 app_name = "regions"
 urlpatterns = [

@@ -1,4 +1,6 @@
-"""Public pages of the regions: the list with activity figures, and one page per region."""
+"""Public pages of the regions: the list with activity figures, and one page per region. They live
+here, beside the figures they show (``workshops.reports``), so that ``regions`` imports none of
+our apps; their URL names stay ``regions:list`` and ``regions:detail``."""
 
 from django.views.generic import DetailView, ListView
 
