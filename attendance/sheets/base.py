@@ -77,12 +77,14 @@ def trim(cells):
 
 
 def too_many_rows(max_rows):
+    """The SheetReadError for a sheet longer than ``max_rows`` rows."""
     return SheetReadError(
         _("The sheet has more than %(limit)s rows; split it into smaller sheets.") % {"limit": max_rows}
     )
 
 
 def too_many_columns(max_columns, row=None):
+    """The SheetReadError for a sheet wider than ``max_columns`` columns (at ``row``, if known)."""
     return SheetReadError(
         _("The sheet has more than %(limit)s columns; remove the columns that are not needed.")
         % {"limit": max_columns},

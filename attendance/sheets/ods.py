@@ -63,6 +63,7 @@ def _repeat(element, attribute):
 
 
 def read_ods(data):
+    """Yield each table of an ODS file (bytes) as a ``Sheet``; raises SheetReadError."""
     from defusedxml import ElementTree as SafeET
     from defusedxml.common import DefusedXmlException
 

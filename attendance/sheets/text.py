@@ -19,6 +19,7 @@ from attendance.sheets.base import (
 
 
 def utf16_without_bom(data):
+    """True when ``data`` looks like UTF-16 text without a byte-order mark (every other byte zero)."""
     sample = data[:4096]
     if len(sample) < 8:
         return False
@@ -214,6 +215,7 @@ def _unreadable_record(lines, first, last, delimiter, row, raw, exc):
 
 
 def read_texts(data):
+    """Yield the one ``Sheet`` of a delimited text file (bytes); raises SheetReadError."""
     yield _read_text(data)
 
 

@@ -12,6 +12,7 @@ from attendance.sheets.base import (
 
 
 def read_xls(data):
+    """Yield each worksheet of a legacy XLS file (bytes) as a ``Sheet``; raises SheetReadError."""
     import xlrd
 
     max_rows, max_columns = limits()

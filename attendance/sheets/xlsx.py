@@ -92,6 +92,8 @@ def _check_worksheets(data):
 
 
 def read_xlsx(data):
+    """Yield each worksheet of an XLSX file (bytes) as a ``Sheet``, after ``check_zip`` and the
+    streaming shape check; raises SheetReadError."""
     from openpyxl import load_workbook
 
     check_zip(data)
