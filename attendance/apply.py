@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.headers import first_sheet_with_header
-from attendance.people import sheet_people
+from attendance.people import sheet_people, skip_erased_people
 from attendance.plan import ImportResult, plan_import
 from attendance.rows import parse_rows
 from attendance.sheets import FORMAT_LABELS
@@ -81,6 +81,7 @@ def read_sheet(workshop, data, filename):
         sheet_name=sheet.name,
         header_row=parsed.header.number,
     )
+    people, result.erased = skip_erased_people(people, result.warnings)
     return result, people
 
 

@@ -12,7 +12,7 @@ Against saved people
     phone matches one saved person and e-mail another is matched on the phone, with a warning;
     rows that reach the same saved person become one participant. A row that no phone or
     e-mail matches is matched, with a warning, to a person already registered for the
-    workshop with the same name (``vocabulary.name_key``) and organisation, when no phone,
+    workshop with the same name (``regions.names.name_key``) and organisation, when no phone,
     e-mail or organisation contradicts it: so a sheet without contacts imported twice changes
     nothing (homonyms pair up one to one). A new person with the name and organisation of a
     saved one is warned about (``warn_saved_look_alikes``).
@@ -20,9 +20,10 @@ Against saved people
 
 from django.utils.translation import gettext as _
 
-from attendance.vocabulary import SheetError, chunks, field_labels, name_key
+from attendance.vocabulary import SheetError, chunks, field_labels
 from organizations.models import Person
-from regions.names import fold
+from organizations.privacy import skip_erased
+from regions.names import fold, name_key
 
 MERGED_FIELDS = (
     "first_name",
@@ -351,3 +352,24 @@ def warn_saved_look_alikes(new_names, result):
                     % {"contact": phone or email or _("no phone or e-mail")},
                 )
             )
+
+
+def skip_erased_people(parsed, warnings):
+    """People erased stay erased: the rows of ``parsed`` whose phone or e-mail is an erased
+    person's are left out; a row that only bears an erased person's name is kept, with a warning
+    added to ``warnings``. Returns ``(rows kept, [(row, ErasureRecord)] skipped)``; one query
+    (``organizations.privacy.skip_erased``)."""
+    kept, skipped, look_alikes = skip_erased(parsed)
+    warnings += [
+        SheetError(
+            row.row,
+            None,
+            _(
+                "Same name as a person %(erased)s, but not the same phone or e-mail: a new person "
+                "will be recorded. If it is them, remove the row unless they gave a new consent."
+            )
+            % {"erased": record.why_skipped},
+        )
+        for row, record in look_alikes
+    ]
+    return kept, skipped

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from attendance.people import is_blank, match_saved, saved_contacts, warn_saved_look_alikes
-from attendance.vocabulary import capped, chunks, name_key
+from attendance.vocabulary import capped, chunks
 from organizations.models import Organization, Person
-from regions.names import collapse_spaces, fold
+from regions.names import collapse_spaces, fold, name_key
 from workshops.models import Attendance, Participation
 
 PERSON_FIELDS = (
@@ -105,12 +105,16 @@ class ImportResult:
     encoding: str = ""
     sheet_name: str = ""
     header_row: int | None = None
+    # [(ParsedRow, ErasureRecord)]: rows skipped because they are an erased person.
+    erased: list = field(default_factory=list)
 
     def summary(self):
         """The counts as ``[(translated label, int), …]`` for messages and pages."""
+        erased = [(_("Rows skipped: people erased at their request or after retention"), len(self.erased))]
         return [
             (_("Rows read"), self.rows),
             (_("Rows merged into another (same person)"), self.rows_merged),
+            *(erased if self.erased else []),
             (_("New people"), self.people_created),
             (_("People already known"), self.people_matched),
             (_("Known people recognised only by name"), self.people_matched_by_name),

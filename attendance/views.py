@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -20,6 +21,7 @@ from attendance.apply import import_attendance
 from attendance.forms import AttendanceUploadForm
 from attendance.vocabulary import AttendanceImportError
 from organizations.models import ExportLog
+from organizations.privacy import can_export_personal_data, personal_data_download, private_download
 from regions.models import Region
 from workshops import reports
 from workshops.models import Workshop
@@ -110,14 +112,14 @@ def _preview(request, workshop, upload, page):
 
 def download(request, pk, fmt):
     """Download the attendance report (CSV or XLSX) or the sign-in sheet (PDF, pre-filled,
-    or blank with ``?blank=1``); needs ``workshops.export_attendance``. Logged."""
+    or blank with ``?blank=1``). Logged. The pre-filled ones hold personal data and need
+    ``organizations.privacy.can_export_personal_data``; a blank sheet holds none and needs
+    only ``workshops.view_workshop``."""
     if fmt not in exports.FORMATS:
         raise Http404
     blank = fmt == "pdf" and request.GET.get("blank") == "1"
-    # Names and contacts leave the tracker only with both permissions; a blank sign-in sheet
-    # holds none and needs only the first.
-    if not request.user.has_perm("workshops.export_attendance") or not (
-        blank or request.user.has_perm("organizations.view_personal_data")
+    if not (
+        request.user.has_perm("workshops.view_workshop") if blank else can_export_personal_data(request.user)
     ):
         raise PermissionDenied
     workshop = get_object_or_404(Workshop, pk=pk)
@@ -127,7 +129,7 @@ def download(request, pk, fmt):
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(export.filename)}"
     )
-    return response
+    return response if blank else private_download(response)
 
 
 class AttendanceExportForm(forms.Form):
@@ -142,11 +144,12 @@ class AttendanceExportForm(forms.Form):
 class BulkExportView(StaffReportMixin, View):
     """``reports/attendance.<csv|xlsx>?region=<code>&year=<yyyy>``: every attendance mark of the
     region's workshops started that year (or of all), streamed (``attendance.bulk_exports``).
-    PERSONAL DATA: needs ``workshops.export_attendance``; logged before the first byte."""
+    PERSONAL DATA: needs what every such download needs
+    (``organizations.privacy.personal_data_download``); logged before the first byte."""
 
-    permission_required = "workshops.export_attendance"
     fmt = "csv"
 
+    @method_decorator(personal_data_download)
     def get(self, request, *args, **kwargs):
         form = AttendanceExportForm(request.GET)
         if not form.is_valid():

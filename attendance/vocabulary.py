@@ -303,12 +303,6 @@ def field_labels():
     }
 
 
-def name_key(first_name, last_name):
-    """Comparison key of a person's name: folded words in sorted order, so that "IDRISSI Salma"
-    and "Salma Idrissi" compare equal."""
-    return " ".join(sorted(fold(f"{first_name} {last_name}").split()))
-
-
 def chunks(values):
     """``values`` sorted, in lists of at most ``QUERY_CHUNK``: database lookups by phone, e-mail or
     name go in slices of that many."""

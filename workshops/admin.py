@@ -11,6 +11,7 @@ from config.admin_search import (
     RelatedThroughKeyFilter,
     SearchesRelatedByKeyMixin,
 )
+from organizations.privacy import can_export_personal_data
 from workshops import reports
 from workshops.models import (
     Attendance,
@@ -119,6 +120,14 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     @admin.display(description=_("participants"), ordering="participants")
     def participant_count(self, obj):
         return obj.participants
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Which downloads the page offers: the same rule as the download views.
+        extra_context = {
+            **(extra_context or {}),
+            "can_export_personal_data": can_export_personal_data(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class AttendanceInline(admin.TabularInline):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from config.admin import requires_two_factor
+from config.two_factor import requires_two_factor
 from organizations.models import ExportLog, Organization
 from regions.models import Region
 from workshops.disaggregation import (
