@@ -4,8 +4,9 @@ organisation, and how many came to enough days.
 Entry point: ``build_report(scope, completion_percent=66)``. A ``Scope`` selects held workshops
 by project, funder, region (held in or aimed at it) and period (start date within it). Counted
 participations only (``ParticipationQuerySet.counted``: attended and counting toward totals).
-No names or contacts: counts only. With ``public=True`` every count goes through small-cell
-suppression (``workshops.reports.suppress_counts``); staff see true values.
+No names or contacts: counts only. With ``public=True`` every count of people goes through the
+publication rule (``workshops.publication``: the report is one table of linked cells, small
+counts hidden and whatever would give them back); staff see true values.
 
 Definitions
     unique participants: distinct people (someone at three workshops counts once);
@@ -25,11 +26,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from organizations.models import Organization, Person
 from regions.models import Region
+from workshops import publication
 from workshops.models import Attendance, Participation, Project, Session, Workshop, WorkshopPartner
-from workshops.reports import share, small_cell_minimum, suppress, suppress_counts
+from workshops.reports import share
 
 DEFAULT_COMPLETION_PERCENT = 66
 
@@ -143,24 +146,51 @@ class Report:
         return [(label, _cell(value)) for label, value in self.headline_rows()]
 
 
-def _breakdown(title, label_header, counter, labels, public, note=""):
+def _breakdown(title, label_header, counter, labels, note=""):
     """Rows for every label in ``labels`` (``[(key, label)]``, zeros kept) then the keys of
-    ``counter`` not in ``labels``; suppressed when ``public``."""
+    ``counter`` not in ``labels``, and their total."""
     keys = [key for key, _label in labels]
     rows = [(str(label), counter.get(key, 0)) for key, label in labels]
     rows += [(str(key), count) for key, count in counter.items() if key not in keys]
-    counts = [count for _label, count in rows]
-    total = sum(counts)
-    if public:
-        counts = suppress_counts(counts)
-        total = suppress(total)
-    return Breakdown(
-        title,
-        label_header,
-        [(label, count) for (label, _c), count in zip(rows, counts, strict=True)],
-        total,
-        note,
-    )
+    return Breakdown(title, label_header, rows, sum(count for _label, count in rows), note)
+
+
+def _publish(report):
+    """Hide what the public may not see in ``report`` (in place), as one table
+    (``publication.Table``): the unique participants and their breakdowns by gender, age band,
+    region (people of unknown region never printed, as on the public pages) and organisation
+    kind; the participations and the participants of each workshop (hidden only when small, as
+    on the workshop's public page, so the same figure reads the same everywhere); the
+    participant-days and each workshop's completers (alone). Shares go with their counts."""
+    table = publication.Table({})
+    unique = table.add("unique", report.unique_participants, publication.TOTAL)
+    table.add("days", report.participant_days)
+    # Breakdowns 0-2 (gender, age band, region) share out the unique participants; 3 (kind)
+    # may count someone twice: its own total. 4 counts workshops, not people.
+    totals = [unique, unique, unique, table.add("kinds", report.breakdowns[3].total, publication.SUBTOTAL)]
+    unknown_region = (2, len(report.breakdowns[2].rows) - 1)
+    for index, breakdown in enumerate(report.breakdowns[:4]):
+        cells = [
+            table.add((index, row), count, publication.MARGIN, published=(index, row) != unknown_region)
+            for row, (_label, count) in enumerate(breakdown.rows)
+        ]
+        table.relate(totals[index], cells)
+    each = [table.add(("participants", i), row.participants) for i, row in enumerate(report.completion)]
+    table.fixed.update(each)
+    table.relate(table.add("participations", report.participations, publication.TOTAL), each)
+    for i, row in enumerate(report.completion):
+        table.add(("completed", i), row.completed or 0)
+    shown = table.protect()
+    report.unique_participants, report.participations = shown[unique], shown["participations"]
+    report.participant_days = shown["days"]
+    for index, breakdown in enumerate(report.breakdowns[:4]):
+        breakdown.rows = [(label, shown[(index, row)]) for row, (label, _n) in enumerate(breakdown.rows)]
+        breakdown.total = shown[totals[index]]
+    report.women = report.breakdowns[0].rows[0][1]
+    report.women_share = share(report.women, report.unique_participants)
+    for i, row in enumerate(report.completion):
+        row.participants = shown[("participants", i)]
+        row.completed = None if row.completed is None else shown[("completed", i)]
 
 
 def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=False):
@@ -203,47 +233,40 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     regions = list(Region.objects.all())
     region_labels = [(r.pk, r.name) for r in regions] + [(None, _("Unknown"))]
     report.breakdowns = [
-        _breakdown(_("Gender"), _("Gender"), genders, list(Person.Gender.choices), public),
+        _breakdown(_("Gender"), _("Gender"), genders, list(Person.Gender.choices)),
         _breakdown(
             _("Age band"),
             _("Age band"),
             Counter(age for _gender, age, _region in people.values()),
             [*Person.AgeBand.choices, ("", _("not stated"))],
-            public,
         ),
         _breakdown(
             _("Region of origin"),
             _("Region"),
             Counter(region for _gender, _age, region in people.values()),
             region_labels,
-            public,
         ),
         _breakdown(
             _("Organisation kind"),
             _("Kind"),
             Counter(kind for _person, kind in kinds),
             [*Organization.Kind.choices, (None, _("no organisation"))],
-            public,
             note=_("Someone who came for two kinds of organisation counts in both."),
         ),
         _breakdown(
             _("Workshops per region"),
             _("Region of the venue"),
             Counter(w.venue_region_id for w in workshops),
-            region_labels,
-            False,  # counts of workshops, not of people: nothing to protect
+            region_labels,  # counts of workshops, not of people: nothing to protect
         ),
     ]
-    report.completion = _completion(workshops, participations, counted, completion_percent, public)
+    report.completion = _completion(workshops, participations, counted, completion_percent)
     if public:
-        for name in ("unique_participants", "participations", "participant_days", "women"):
-            setattr(report, name, suppress(getattr(report, name)))
-        if report.women is None or report.unique_participants is None:
-            report.women_share = None
+        _publish(report)
     return report
 
 
-def _completion(workshops, participations, counted, percent, public):
+def _completion(workshops, participations, counted, percent):
     sessions = dict(
         Session.objects.filter(workshop__in=[w.pk for w in workshops])
         .values_list("workshop")
@@ -268,8 +291,6 @@ def _completion(workshops, participations, counted, percent, public):
         m = sessions.get(w.pk, 0)
         participants = by_workshop[w.pk]
         done = completed[w.pk] if m else None
-        if public:
-            participants, done = suppress(participants), suppress(done)
         rows.append(CompletionRow(w, m, required[w.pk] if m else 0, participants, done))
     return rows
 
@@ -320,7 +341,5 @@ def report_workbook(report):
 
 
 def _cell(value):
-    """A count for a spreadsheet cell: a hidden small cell says so."""
-    if value is None:
-        return _("fewer than %(minimum)s") % {"minimum": small_cell_minimum()}
-    return value
+    """A count for a spreadsheet cell: a hidden cell says so."""
+    return pgettext("count of people", "hidden") if value is None else value

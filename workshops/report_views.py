@@ -28,7 +28,7 @@ from workshops.disaggregation import (
 )
 from workshops.exports import CONTENT_TYPES
 from workshops.models import Project, WorkshopPartner
-from workshops.reports import small_cell_minimum
+from workshops.publication import small_cell_minimum
 
 
 class ReportScopeForm(forms.Form):

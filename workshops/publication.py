@@ -1,0 +1,360 @@
+"""The publication rule for counts of people: every public number about people comes from here.
+
+Method: primary and complementary cell suppression, as statistics offices do it with τ-ARGUS
+(and as Eurostat's and the UK ONS's disclosure-control handbooks describe it), applied to
+*linked tables*: all the figures published about the same people (a workshop, the whole
+country, one scope of the cross-workshop report) form one ``Table`` of cells tied by sums
+(``Relation``: a total equals the sum of its parts). A cell's fate is decided once, on the whole
+table, so that the same figure is hidden or shown alike on every page that prints it.
+
+1. Primary suppression: every count from 1 to ``SMALL_CELL_MINIMUM - 1`` is hidden.
+2. Audit: what can be worked out from the published cells is computed the way an attacker
+   would: exact linear algebra over every relation (``_determined``), and the non-negativity of
+   counts (a published total equal to its published parts makes every hidden part 0).
+3. Complementary suppression: while a hidden cell from 1 to ``minimum - 1`` can be worked out,
+   or a published total less its published parts gives a small group (1 to ``minimum - 1``
+   people, e.g. "the women and the men together"), one more published cell is hidden: the
+   cheapest that closes the leak (cells inside a table before its margins, margins before the
+   grand total, smaller counts before larger ones, the τ-ARGUS "cost" of a cell).
+
+Why suppression and not controlled rounding (Stats NZ, ABS): rounding would change figures
+that reveal nobody (23 women of 50 would read 25 of 50), rounding small cells alone leaves
+them recoverable from exact totals, and a perturbed figure reads as a mistake to an NGO's
+public. Suppression keeps every safe figure exact and says "hidden" where it had to hide one.
+
+Counts of activity, not of people's characteristics (present at a session, completed a
+workshop), are protected as cells (1 to ``minimum - 1`` hidden) but their complements ("absent
+that day") are not treated as groups of people: a workshop of 50 with 48 present on day one
+publishes both.
+
+Public callers: ``national()`` (home, regions list, map, region pages), ``workshop_figures``
+and ``workshop_total`` (workshop page and list), ``workshops.disaggregation`` (the "for
+publication" report). Hidden cells are None; templates print them as "hidden".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.conf import settings
+
+from organizations.models import Person
+from workshops import reports
+
+# What a cell costs to hide (τ-ARGUS's cost function): inner cells first, grand totals last.
+INNER, MARGIN, SUBTOTAL, TOTAL = 1, 2, 3, 4
+
+
+def small_cell_minimum():
+    """The smallest count that may be published (``settings.SMALL_CELL_MINIMUM``, default 5)."""
+    return settings.SMALL_CELL_MINIMUM
+
+
+def is_small(value, minimum=None):
+    """True when ``value`` (a count) is from 1 to ``minimum - 1``: a count that could point at
+    a person. ``minimum`` defaults to ``small_cell_minimum()``."""
+    minimum = small_cell_minimum() if minimum is None else minimum
+    return value is not None and 0 < value < minimum
+
+
+def suppress(value, minimum=None):
+    """``value`` for publication when it stands alone (no total or breakdown beside it): None
+    when ``is_small``, else unchanged. Zero is published: it reveals nobody."""
+    return None if is_small(value, minimum) else value
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``total`` equals the sum of ``parts`` (cell keys of one ``Table``)."""
+
+    total: object
+    parts: tuple
+
+
+@dataclass
+class Table:
+    """Figures published about the same people.
+
+    ``values``: ``{key: count}`` (true counts, ints >= 0), in a stable order (ties are broken
+    by it); ``relations``: list of ``Relation``; ``unpublished``: keys never printed but known to
+    exist (they count as hidden); ``fixed``: keys whose fate is decided by another table (never
+    hidden here to protect a neighbour); ``costs``: ``{key: INNER..TOTAL}`` (default INNER).
+    """
+
+    values: dict
+    relations: list = field(default_factory=list)
+    unpublished: set = field(default_factory=set)
+    fixed: set = field(default_factory=set)
+    costs: dict = field(default_factory=dict)
+
+    def add(self, key, value, cost=INNER, published=True):
+        """Add a cell; returns ``key``."""
+        self.values[key] = value
+        self.costs[key] = cost
+        if not published:
+            self.unpublished.add(key)
+        return key
+
+    def relate(self, total, parts):
+        """Record that ``total`` equals the sum of ``parts`` (keys already added)."""
+        self.relations.append(Relation(total, tuple(parts)))
+
+    def protect(self, minimum=None):
+        """Decide which cells to publish: ``{key: count or None}`` for the published keys, None
+        for a hidden cell. Guarantees, for every count from 1 to ``minimum - 1`` in the table
+        (published or not): it is not printed, it cannot be computed exactly from the printed
+        cells through the relations, and no printed total less its printed parts equals it."""
+        minimum = small_cell_minimum() if minimum is None else minimum
+        hidden = {key for key, value in self.values.items() if is_small(value, minimum)}
+        hidden |= self.unpublished
+        for _step in range(len(self.values)):
+            leaks = self._leaks(hidden, minimum)
+            if not leaks:
+                break
+            extra = self._complement(leaks[0], hidden, minimum)
+            if extra is None:  # nothing left to hide: every cell that may go has gone
+                break
+            hidden.add(extra)
+        return {key: (None if key in hidden else value) for key, value in self.values.items()}
+
+    def _leaks(self, hidden, minimum):
+        """What an attacker recovers from the cells not in ``hidden``: a list of leaks, each a
+        ``("cell", key)`` (a small hidden count worked out) or ``("group", relation)`` (a
+        published total less its published parts is small)."""
+        unknown = set(hidden)
+        leaks = []
+        while True:
+            solved = self._zeros(unknown) | _determined(self.relations, unknown)
+            if not solved:
+                break
+            leaks += [("cell", key) for key in solved if is_small(self.values[key], minimum)]
+            unknown -= solved
+        for relation in self.relations:
+            parts = [key for key in relation.parts if key in unknown]
+            if relation.total not in unknown and is_small(sum(self.values[k] for k in parts), minimum):
+                leaks.append(("group", relation))
+        return leaks
+
+    def _zeros(self, unknown):
+        """Unknown parts of a relation whose total is known and whose known parts already make
+        it: counts are never negative, so they are all 0."""
+        zeros = set()
+        for relation in self.relations:
+            parts = [key for key in relation.parts if key in unknown]
+            if parts and relation.total not in unknown and sum(self.values[k] for k in parts) == 0:
+                zeros.update(parts)
+        return zeros
+
+    def _complement(self, leak, hidden, minimum):
+        """The cheapest published cell whose hiding closes ``leak``; when none alone does, the
+        cheapest one next to it (the loop in ``protect`` goes on)."""
+        order = {key: index for index, key in enumerate(self.values)}
+        candidates = sorted(
+            (
+                key
+                for key, value in self.values.items()
+                if key not in hidden and key not in self.fixed and value
+            ),
+            key=lambda key: (self.costs.get(key, INNER), self.values[key], order[key]),
+        )
+        for key in candidates:
+            if leak not in self._leaks(hidden | {key}, minimum):
+                return key
+        near = self._neighbours(leak)
+        return next((key for key in candidates if key in near), candidates[0] if candidates else None)
+
+    def _neighbours(self, leak):
+        kind, subject = leak
+        relations = (
+            [subject] if kind == "group" else [r for r in self.relations if subject in {r.total, *r.parts}]
+        )
+        return {key for relation in relations for key in (relation.total, *relation.parts)}
+
+
+def _determined(relations, unknown):
+    """The keys of ``unknown`` that the relations fix exactly once every other key is known:
+    those whose unit vector lies in the row space of the relations restricted to ``unknown``
+    (reduced row echelon form over the rationals; tables have a few dozen cells)."""
+    columns = {key: index for index, key in enumerate(sorted(unknown, key=repr))}
+    rows = []
+    for relation in relations:
+        row = {}
+        for key, sign in ((relation.total, 1), *((part, -1) for part in relation.parts)):
+            if key in columns:
+                row[columns[key]] = row.get(columns[key], 0) + sign
+        row = {column: Fraction(value) for column, value in row.items() if value}
+        if row:
+            rows.append(row)
+    reduced = []
+    for column in range(len(columns)):
+        pivot = next((row for row in rows if row.get(column)), None)
+        if pivot is None:
+            continue
+        rows = [row for row in rows if row is not pivot]
+        pivot = {c: value / pivot[column] for c, value in pivot.items()}
+        for row in rows + [done for _column, done in reduced]:
+            factor = row.get(column)
+            if factor:
+                for c, value in pivot.items():
+                    row[c] = row.get(c, 0) - factor * value
+                    if not row[c]:
+                        del row[c]
+        reduced.append((column, pivot))
+    keys = {index: key for key, index in columns.items()}
+    return {keys[column] for column, row in reduced if len(row) == 1}
+
+
+# The tables of the public pages ---------------------------------------------------------------
+
+
+def national(people=None):
+    """The country's figures about people, decided once for the home page (headline, charts),
+    the map, the regions list and every region page, so that a region's count is shown or
+    hidden alike everywhere.
+
+    Returns ``{"total": n, "by_gender": {gender value: n}, "by_region": {region_id: n},
+    "women_by_region": {region_id: n}}`` with None for hidden cells (the last two give 0 for a
+    region nobody came from). The table behind it:
+    region (12, and "unknown", never printed) x gender (never printed inside a region except
+    women, on the region pages), with both margins and the grand total. ``people`` is
+    ``reports.reach()`` (computed when not given); cached with the public figures.
+    """
+
+    return reports.cached(
+        "publication-national",
+        lambda: _national(reports.reach() if people is None else people),
+        localized=False,
+    )
+
+
+def _national(people):
+    # Regions nobody came from are published zeros: they change no sum and are left out.
+    regions = [*sorted({r for r, _g in people if r is not None}), None]
+    genders = Person.Gender.values
+    table = Table({})
+    total = table.add("total", sum(people.values()), TOTAL)
+    by_gender = {g: table.add(("gender", g), 0, SUBTOTAL) for g in genders}
+    by_region = {r: table.add(("region", r), 0, MARGIN, published=r is not None) for r in regions}
+    for r in regions:
+        cells = []
+        for g in genders:
+            published = r is not None and g == Person.Gender.FEMALE
+            cells.append(table.add(("cell", r, g), people.get((r, g), 0), INNER, published=published))
+            table.values[by_gender[g]] += people.get((r, g), 0)
+        table.values[by_region[r]] = sum(table.values[cell] for cell in cells)
+        table.relate(by_region[r], cells)
+    for g in genders:
+        table.relate(by_gender[g], [("cell", r, g) for r in regions])
+    table.relate(total, by_gender.values())
+    table.relate(total, by_region.values())
+    shown = table.protect()
+    return {
+        "total": shown[total],
+        "by_gender": {g: shown[key] for g, key in by_gender.items()},
+        "by_region": defaultdict(int, {r: shown[key] for r, key in by_region.items() if r is not None}),
+        "women_by_region": defaultdict(
+            int, {r: shown[("cell", r, Person.Gender.FEMALE)] for r in regions if r is not None}
+        ),
+    }
+
+
+def workshop_total(count):
+    """A workshop's number of participants as the workshop list prints it: the same decision as
+    its page (``workshop_figures``), where a total is hidden only when it is small (its parts
+    are always cheaper to hide)."""
+    return suppress(count)
+
+
+def workshop_figures(workshop):
+    """``reports.workshop_figures`` ready for publication: one table of the workshop's total,
+    its breakdowns by gender and by region of origin (people of unknown region counted, never
+    printed), and the people present at each session (each alone: a session is not a part of
+    the others). Same keys as ``reports.workshop_figures``; hidden cells None, and
+    ``women_share`` None with the women's count."""
+    figures = reports.workshop_figures(workshop)
+    table = Table({})
+    total = table.add("total", figures["participants"], TOTAL)
+    genders = [table.add(("gender", value), count, MARGIN) for value, _label, count in figures["by_gender"]]
+    regions = [
+        table.add(("region", region.pk if region else None), count, MARGIN, published=region is not None)
+        for region, count in figures["by_region"]
+    ]
+    sessions = [table.add(("session", s.pk), count, INNER) for s, count in figures["by_session"]]
+    table.relate(total, genders)
+    table.relate(total, regions)
+    shown = table.protect()
+    women = shown[("gender", Person.Gender.FEMALE)]
+    return {
+        "participants": shown[total],
+        "women": women,
+        "women_share": reports.share(women, shown[total]),
+        "by_gender": [
+            (value, label, shown[key])
+            for (value, label, _n), key in zip(figures["by_gender"], genders, strict=True)
+        ],
+        "by_region": [
+            (region, shown[key])
+            for (region, _n), key in zip(figures["by_region"], regions, strict=True)
+            if region is not None
+        ],
+        "by_session": [
+            (session, shown[key]) for (session, _n), key in zip(figures["by_session"], sessions, strict=True)
+        ],
+    }
+
+
+def region_figures(region):
+    """``reports.region_figures`` ready for publication: ``participants``, ``women`` and
+    ``women_share`` from ``national()`` (None when hidden)."""
+    figures = reports.region_figures(region)
+    published = national()
+    figures["participants"] = published["by_region"][region.pk]
+    figures["women"] = published["women_by_region"][region.pk]
+    figures["women_share"] = reports.share(figures["women"], figures["participants"])
+    return figures
+
+
+def region_measures(people=None):
+    """``reports.region_measures()`` ready for publication (the map and the regions list):
+    ``participants`` from ``national()``, ``per_100k`` None with it (it would give it back)."""
+    rows = reports.region_measures(people)
+    published = national(people)
+    for row in rows:
+        row["participants"] = published["by_region"][row["region"].pk]
+        if row["participants"] is None:
+            row["per_100k"] = None
+    return rows
+
+
+def home_figures():
+    """Everything the home page shows besides its latest workshops, ready for publication: a
+    dict with ``headline`` (``reports.Headline``: participants, women and women's share from
+    ``national()``), ``region_rows`` (``region_measures()``), ``regions_by_participants`` (the
+    same rows with anyone reached, most first, hidden counts last), ``by_gender`` (list of
+    ``(value, label, count or None)``) and ``per_year`` (``reports.workshops_per_year()``).
+    Eight queries, each grouped: none grows with the data. Cached (``reports.cached``)."""
+
+    def compute():
+        people = reports.reach()
+        published = national(people)
+        per_year = reports.workshops_per_year()
+        figures = reports.headline(reports.participants_by_gender(people), per_year, people)
+        figures.participants = published["total"]
+        figures.women = published["by_gender"][Person.Gender.FEMALE]
+        figures.women_share = reports.share(figures.women, figures.participants)
+        rows = region_measures(people)
+        return {
+            "headline": figures,
+            "region_rows": rows,
+            "regions_by_participants": sorted(
+                (row for row in rows if row["participants"] != 0),
+                key=lambda row: -1 if row["participants"] is None else row["participants"],
+                reverse=True,
+            ),
+            "by_gender": [
+                (value, label, published["by_gender"][value]) for value, label in Person.Gender.choices
+            ],
+            "per_year": per_year,
+        }
+
+    return reports.cached("home", compute)
