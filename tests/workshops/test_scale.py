@@ -30,7 +30,7 @@ from tests.factories import (
     WorkshopPartnerFactory,
     region,
 )
-from workshops import bulk_exports, publication, reports
+from workshops import bulk_exports, publication
 from workshops.models import Attendance, FollowUp, Participation, Recommendation, Workshop
 
 pytestmark = pytest.mark.django_db
