@@ -90,13 +90,15 @@ class Scope:
 @dataclass
 class Breakdown:
     """One table: ``title``, ``label_header`` (first column), ``rows`` [(label, count)],
-    ``total`` (int or None), ``note`` (how to read it, or "")."""
+    ``total`` (int or None), ``note`` (how to read it, or ""), ``keys`` (what each row counts:
+    a gender or age band value, a region id, an organisation kind; None for "unknown")."""
 
     title: str
     label_header: str
     rows: list
     total: int | None = None
     note: str = ""
+    keys: list = field(default_factory=list)
 
 
 @dataclass
@@ -150,31 +152,36 @@ def _breakdown(title, label_header, counter, labels, note=""):
     """Rows for every label in ``labels`` (``[(key, label)]``, zeros kept) then the keys of
     ``counter`` not in ``labels``, and their total."""
     keys = [key for key, _label in labels]
+    keys += [key for key in counter if key not in keys]
     rows = [(str(label), counter.get(key, 0)) for key, label in labels]
-    rows += [(str(key), count) for key, count in counter.items() if key not in keys]
-    return Breakdown(title, label_header, rows, sum(count for _label, count in rows), note)
+    rows += [(str(key), counter[key]) for key in keys[len(labels) :]]
+    return Breakdown(title, label_header, rows, sum(count for _label, count in rows), note, keys)
 
 
-def _publish(report):
+def _publish(report, people):
     """Hide what the public may not see in ``report`` (in place), as one table
-    (``publication.Table``): the unique participants and their breakdowns by gender, age band,
-    region (people of unknown region never printed, as on the public pages) and organisation
-    kind; the participations and the participants of each workshop (hidden only when small, as
-    on the workshop's public page, so the same figure reads the same everywhere); the
-    participant-days and each workshop's completers (alone). Shares go with their counts."""
+    (``publication.Table``). ``people``: ``{person id: (gender, age band, region id)}``.
+
+    The unique participants by gender and region are ``publication.add_people``'s cells, as on
+    the public pages (so a scope that is one workshop, or the whole country, reads the same as
+    its pages; people of unknown region are never printed); the age bands share out the same
+    total; the organisation kinds have their own (someone may count in two). The participants
+    of each workshop are hidden only when small, as on the workshop's page, and add up to the
+    participations. Participant-days and each workshop's completers stand alone."""
     table = publication.Table({})
-    unique = table.add("unique", report.unique_participants, publication.TOTAL)
+    unique = publication.add_people(
+        table, Counter((region, gender) for gender, _age, region in people.values())
+    )
     table.add("days", report.participant_days)
-    # Breakdowns 0-2 (gender, age band, region) share out the unique participants; 3 (kind)
-    # may count someone twice: its own total. 4 counts workshops, not people.
-    totals = [unique, unique, unique, table.add("kinds", report.breakdowns[3].total, publication.SUBTOTAL)]
-    unknown_region = (2, len(report.breakdowns[2].rows) - 1)
-    for index, breakdown in enumerate(report.breakdowns[:4]):
-        cells = [
-            table.add((index, row), count, publication.MARGIN, published=(index, row) != unknown_region)
-            for row, (_label, count) in enumerate(breakdown.rows)
-        ]
-        table.relate(totals[index], cells)
+    gender, age, region, kind = report.breakdowns[:4]
+    cells = {
+        0: [("gender", key) for key in gender.keys],
+        1: _own_cells(table, "age", age),
+        2: [("region", key) for key in region.keys],
+        3: _own_cells(table, "kind", kind),
+    }
+    table.relate(unique, cells[1])
+    table.relate(table.add("kinds", kind.total, publication.SUBTOTAL), cells[3])
     each = [table.add(("participants", i), row.participants) for i, row in enumerate(report.completion)]
     table.fixed.update(each)
     table.relate(table.add("participations", report.participations, publication.TOTAL), each)
@@ -184,13 +191,25 @@ def _publish(report):
     report.unique_participants, report.participations = shown[unique], shown["participations"]
     report.participant_days = shown["days"]
     for index, breakdown in enumerate(report.breakdowns[:4]):
-        breakdown.rows = [(label, shown[(index, row)]) for row, (label, _n) in enumerate(breakdown.rows)]
-        breakdown.total = shown[totals[index]]
-    report.women = report.breakdowns[0].rows[0][1]
+        # A region nobody came from is not in the table: a published zero.
+        breakdown.rows = [
+            (label, shown.get(cell, 0))
+            for cell, (label, _n) in zip(cells[index], breakdown.rows, strict=True)
+        ]
+        breakdown.total = shown["kinds" if index == 3 else unique]
+    report.women = shown[("gender", Person.Gender.FEMALE)]
     report.women_share = share(report.women, report.unique_participants)
     for i, row in enumerate(report.completion):
         row.participants = shown[("participants", i)]
         row.completed = None if row.completed is None else shown[("completed", i)]
+
+
+def _own_cells(table, name, breakdown):
+    """Add a cell ``(name, key)`` to ``table`` for each row of ``breakdown``; returns the keys."""
+    return [
+        table.add((name, key), count, publication.MARGIN)
+        for key, (_label, count) in zip(breakdown.keys, breakdown.rows, strict=True)
+    ]
 
 
 def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=False):
@@ -262,7 +281,7 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     ]
     report.completion = _completion(workshops, participations, counted, completion_percent)
     if public:
-        _publish(report)
+        _publish(report, people)
     return report
 
 

@@ -207,6 +207,40 @@ def _determined(relations, unknown):
 # The tables of the public pages ---------------------------------------------------------------
 
 
+def add_people(table, people):
+    """Add to ``table`` the cells of one group of people by region of origin and gender, the way
+    every page that counts people shows them, so that the same people give the same decisions
+    wherever they are counted (the whole country, one workshop, one report).
+
+    ``people``: ``{(region_id or None, gender value): count}``. Cells: ``"total"`` (hidden only
+    when small, like every grand total: ``fixed``), ``("gender", g)``, ``("region", r)`` (people
+    of unknown region never printed), and inside, ``("cell", r, g)``: only the women of a known
+    region are printed (on region pages), the others never. Regions nobody came from are
+    published zeros, which change no sum: left out. Returns the ``"total"`` key.
+    """
+    regions = [*sorted({r for r, _g in people if r is not None}), None]
+    genders = Person.Gender.values
+    total = table.add("total", sum(people.values()), TOTAL)
+    table.fixed.add(total)
+    by_gender = {g: table.add(("gender", g), 0, SUBTOTAL) for g in genders}
+    for r in regions:
+        cells = []
+        for g in genders:
+            count = people.get((r, g), 0)
+            published = r is not None and g == Person.Gender.FEMALE
+            cells.append(table.add(("cell", r, g), count, INNER, published=published))
+            table.values[by_gender[g]] += count
+        margin = table.add(
+            ("region", r), sum(table.values[c] for c in cells), MARGIN, published=r is not None
+        )
+        table.relate(margin, cells)
+    for g in genders:
+        table.relate(by_gender[g], [("cell", r, g) for r in regions])
+    table.relate(total, by_gender.values())
+    table.relate(total, [("region", r) for r in regions])
+    return total
+
+
 def national(people=None):
     """The country's figures about people, decided once for the home page (headline, charts),
     the map, the regions list and every region page, so that a region's count is shown or
@@ -214,12 +248,9 @@ def national(people=None):
 
     Returns ``{"total": n, "by_gender": {gender value: n}, "by_region": {region_id: n},
     "women_by_region": {region_id: n}}`` with None for hidden cells (the last two give 0 for a
-    region nobody came from). The table behind it:
-    region (12, and "unknown", never printed) x gender (never printed inside a region except
-    women, on the region pages), with both margins and the grand total. ``people`` is
-    ``reports.reach()`` (computed when not given); cached with the public figures.
+    region nobody came from); the table is ``add_people``'s. ``people`` is ``reports.reach()``
+    (computed when not given); cached with the public figures.
     """
-
     return reports.cached(
         "publication-national",
         lambda: _national(reports.reach() if people is None else people),
@@ -228,78 +259,48 @@ def national(people=None):
 
 
 def _national(people):
-    # Regions nobody came from are published zeros: they change no sum and are left out.
-    regions = [*sorted({r for r, _g in people if r is not None}), None]
-    genders = Person.Gender.values
     table = Table({})
-    total = table.add("total", sum(people.values()), TOTAL)
-    by_gender = {g: table.add(("gender", g), 0, SUBTOTAL) for g in genders}
-    by_region = {r: table.add(("region", r), 0, MARGIN, published=r is not None) for r in regions}
-    for r in regions:
-        cells = []
-        for g in genders:
-            published = r is not None and g == Person.Gender.FEMALE
-            cells.append(table.add(("cell", r, g), people.get((r, g), 0), INNER, published=published))
-            table.values[by_gender[g]] += people.get((r, g), 0)
-        table.values[by_region[r]] = sum(table.values[cell] for cell in cells)
-        table.relate(by_region[r], cells)
-    for g in genders:
-        table.relate(by_gender[g], [("cell", r, g) for r in regions])
-    table.relate(total, by_gender.values())
-    table.relate(total, by_region.values())
+    total = add_people(table, people)
     shown = table.protect()
+    regions = {r for r, _g in people if r is not None}
     return {
         "total": shown[total],
-        "by_gender": {g: shown[key] for g, key in by_gender.items()},
-        "by_region": defaultdict(int, {r: shown[key] for r, key in by_region.items() if r is not None}),
-        "women_by_region": defaultdict(
-            int, {r: shown[("cell", r, Person.Gender.FEMALE)] for r in regions if r is not None}
-        ),
+        "by_gender": {g: shown[("gender", g)] for g in Person.Gender.values},
+        "by_region": defaultdict(int, {r: shown[("region", r)] for r in regions}),
+        "women_by_region": defaultdict(int, {r: shown[("cell", r, Person.Gender.FEMALE)] for r in regions}),
     }
 
 
 def workshop_total(count):
     """A workshop's number of participants as the workshop list prints it: the same decision as
-    its page (``workshop_figures``), where a total is hidden only when it is small (its parts
-    are always cheaper to hide)."""
+    its page (``workshop_figures``), where the total is hidden only when it is small
+    (``add_people``: a grand total is ``fixed``)."""
     return suppress(count)
 
 
 def workshop_figures(workshop):
-    """``reports.workshop_figures`` ready for publication: one table of the workshop's total,
-    its breakdowns by gender and by region of origin (people of unknown region counted, never
-    printed), and the people present at each session (each alone: a session is not a part of
-    the others). Same keys as ``reports.workshop_figures``; hidden cells None, and
-    ``women_share`` None with the women's count."""
+    """The public figures of one workshop: its people (``add_people``'s table, as for the
+    country) and the people present at each session (each alone: a session is not a part of the
+    others). Returns a dict: ``participants``, ``women``, ``women_share`` (percent),
+    ``by_gender`` (list of ``(value, label, count)``), ``by_region`` (list of ``(Region,
+    count)`` in region-code order, people of unknown region left out), ``by_session`` (list of
+    ``(Session, count)``); hidden cells None. Four queries."""
     figures = reports.workshop_figures(workshop)
     table = Table({})
-    total = table.add("total", figures["participants"], TOTAL)
-    genders = [table.add(("gender", value), count, MARGIN) for value, _label, count in figures["by_gender"]]
-    regions = [
-        table.add(("region", region.pk if region else None), count, MARGIN, published=region is not None)
-        for region, count in figures["by_region"]
-    ]
-    sessions = [table.add(("session", s.pk), count, INNER) for s, count in figures["by_session"]]
-    table.relate(total, genders)
-    table.relate(total, regions)
+    total = add_people(table, figures["people"])
+    for session, count in figures["by_session"]:
+        table.add(("session", session.pk), count)
     shown = table.protect()
     women = shown[("gender", Person.Gender.FEMALE)]
     return {
         "participants": shown[total],
         "women": women,
         "women_share": reports.share(women, shown[total]),
-        "by_gender": [
-            (value, label, shown[key])
-            for (value, label, _n), key in zip(figures["by_gender"], genders, strict=True)
-        ],
+        "by_gender": [(value, label, shown[("gender", value)]) for value, label in Person.Gender.choices],
         "by_region": [
-            (region, shown[key])
-            for (region, _n), key in zip(figures["by_region"], regions, strict=True)
-            if region is not None
+            (region, shown[("region", region.pk)]) for region, _n in figures["by_region"] if region
         ],
-        "by_session": [
-            (session, shown[key]) for (session, _n), key in zip(figures["by_session"], sessions, strict=True)
-        ],
+        "by_session": [(session, shown[("session", session.pk)]) for session, _n in figures["by_session"]],
     }
 
 

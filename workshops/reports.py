@@ -87,26 +87,24 @@ def status_counts(recommendations):
     return [(value, label, counts.get(value, 0)) for value, label in RecommendationStatus.choices]
 
 
-def gender_counts(participations):
-    """Count ``participations`` by the person's gender: list of ``(value, label, count)``."""
-    counts = dict(
-        participations.order_by().values_list("person__gender").annotate(n=Count("person", distinct=True))
+def people_counts(participations):
+    """Distinct people in ``participations`` by region of origin and gender: ``{(region_id or
+    None, gender value): count}``, the shape of ``reach()``. One query."""
+    rows = (
+        participations.order_by()
+        .values_list("person__region", "person__gender")
+        .annotate(n=Count("person", distinct=True))
     )
-    return [(value, label, counts.get(value, 0)) for value, label in Person.Gender.choices]
+    return {(region_id, gender): n for region_id, gender, n in rows}
 
 
-def region_counts(participations):
-    """Count distinct people in ``participations`` by region of origin.
-
-    Returns a list of ``(Region | None, count)`` in region-code order, regions with no one left
-    out; None collects people whose region is unknown. Two queries.
-    """
-    counts = dict(
-        participations.order_by().values_list("person__region").annotate(n=Count("person", distinct=True))
-    )
+def region_rows(counts):
+    """``{region_id or None: count}`` as a list of ``(Region | None, count)`` in region-code
+    order, None (people of unknown region) last. One query."""
     regions = Region.objects.in_bulk([pk for pk in counts if pk is not None])
-    rows = [(regions[pk], n) for pk, n in counts.items() if pk is not None]
-    rows.sort(key=lambda row: row[0].code)
+    rows = sorted(
+        ((regions[pk], n) for pk, n in counts.items() if pk is not None), key=lambda row: row[0].code
+    )
     if counts.get(None):
         rows.append((None, counts[None]))
     return rows
@@ -179,15 +177,17 @@ def headline(by_gender=None, per_year=None, people=None):
 
 
 def workshop_figures(workshop):
-    """Public figures of one workshop (no personal data).
+    """True figures of one workshop (no personal data; ``publication.workshop_figures`` makes
+    them public).
 
     Returns a dict: ``participants`` (int), ``women`` (int), ``women_share`` (percent or None),
     ``by_gender`` (list of (value, label, count)), ``by_region`` (list of (Region|None, count)),
-    ``by_session`` (list of (Session, count) in session order).
+    ``by_session`` (list of (Session, count) in session order), ``people``
+    (``people_counts``). Three queries.
     """
-    participations = workshop.participations.counted()
-    by_gender = gender_counts(participations)
-    total = sum(count for _value, _label, count in by_gender)
+    people = people_counts(workshop.participations.counted())
+    by_gender = participants_by_gender(people)
+    total = sum(people.values())
     women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
     # An aggregate makes a GROUP BY query, which ignores Meta.ordering: order explicitly.
     sessions = list(
@@ -206,8 +206,9 @@ def workshop_figures(workshop):
         "women": women,
         "women_share": share(women, total),
         "by_gender": by_gender,
-        "by_region": region_counts(participations),
+        "by_region": region_rows(reach_totals("region", people)),
         "by_session": [(session, session.present) for session in sessions],
+        "people": people,
     }
 
 
