@@ -15,7 +15,13 @@ table, so that the same figure is hidden or shown alike on every page that print
    or a published total less its published parts gives a small group (1 to ``minimum - 1``
    people, e.g. "the women and the men together"), one more published cell is hidden: the
    cheapest that closes the leak (cells inside a table before its margins, margins before the
-   grand total, smaller counts before larger ones, the τ-ARGUS "cost" of a cell).
+   grand total, smaller counts before larger ones, the τ-ARGUS "cost" of a cell), or, when no
+   single cell does, the cheapest beside it, and the audit runs again. A grand total is hidden
+   only when it is small itself (``Table.fixed``), as the workshop list can then print it alone.
+
+The audit sees exact solutions (linear algebra, sums of zero); it does not compute the bounds
+an attacker could draw from the other inequalities (a hidden cell is "between 1 and 9"), which
+is what the τ-ARGUS protection levels add. A hidden cell is never pinned to one value.
 
 Why suppression and not controlled rounding (Stats NZ, ABS): rounding would change figures
 that reveal nobody (23 women of 50 would read 25 of 50), rounding small cells alone leaves
