@@ -84,7 +84,9 @@ class Table:
     ``values``: ``{key: count}`` (true counts, ints >= 0), in a stable order (ties are broken
     by it); ``relations``: list of ``Relation``; ``unpublished``: keys never printed but known to
     exist (they count as hidden); ``fixed``: keys whose fate is decided by another table (never
-    hidden here to protect a neighbour); ``costs``: ``{key: INNER..TOTAL}`` (default INNER).
+    hidden here to protect a neighbour); ``costs``: ``{key: INNER..TOTAL}`` (default INNER);
+    ``secret``: unpublished keys that must not be worked out whatever their value (a cell that
+    another table hid to protect a small one).
     """
 
     values: dict
@@ -92,6 +94,7 @@ class Table:
     unpublished: set = field(default_factory=set)
     fixed: set = field(default_factory=set)
     costs: dict = field(default_factory=dict)
+    secret: set = field(default_factory=set)
 
     def add(self, key, value, cost=INNER, published=True):
         """Add a cell; returns ``key``."""
@@ -112,6 +115,8 @@ class Table:
         cells through the relations, and no printed total less its printed parts equals it."""
         minimum = small_cell_minimum() if minimum is None else minimum
         hidden = {key for key, value in self.values.items() if is_small(value, minimum)}
+        if not hidden and not self.secret:  # nothing small anywhere: nothing to give away
+            return {key: (None if key in self.unpublished else value) for key, value in self.values.items()}
         hidden |= self.unpublished
         for _step in range(len(self.values)):
             leaks = self._leaks(hidden, minimum)
@@ -133,7 +138,9 @@ class Table:
             solved = self._zeros(unknown) | _determined(self.relations, unknown)
             if not solved:
                 break
-            leaks += [("cell", key) for key in solved if is_small(self.values[key], minimum)]
+            leaks += [
+                ("cell", key) for key in solved if key in self.secret or is_small(self.values[key], minimum)
+            ]
             unknown -= solved
         for relation in self.relations:
             parts = [key for key in relation.parts if key in unknown]
@@ -267,6 +274,7 @@ def national(people=None):
 def _national(people):
     table = Table({})
     total = add_people(table, people)
+    _link_workshops(table, people)
     shown = table.protect()
     regions = {r for r, _g in people if r is not None}
     return {
@@ -275,6 +283,38 @@ def _national(people):
         "by_region": defaultdict(int, {r: shown[("region", r)] for r in regions}),
         "women_by_region": defaultdict(int, {r: shown[("cell", r, Person.Gender.FEMALE)] for r in regions}),
     }
+
+
+def _link_workshops(table, people):
+    """Tie the country's table to the workshops' pages: when nobody in a cell (the women, the
+    people of a region, everyone) attended two workshops, the country's count is the sum of the
+    workshops' counts, which the workshop pages print. For each such cell, the workshops'
+    printed counts are one published figure (``fixed``) and the counts they hid one unpublished
+    cell (``secret`` when it is one workshop's and not 0: that workshop relied on it staying
+    hidden). Each workshop's table is protected first, on its own, as its page is."""
+    by_workshop = reports.people_by_workshop()
+    shown, hidden = defaultdict(int), defaultdict(list)
+    for counts in by_workshop.values():
+        workshop = Table({})
+        add_people(workshop, counts)
+        for key, value in workshop.protect().items():
+            if key == "total" or key[0] in ("gender", "region"):
+                if value is None:
+                    hidden[key].append(workshop.values[key])
+                else:
+                    shown[key] += value
+    for key in [key for key in table.values if key == "total" or key[0] in ("gender", "region")]:
+        if table.values[key] == shown[key] + sum(hidden[key]):
+            table.fixed.discard(key)  # the country's total too may have to go
+            known = table.add(("workshops shown", key), shown[key], TOTAL)
+            table.fixed.add(known)
+            if not hidden[key]:  # every workshop prints it: the country's is their sum
+                table.relate(key, [known])
+                continue
+            secret = table.add(("workshops hidden", key), sum(hidden[key]), TOTAL, published=False)
+            if len(hidden[key]) == 1 and hidden[key][0]:
+                table.secret.add(secret)
+            table.relate(key, [known, secret])
 
 
 def workshop_total(count):

@@ -65,6 +65,10 @@ SHAPES = {
         {"people": [(12, F, "04", "25_34"), (8, M, "04", "25_34"), (2, M, "01", "25_34")]},
         {"people": [(8, F, "06", "25_34"), (7, M, "06", "45_54"), (4, F, "08", "25_34")]},
     ],
+    "a workshop of 3 beside one of 20": [
+        {"people": [(3, F, "04", "25_34")]},
+        {"people": [(10, F, "04", "25_34"), (10, M, "06", "25_34")]},
+    ],
     "a small 'not stated' gender": [
         {"people": [(10, F, "04", "25_34"), (12, M, "04", "25_34"), (2, U, "04", "25_34")]}
     ],
@@ -157,11 +161,12 @@ def relations(workshops, codes):
         slug = workshop.slug
         known.append((("T", slug), [("WG", slug, g) for g in genders]))
         known.append((("T", slug), [("WR", slug, c) for c in every]))
-    if len(workshops) == 1:  # the whole country is this workshop: the same people
-        slug = workshops[0].slug
-        known.append((("N",), [("T", slug)]))
-        known += [(("G", g), [("WG", slug, g)]) for g in genders]
-        known += [(("R", c), [("WR", slug, c)]) for c in every]
+    # Nobody here attended two workshops (the attacker may guess it): the country's counts are
+    # the sums of the workshops'.
+    slugs = [w.slug for w in workshops]
+    known.append((("N",), [("T", s) for s in slugs]))
+    known += [(("G", g), [("WG", s, g) for s in slugs]) for g in genders]
+    known += [(("R", c), [("WR", s, c) for s in slugs]) for c in every]
     return known
 
 
@@ -398,6 +403,22 @@ def test_the_example_figures_stay_exact_where_no_cell_is_small(client, example):
     assert_nothing_small_comes_out(
         truth([example]), published, shares, relations([example], [r.code for r in regions])
     )
+
+
+def test_the_example_beside_a_small_workshop_gives_nothing_away(client, example):
+    """The country's figures are the example's plus a workshop of 8 from the Oriental, 7 women
+    and a man: the man must not come out of the country's figures less the example's."""
+    small = build([{"people": [(7, F, "02", "25_34"), (1, M, "02", "25_34")]}])
+    regions = list(Region.objects.all())
+    codes_by_slug = {r.slug: r.code for r in regions}
+    published, shares = {}, {}
+    read_home(client, "en", codes_by_slug, published, shares)
+    read_regions(client, "en", codes_by_slug, published, shares)
+    read_workshops(client, "en", [example, *small], codes_by_slug, published, shares)
+    workshops = [example, *small]
+    cells = truth(workshops)
+    assert_nothing_small_comes_out(cells, published, shares, relations(workshops, [r.code for r in regions]))
+    assert published[("T", example.slug)] == 50 and published[("S", example.slug, 1)] == 48
 
 
 # The "for publication" report -------------------------------------------------------------------
