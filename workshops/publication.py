@@ -38,17 +38,21 @@ and ``workshop_total`` (workshop page and list), ``workshops.disaggregation`` (t
 publication" report). Hidden cells are None; templates print them as "hidden".
 """
 
+import hashlib
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from django.conf import settings
+from django.core.cache import cache
 
 from organizations.models import Person
 from workshops import reports
 
 # What a cell costs to hide (τ-ARGUS's cost function): inner cells first, grand totals last.
 INNER, MARGIN, SUBTOTAL, TOTAL = 1, 2, 3, 4
+# How many cells ``Table._complement`` tries one by one (each try is an audit of the table).
+TRIALS = 8
 
 
 def small_cell_minimum():
@@ -159,21 +163,22 @@ class Table:
         return zeros
 
     def _complement(self, leak, hidden, minimum):
-        """The cheapest published cell whose hiding closes ``leak``; when none alone does, the
-        cheapest one next to it (the loop in ``protect`` goes on)."""
+        """The cheapest published cell whose hiding closes ``leak`` (of the ``TRIALS`` cheapest,
+        those beside it first at equal cost); when none alone does, the cheapest one beside it
+        (the loop in ``protect`` goes on)."""
         order = {key: index for index, key in enumerate(self.values)}
+        near = self._neighbours(leak)
         candidates = sorted(
             (
                 key
                 for key, value in self.values.items()
                 if key not in hidden and key not in self.fixed and value
             ),
-            key=lambda key: (self.costs.get(key, INNER), self.values[key], order[key]),
+            key=lambda key: (self.costs.get(key, INNER), key not in near, self.values[key], order[key]),
         )
-        for key in candidates:
+        for key in candidates[:TRIALS]:
             if leak not in self._leaks(hidden | {key}, minimum):
                 return key
-        near = self._neighbours(leak)
         return next((key for key in candidates if key in near), candidates[0] if candidates else None)
 
     def _neighbours(self, leak):
@@ -187,7 +192,7 @@ class Table:
 def _determined(relations, unknown):
     """The keys of ``unknown`` that the relations fix exactly once every other key is known:
     those whose unit vector lies in the row space of the relations restricted to ``unknown``
-    (reduced row echelon form over the rationals; tables have a few dozen cells)."""
+    (reduced row echelon form, exact: integer rows, fraction-free, each divided by its gcd)."""
     columns = {key: index for index, key in enumerate(sorted(unknown, key=repr))}
     rows = []
     for relation in relations:
@@ -195,7 +200,7 @@ def _determined(relations, unknown):
         for key, sign in ((relation.total, 1), *((part, -1) for part in relation.parts)):
             if key in columns:
                 row[columns[key]] = row.get(columns[key], 0) + sign
-        row = {column: Fraction(value) for column, value in row.items() if value}
+        row = {column: value for column, value in row.items() if value}
         if row:
             rows.append(row)
     reduced = []
@@ -204,17 +209,27 @@ def _determined(relations, unknown):
         if pivot is None:
             continue
         rows = [row for row in rows if row is not pivot]
-        pivot = {c: value / pivot[column] for c, value in pivot.items()}
         for row in rows + [done for _column, done in reduced]:
-            factor = row.get(column)
-            if factor:
-                for c, value in pivot.items():
-                    row[c] = row.get(c, 0) - factor * value
-                    if not row[c]:
-                        del row[c]
+            if row.get(column):
+                _eliminate(row, pivot, column)
         reduced.append((column, pivot))
     keys = {index: key for key, index in columns.items()}
     return {keys[column] for column, row in reduced if len(row) == 1}
+
+
+def _eliminate(row, pivot, column):
+    """Make ``row[column]`` 0 with a multiple of ``pivot`` (in place, integers kept small)."""
+    a, b = pivot[column], row[column]
+    for c in set(row) | set(pivot):
+        value = a * row.get(c, 0) - b * pivot.get(c, 0)
+        if value:
+            row[c] = value
+        else:
+            row.pop(c, None)
+    divisor = math.gcd(*row.values()) if row else 1
+    if divisor > 1:
+        for c in row:
+            row[c] //= divisor
 
 
 # The tables of the public pages ---------------------------------------------------------------
@@ -292,17 +307,13 @@ def _link_workshops(table, people):
     printed counts are one published figure (``fixed``) and the counts they hid one unpublished
     cell (``secret`` when it is one workshop's and not 0: that workshop relied on it staying
     hidden). Each workshop's table is protected first, on its own, as its page is."""
-    by_workshop = reports.people_by_workshop()
     shown, hidden = defaultdict(int), defaultdict(list)
-    for counts in by_workshop.values():
-        workshop = Table({})
-        add_people(workshop, counts)
-        for key, value in workshop.protect().items():
-            if key == "total" or key[0] in ("gender", "region"):
-                if value is None:
-                    hidden[key].append(workshop.values[key])
-                else:
-                    shown[key] += value
+    for margins in _workshop_margins(reports.people_by_workshop().values()):
+        for key, (value, printed) in margins.items():
+            if printed:
+                shown[key] += value
+            else:
+                hidden[key].append(value)
     for key in [key for key in table.values if key == "total" or key[0] in ("gender", "region")]:
         if table.values[key] == shown[key] + sum(hidden[key]):
             table.fixed.discard(key)  # the country's total too may have to go
@@ -315,6 +326,39 @@ def _link_workshops(table, people):
             if len(hidden[key]) == 1 and hidden[key][0]:
                 table.secret.add(secret)
             table.relate(key, [known, secret])
+
+
+def _workshop_margins(groups):
+    """For each workshop's ``people`` (``{(region_id, gender): count}``) in ``groups``: its
+    margins as its page decides them, ``{key: (count, printed)}`` for ``"total"``, ``("gender",
+    g)`` and ``("region", r)``. Kept in the cache under the counts themselves (no expiry): after
+    an edit only the workshops whose counts changed are worked out again (a few milliseconds
+    each; a whole country of workshops takes a minute the first time)."""
+    groups = list(groups)
+    minimum = small_cell_minimum()
+    names = [f"publication-margins:{minimum}:" + _fingerprint(people) for people in groups]
+    found = {}
+    for start in range(0, len(names), 500):  # SQLite takes 999 parameters at most
+        found.update(cache.get_many(names[start : start + 500]))
+    missing = {}
+    for name, people in zip(names, groups, strict=True):
+        if name not in found:
+            table = Table({})
+            add_people(table, people)
+            shown = table.protect()
+            margins = {
+                k: (table.values[k], shown[k] is not None) for k in shown if k == "total" or k[0] != "cell"
+            }
+            found[name] = missing[name] = margins
+    if missing:
+        cache.set_many(missing, None)
+    return [found[name] for name in names]
+
+
+def _fingerprint(people):
+    """A short stable name for ``{(region_id, gender): count}``."""
+    text = repr(sorted(people.items(), key=repr))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def workshop_total(count):
