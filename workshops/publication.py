@@ -331,28 +331,28 @@ def _link_workshops(table, people):
 def _workshop_margins(groups):
     """For each workshop's ``people`` (``{(region_id, gender): count}``) in ``groups``: its
     margins as its page decides them, ``{key: (count, printed)}`` for ``"total"``, ``("gender",
-    g)`` and ``("region", r)``. Kept in the cache under the counts themselves (no expiry): after
-    an edit only the workshops whose counts changed are worked out again (a few milliseconds
-    each; a whole country of workshops takes a minute the first time)."""
-    groups = list(groups)
-    minimum = small_cell_minimum()
-    names = [f"publication-margins:{minimum}:" + _fingerprint(people) for people in groups]
-    found = {}
-    for start in range(0, len(names), 500):  # SQLite takes 999 parameters at most
-        found.update(cache.get_many(names[start : start + 500]))
-    missing = {}
-    for name, people in zip(names, groups, strict=True):
-        if name not in found:
+    g)`` and ``("region", r)``. Kept in one cache entry under the counts themselves (no expiry),
+    so that after an edit only the workshops whose counts changed are worked out again (a few
+    milliseconds each; a whole country of workshops takes seconds the first time)."""
+    name = f"publication-margins:{small_cell_minimum()}"
+    stored = cache.get(name) or {}
+    known, result, kept = dict(stored), [], {}
+    for people in groups:
+        fingerprint = _fingerprint(people)
+        if fingerprint not in known:
             table = Table({})
             add_people(table, people)
             shown = table.protect()
-            margins = {
-                k: (table.values[k], shown[k] is not None) for k in shown if k == "total" or k[0] != "cell"
+            known[fingerprint] = {
+                key: (table.values[key], shown[key] is not None)
+                for key in shown
+                if key == "total" or key[0] != "cell"
             }
-            found[name] = missing[name] = margins
-    if missing:
-        cache.set_many(missing, None)
-    return [found[name] for name in names]
+        kept[fingerprint] = known[fingerprint]
+        result.append(kept[fingerprint])
+    if kept.keys() != stored.keys():
+        cache.set(name, kept, None)
+    return result
 
 
 def _fingerprint(people):
