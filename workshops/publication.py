@@ -397,8 +397,9 @@ def workshop_figures(workshop):
 def region_figures(region):
     """``reports.region_figures`` ready for publication: ``participants``, ``women`` and
     ``women_share`` from ``national()`` (None when hidden)."""
-    figures = reports.region_figures(region)
-    published = national()
+    people = reports.reach()  # one query for both, when the figures are not cached
+    figures = reports.region_figures(region, people)
+    published = national(people)
     figures["participants"] = published["by_region"][region.pk]
     figures["women"] = published["women_by_region"][region.pk]
     figures["women_share"] = reports.share(figures["women"], figures["participants"])

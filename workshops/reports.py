@@ -227,34 +227,35 @@ def workshop_figures(workshop):
     }
 
 
-def region_figures(region):
-    """Public figures for a region page.
+def region_figures(region, people=None):
+    """True figures for a region page (``publication.region_figures`` makes them public).
 
     Returns a dict: ``workshops`` (QuerySet of published workshops held in or aimed at the
     region), ``participants`` (distinct counted people from the region at published held
     workshops), ``women`` (int), ``organizations`` (``active_organizations`` based in the region),
     ``recommendations`` (QuerySet of public recommendations whose target regions include it),
     ``committees`` (QuerySet of monitoring committees covering it). The three counts are
-    cached (``cached``); the QuerySets are not evaluated here.
+    cached (``cached``), from ``people`` (``reach()`` when not given); the QuerySets are not
+    evaluated here.
     """
 
     def counts():
-        people = reach_totals("gender", region=region)
+        by_gender = reach_totals("gender", people, region=region)
         return {
-            "total": sum(people.values()),
-            "women": people.get(Person.Gender.FEMALE, 0),
+            "total": sum(by_gender.values()),
+            "women": by_gender.get(Person.Gender.FEMALE, 0),
             "organizations": active_organizations_by_region().get(region.pk, 0),
         }
 
-    people = cached(f"region:{region.pk}", counts, localized=False)
+    totals = cached(f"region:{region.pk}", counts, localized=False)
     return {
         "workshops": Workshop.objects.published()
         .concerning(region)
         .select_related("venue_region", "organizer"),
-        "participants": people["total"],
-        "women": people["women"],
-        "women_share": share(people["women"], people["total"]),
-        "organizations": people["organizations"],
+        "participants": totals["total"],
+        "women": totals["women"],
+        "women_share": share(totals["women"], totals["total"]),
+        "organizations": totals["organizations"],
         "recommendations": Recommendation.objects.public().concerning(region).select_related("workshop"),
         "committees": region.committees.public(),
         "commitments": Commitment.objects.public()

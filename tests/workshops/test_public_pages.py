@@ -236,10 +236,8 @@ def test_list_pages_query_count_does_not_grow(client, name, kwargs, django_asser
     assert Workshop.objects.count() == 3
     with django_assert_num_queries(len(one.captured_queries)):
         html = client.get(path).content.decode()
-    # The home page's map and charts come from grouped queries shared with its headline. A
-    # region page's counts are decided on the country's table, tied to the workshops' pages
-    # (``publication.national``): one grouped query of the workshops' people more.
-    assert len(one.captured_queries) <= 13
+    # The home page's map and charts come from grouped queries shared with its headline.
+    assert len(one.captured_queries) <= 12
     if name in {"workshops:list", "workshops:home"}:
         assert html.count("ورشة") >= 3
 
