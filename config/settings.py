@@ -243,7 +243,8 @@ ATTENDANCE_STAGING_DIR = Path(
     os.environ.get("ATTENDANCE_STAGING_DIR", str(BASE_DIR / "var" / "import-staging"))
 )
 ATTENDANCE_STAGING_MAX_AGE = int(os.environ.get("ATTENDANCE_STAGING_MAX_AGE", "3600"))
-# Published counts below this are hidden ("fewer than 5"), as statistics offices do.
+# Public counts of people below this are hidden, with whatever would give them back
+# (``workshops.publication``: primary and complementary suppression, as statistics offices do).
 SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))
 # Seconds the public pages' aggregate figures (home, regions, tracker) are kept in the cache
 # (``workshops.reports.cached``); 0 computes them on every request. At a national scale a live

@@ -24,7 +24,7 @@ from workshops.disaggregation import (
     report_workbook,
 )
 from workshops.models import Project, WorkshopPartner
-from workshops.reports import small_cell_minimum
+from workshops.publication import small_cell_minimum
 from workshops.spreadsheets import CONTENT_TYPES
 
 

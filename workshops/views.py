@@ -16,7 +16,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from regions import maps
-from workshops import opendata, reports, tracker
+from workshops import opendata, publication, reports, tracker
 from workshops.evidence import CONTENT_TYPES, STORED_NAME
 from workshops.filters import CommitmentFilter, RecommendationFilter, WorkshopFilter
 from workshops.forms import FollowUpForm
@@ -73,11 +73,10 @@ class HomeView(PublicMixin, ListView):
         return super().get_queryset()[: self.latest]
 
     def get_context_data(self, **kwargs):
-        figures = reports.home_figures()
-        minimum = reports.small_cell_minimum()
+        figures = publication.home_figures()
         return super().get_context_data(
-            region_map=maps.choropleth(figures["region_rows"], self.request.GET.get("measure"), minimum),
-            small_cell_minimum=minimum,
+            region_map=maps.choropleth(figures["region_rows"], self.request.GET.get("measure")),
+            small_cell_minimum=publication.small_cell_minimum(),
             **figures,
             **kwargs,
         )
@@ -100,9 +99,9 @@ class WorkshopDetailView(PublicMixin, DetailView):
     def get_context_data(self, **kwargs):
         workshop = self.object
         return super().get_context_data(
-            # Counts from 1 to SMALL_CELL_MINIMUM - 1 could point at a person: hidden.
-            figures=reports.public_workshop_figures(workshop),
-            small_cell_minimum=reports.small_cell_minimum(),
+            # Counts of people through the publication rule: small ones, and what gives them away, hidden.
+            figures=publication.workshop_figures(workshop),
+            small_cell_minimum=publication.small_cell_minimum(),
             recommendations=workshop.recommendations.all(),
             committees=MonitoringCommittee.objects.filter(origin_recommendation__workshop=workshop),
             **kwargs,
