@@ -10,6 +10,8 @@ from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.admin_privacy import DeclaredLookupsMixin
+
 MANAGERS_GROUP = "Managers"
 
 
@@ -58,6 +60,9 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
 
 
 class TrackerAdminSite(admin.AdminSite):
+    """The staff admin: two-factor authentication for managers, and every registered admin's
+    list limited to the lookups it declares (``config.admin_privacy``)."""
+
     login_form = TrackerAdminLoginForm
     site_header = _("Workshop tracker: staff administration")
     site_title = _("Workshop tracker")
@@ -67,3 +72,15 @@ class TrackerAdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         return not requires_two_factor(request.user) or request.user.is_verified()
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Register as Django does, with ``DeclaredLookupsMixin`` given to ``admin_class`` (our
+        admins and third-party ones alike) so that no list can be probed through its URL."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, DeclaredLookupsMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (DeclaredLookupsMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
