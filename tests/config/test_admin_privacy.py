@@ -53,6 +53,14 @@ LOOKUPS = ["", "exact", "iexact", "startswith", "contains", "regex", "gt", "in",
 PEOPLE = {Person, User}
 
 
+PERSON_COLUMNS = ["first_name", "last_name", "gender", "age_band", "phone", "email", "city"]
+PERSON_ROWS = [  # the columns, then the code of the region of origin
+    ("Fatima", "Bennani", "female", "25_34", "+212600000901", "fatima@example.org", "Casablanca", "06"),
+    ("Youssef", "Tazi", "male", "45_54", "+212700000902", "youssef@example.net", "Oujda", "02"),
+    ("Hajar", "El Bakkali", "unspecified", "", "", "", "", None),
+]
+
+
 @pytest.fixture
 def rows(db):
     """Three people unlike each other in every field, at two workshops, with attendance marks,
@@ -60,33 +68,13 @@ def rows(db):
     two-factor devices and login failures."""
     atlas = OrganizationFactory(name="Association Atlas", region=region("06"))
     people = [
-        PersonFactory(
-            first_name="Fatima",
-            last_name="Bennani",
-            gender=Person.Gender.FEMALE,
-            age_band=Person.AgeBand.AGE_25_34,
-            phone="+212600000901",
-            email="fatima@example.org",
-            organization=atlas,
-            position="Présidente",
-            city="Casablanca",
-            region=region("06"),
-            consent_given=True,
-            consent_date=datetime.date(2026, 3, 1),
-        ),
-        PersonFactory(
-            first_name="Youssef",
-            last_name="Tazi",
-            gender=Person.Gender.MALE,
-            age_band=Person.AgeBand.AGE_45_54,
-            phone="+212700000902",
-            email="youssef@example.net",
-            city="Oujda",
-            region=region("02"),
-            consent_photos=True,
-        ),
-        PersonFactory(first_name="Hajar", last_name="El Bakkali", phone="", email="", gender="unspecified"),
+        PersonFactory(**dict(zip(PERSON_COLUMNS, values, strict=True)), region=region(code) if code else None)
+        for *values, code in PERSON_ROWS
     ]
+    Person.objects.filter(pk=people[0].pk).update(
+        organization=atlas, position="Présidente", consent_given=True, consent_date=datetime.date(2026, 3, 1)
+    )
+    Person.objects.filter(pk=people[1].pk).update(consent_photos=True)
     workshops = [WorkshopFactory(title="Atelier budget"), WorkshopFactory(title="Forum jeunesse")]
     for person, workshop in zip(people, [*workshops, workshops[0]], strict=True):
         AttendanceFactory(participation=ParticipationFactory(person=person, workshop=workshop))
@@ -415,13 +403,15 @@ def test_french_address_of_the_issue_is_refused_to_a_viewer(client, rows, users)
 
 @pytest.mark.parametrize(("role", "found"), [("Viewers", False), ("Editors", False), ("Data officers", True)])
 @pytest.mark.parametrize("term", ["+212600000901", "fatima@example.org"])
+@pytest.mark.parametrize("source", ["workshops.participation.person", "workshops.attendance.participation"])
 def test_autocomplete_searches_contacts_only_for_those_who_may_read_them(
-    client, rows, users, role, found, term
+    client, rows, users, role, found, term, source
 ):
-    """The person picker of the participation form searches people as the people list does."""
+    """The pickers of people (participation form) and of participations (attendance form)
+    search as the people and participation lists do."""
     client.force_login(users[role])
     url = reverse("admin:autocomplete")
-    source = {"app_label": "workshops", "model_name": "participation", "field_name": "person"}
+    source = dict(zip(["app_label", "model_name", "field_name"], source.split("."), strict=True))
     results = client.get(url, {**source, "term": term}).json()["results"]
     assert (results != []) is found
     assert len(client.get(url, {**source, "term": "Bennani"}).json()["results"]) == 1
