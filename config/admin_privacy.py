@@ -19,11 +19,17 @@ Junk in the declared parameters (NUL characters, which PostgreSQL refuses in tex
 third-party ones included (the audit trail, lockouts, users, two-factor devices).
 """
 
+import logging
+
 from django.contrib.admin import widgets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F
+
+# Refused parameters are logged (names, never values: a value may be a guessed phone number),
+# as Django logs the lookups it refuses itself under "django.security".
+logger = logging.getLogger("django.security.admin_lookups")
 
 PERSONAL_DATA_PERMISSION = "organizations.view_personal_data"
 
@@ -107,7 +113,9 @@ class DeclaredLookupsChangeList(ChangeList):
         popups = _raw_id_popup_lookups(self.model)
         undeclared -= {key for key in undeclared if (key, self.params.get(key)) in popups}
         if undeclared:
-            raise IncorrectLookupParameters(f"Undeclared list parameters: {', '.join(sorted(undeclared))}")
+            names = ", ".join(sorted(undeclared))
+            logger.warning("%s list: parameters %s refused to %s", self.opts.label, names, self.user)
+            raise IncorrectLookupParameters(f"Undeclared list parameters: {names}")
         return specs, has_filters, remaining, duplicates, active
 
     def _date_hierarchy_bounds(self):
@@ -134,7 +142,7 @@ class DeclaredLookupsChangeList(ChangeList):
     def get_ordering_field(self, field_name):
         """The ordering of a list column (``?o=``), or None: only for the columns the admin
         declares sortable, and not on a field the user may not read."""
-        if field_name not in self.sortable_by:
+        if self.sortable_by is not None and field_name not in self.sortable_by:
             return None
         order_field = super().get_ordering_field(field_name)
         if order_field is None or any(

@@ -393,11 +393,12 @@ def test_contacts_cannot_be_probed_through_admin_addresses(
         assert response["Location"] == f"{url}?e=1"
 
 
-def test_french_address_of_the_issue_is_refused_to_a_viewer(client, rows, users):
+def test_french_address_of_the_issue_is_refused_to_a_viewer_and_logged(client, rows, users, caplog):
     client.force_login(users["Viewers"])
     response = client.get("/fr/admin/organizations/person/?phone=%2B212600000901")
     assert response.status_code == 302
     assert response["Location"] == "/fr/admin/organizations/person/?e=1"
+    assert caplog.messages == ["organizations.Person list: parameters phone refused to viewers"]
     assert client.get("/fr/admin/organizations/person/?gender__exact=male").context["cl"].result_count == 1
 
 
