@@ -4,6 +4,7 @@
 ``LANGUAGE_CODE``). The language switcher posts to ``set_language``, outside the prefixes.
 """
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -11,11 +12,15 @@ from django.urls import include, path
 
 from config.health import healthz
 from workshops.sitemaps import SITEMAPS
+from workshops.views import stored_document
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Evidence and minutes, in development and production alike, with the headers that keep a
+    # document from running as a page (docs/deployment.md).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", stored_document, name="media"),
 ]
 
 urlpatterns += i18n_patterns(

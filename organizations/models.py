@@ -9,6 +9,8 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -359,7 +361,13 @@ class ErasureRecord(models.Model):
     The person's row stays, anonymised, so that counts do not change; this record says when, why
     and by whom. Each erasure is also appended to the file ``settings.ERASURE_LOG_PATH``, kept
     outside the database, which ``manage.py restore`` replays after restoring an older backup
-    (``organizations.privacy.replay_erasures``). Holds no personal data: only the person's id.
+    (``organizations.privacy.replay_erasures``).
+
+    Holds no personal data in clear: the person's id and keyed digests (HMAC-SHA256 with
+    ``settings.ERASURE_HASH_KEY``, 64 hex characters, "" when the value was blank) of their E.164
+    phone, lower-cased e-mail and name key, by which an import recognises the person and skips
+    them (``organizations.privacy.ErasedPeople``). Re-admitting the person with a new consent
+    (``readmitted_at``, ``readmitted_by``, ``readmission_consent_date``) blanks the digests.
     """
 
     class Reason(models.TextChoices):
@@ -381,11 +389,42 @@ class ErasureRecord(models.Model):
         verbose_name=_("erased by"),
     )
     reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    phone_hash = models.CharField(_("phone digest"), max_length=64, blank=True, editable=False)
+    email_hash = models.CharField(_("e-mail digest"), max_length=64, blank=True, editable=False)
+    name_hash = models.CharField(_("name digest"), max_length=64, blank=True, editable=False)
+    readmitted_at = models.DateTimeField(_("re-admitted at"), null=True, blank=True, editable=False)
+    readmitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("re-admitted by"),
+    )
+    readmission_consent_date = models.DateField(_("date of the new consent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("erasure record")
         verbose_name_plural = _("erasure records")
         ordering = ["-erased_at", "-pk"]
+        indexes = [
+            # The import's look-up of a sheet's phones and e-mails among erased people.
+            models.Index(fields=["phone_hash"], name="organizations_erasure_phone"),
+            models.Index(fields=["email_hash"], name="organizations_erasure_email"),
+            models.Index(fields=["name_hash"], name="organizations_erasure_name"),
+        ]
+        permissions = [
+            ("readmit_erased_person", _("Can re-admit an erased person who gave a new consent")),
+        ]
 
     def __str__(self):
         return f"#{self.person_ref} {self.erased_at:%Y-%m-%d} ({self.get_reason_display()})"
+
+    @property
+    def why_skipped(self):
+        """Why an import skips this person, in the current language: "erased on 3 December 2026
+        at the person's request" (or "… at the end of the retention period")."""
+        date = date_format(timezone.localtime(self.erased_at), "DATE_FORMAT")
+        if self.reason == self.Reason.REQUEST:
+            return _("erased on %(date)s at the person's request") % {"date": date}
+        return _("erased on %(date)s (%(reason)s)") % {"date": date, "reason": self.get_reason_display()}

@@ -18,6 +18,7 @@ from config.admin_search import (
     RelatedThroughKeyFilter,
     SearchesRelatedByKeyMixin,
 )
+from organizations.privacy import can_export_personal_data, private_download
 from workshops import exports, reports, staging
 from workshops.forms import AttendanceUploadForm
 from workshops.imports import AttendanceImportError, import_attendance
@@ -147,6 +148,14 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Which downloads the page offers: the same rule as the download views.
+        extra_context = {
+            **(extra_context or {}),
+            "can_export_personal_data": can_export_personal_data(request.user),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def import_attendance_view(self, request, pk):
         """Upload an attendance sheet, preview what it does, then confirm or cancel; needs
         ``workshops.import_attendance``.
@@ -215,14 +224,16 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
 
     def export_attendance_view(self, request, pk, fmt):
         """Download the attendance report (CSV or XLSX) or the sign-in sheet (PDF, pre-filled,
-        or blank with ``?blank=1``); needs ``workshops.export_attendance``. Logged."""
+        or blank with ``?blank=1``). Logged. The pre-filled ones hold personal data and need
+        ``organizations.privacy.can_export_personal_data``; a blank sheet holds none and needs
+        only ``workshops.view_workshop``."""
         if fmt not in exports.FORMATS:
             raise Http404
         blank = fmt == "pdf" and request.GET.get("blank") == "1"
-        # Names and contacts leave the tracker only with both permissions; a blank sign-in sheet
-        # holds none and needs only the first.
-        if not request.user.has_perm("workshops.export_attendance") or not (
-            blank or request.user.has_perm("organizations.view_personal_data")
+        if not (
+            request.user.has_perm("workshops.view_workshop")
+            if blank
+            else can_export_personal_data(request.user)
         ):
             raise PermissionDenied
         workshop = get_object_or_404(Workshop, pk=pk)
@@ -232,7 +243,7 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
         response["Content-Disposition"] = (
             f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(export.filename)}"
         )
-        return response
+        return response if blank else private_download(response)
 
 
 class AttendanceInline(admin.TabularInline):

@@ -70,8 +70,9 @@ from django.utils.translation import ngettext
 from openpyxl.utils import get_column_letter
 
 from organizations.models import Organization, Person
+from organizations.privacy import skip_erased
 from regions.models import Region
-from regions.names import collapse_spaces, fold
+from regions.names import collapse_spaces, fold, name_key
 from workshops.models import Attendance, Participation
 from workshops.sheets import FORMAT_LABELS, SheetReadError, read_sheets
 
@@ -438,12 +439,16 @@ class ImportResult:
     encoding: str = ""
     sheet_name: str = ""
     header_row: int | None = None
+    # [(ParsedRow, ErasureRecord)]: rows skipped because they are an erased person.
+    erased: list = field(default_factory=list)
 
     def summary(self):
         """The counts as ``[(translated label, int), …]`` for messages and pages."""
+        erased = [(_("Rows skipped: people erased at their request or after retention"), len(self.erased))]
         return [
             (_("Rows read"), self.rows),
             (_("Rows merged into another (same person)"), self.rows_merged),
+            *(erased if self.erased else []),
             (_("New people"), self.people_created),
             (_("People already known"), self.people_matched),
             (_("Known people recognised only by name"), self.people_matched_by_name),
@@ -501,12 +506,6 @@ class ParsedRow:
     @property
     def name(self):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
-
-
-def name_key(first_name, last_name):
-    """Comparison key of a person's name: folded words in sorted order, so that "IDRISSI Salma"
-    and "Salma Idrissi" compare equal."""
-    return " ".join(sorted(fold(f"{first_name} {last_name}").split()))
 
 
 # Reading files -----------------------------------------------------------------------------
@@ -1237,6 +1236,20 @@ def import_attendance(workshop, data, filename, dry_run=False):
         sheet_name=sheet.name,
         header_row=find_header(rows, sessions).number,
     )
+    # People erased stay erased: their rows are skipped; a name alone only warns.
+    parsed, result.erased, look_alikes = skip_erased(parsed)
+    result.warnings += [
+        SheetError(
+            row.row,
+            None,
+            _(
+                "Same name as a person %(erased)s, but not the same phone or e-mail: a new person "
+                "will be recorded. If it is them, remove the row unless they gave a new consent."
+            )
+            % {"erased": record.why_skipped},
+        )
+        for row, record in look_alikes
+    ]
     plan = plan_import(workshop, parsed, covered, result)
     if not dry_run:
         try:

@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from config.admin import requires_two_factor
+from config.two_factor import requires_two_factor
 from organizations.models import ExportLog, Organization
+from organizations.privacy import personal_data_download
 from regions.models import Region
 from workshops import bulk_exports
 from workshops.disaggregation import (
@@ -165,11 +167,12 @@ class AttendanceExportForm(forms.Form):
 class AttendanceExportView(StaffReportMixin, View):
     """``reports/attendance.<csv|xlsx>?region=<code>&year=<yyyy>``: every attendance mark of the
     region's workshops started that year (or of all), streamed (``workshops.bulk_exports``).
-    PERSONAL DATA: needs ``workshops.export_attendance``; logged before the first byte."""
+    PERSONAL DATA: needs what every such download needs
+    (``organizations.privacy.personal_data_download``); logged before the first byte."""
 
-    permission_required = "workshops.export_attendance"
     fmt = "csv"
 
+    @method_decorator(personal_data_download)
     def get(self, request, *args, **kwargs):
         form = AttendanceExportForm(request.GET)
         if not form.is_valid():

@@ -227,7 +227,7 @@ def test_roles_on_sensitive_pages(
 
 def test_manager_must_pass_two_factor_before_anything(client, django_user_model, example):
     manager = staff_in(django_user_model, "Managers")
-    client.force_login(manager)
+    client.force_login(manager, verified=False)
     assert client.get(reverse("admin:organizations_person_changelist")).status_code == 302
     assert manager.has_perm("auth.change_user") and manager.has_perm("organizations.view_exportlog")
 

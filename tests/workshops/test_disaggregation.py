@@ -239,11 +239,11 @@ def test_non_staff_with_the_permission_is_refused(client, django_user_model, nam
     assert client.get(reverse(name)).status_code == 403
 
 
-def test_a_manager_who_has_not_passed_the_code_goes_to_login(client, analyst):
+def test_a_manager_who_has_not_passed_the_code_goes_to_the_two_factor_page(client, analyst):
     analyst.groups.add(Group.objects.get_or_create(name="Managers")[0])
-    client.force_login(analyst)
+    client.force_login(analyst, verified=False)
     response = client.get(reverse(PAGE))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302 and "/two-factor/" in response["Location"]
 
 
 def test_staff_with_permission_see_the_tables(client, analyst, data):
