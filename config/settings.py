@@ -8,7 +8,8 @@ Environment variables (all optional for a local run):
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names; default ``127.0.0.1,localhost``.
 - ``DATABASE_URL``: any URL dj-database-url understands, e.g.
   ``postgres://user:pass@127.0.0.1:5432/tracker`` (psycopg 3). Default: the SQLite file
-  ``db.sqlite3`` in the project folder.
+  ``db.sqlite3`` in the project folder, in WAL mode (``SQLITE_BUSY_TIMEOUT``: seconds a writer
+  waits for another, default 20).
 
 A bad value raises ``ImproperlyConfigured`` at start-up rather than running half-configured.
 """
@@ -146,6 +147,22 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # The embedded default must bear a few staff saving while the public reads (measured by
+    # bench/concurrency.py, docs/performance.md). WAL: readers never wait for the writer.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a second writer waits
+    # (up to ``timeout`` seconds) instead of failing with "database is locked" when it tries to
+    # upgrade a read lock, which SQLite refuses at once. synchronous=NORMAL is the usual pairing
+    # with WAL: never corrupt; after a power cut (not a crash of the app) the last commits may
+    # be lost.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -206,11 +223,21 @@ SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))
 # (``workshops.reports.cached``); 0 computes them on every request. At a national scale a live
 # count over a million rows takes longer than a page may: a change shows up to this late.
 PUBLIC_FIGURES_CACHE_SECONDS = int(os.environ.get("PUBLIC_FIGURES_CACHE_SECONDS", "120"))
-# The cache lives in the database (table made by migration workshops 0005): every gunicorn worker
-# and every application server sees the same entries, so forgetting the public figures after an
-# edit works everywhere at once, with no Redis or memcached to run.
+# On PostgreSQL the cache lives in the database (table made by migration workshops 0005): every
+# gunicorn worker and every application server sees the same entries, so forgetting the public
+# figures after an edit works everywhere at once, with no Redis or memcached to run. On SQLite it
+# lives in files (FIGURES_CACHE_DIR), shared by every worker of the one machine a SQLite database
+# serves: a cache miss there wrote to the database, and a public page waited for, or failed
+# behind, the staff's writes (docs/performance.md, "Concurrent staff on SQLite").
 CACHES = {
     "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("FIGURES_CACHE_DIR", str(BASE_DIR / "var" / "figures-cache")),
+        # Each edit starts a new generation of about 25 entries (``workshops.reports.cached``).
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+    if SQLITE
+    else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tracker_cache",
     },

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from config.admin_privacy import PERSONAL_DATA_PERMISSION
 from config.admin_search import SearchesRelatedByKeyMixin
 from organizations.forms import ReadmitForm
+from organizations.merging import MergeRefused, merge
 from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
 from organizations.privacy import (
     can_export_personal_data,
@@ -46,6 +47,51 @@ class FocusAreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def may_merge(request, model_admin):
+    """Merging needs the rights to change and to delete the records, and for people to see
+    their personal data (the page compares them)."""
+    opts = model_admin.opts
+    needed = [f"{opts.app_label}.change_{opts.model_name}", f"{opts.app_label}.delete_{opts.model_name}"]
+    if opts.model is Person:
+        needed.append(PERSONAL_DATA_PERMISSION)
+    return request.user.has_perms(needed)
+
+
+@admin.action(description=_("Merge the selected %(verbose_name_plural)s into one"))
+def merge_selected(model_admin, request, queryset):
+    """Show which record to keep, what would move to it and the duplicate rows to merge
+    (``organizations.merging``, rolled back); merge when confirmed."""
+    if not may_merge(request, model_admin):
+        raise PermissionDenied
+    records = list(queryset.order_by("pk"))
+    if len(records) < 2:
+        model_admin.message_user(request, _("Select at least two records to merge."), messages.WARNING)
+        return None
+    keep = next((record for record in records if str(record.pk) == request.POST.get("keep")), records[0])
+    confirmed = request.POST.get("confirm") == "yes"
+    try:
+        report = merge(keep, [record for record in records if record != keep], dry_run=not confirmed)
+    except MergeRefused as refusal:
+        model_admin.message_user(request, str(refusal), messages.ERROR)
+        return None
+    if confirmed:
+        model_admin.message_user(request, _("Merged into “%(record)s”.") % {"record": keep}, messages.SUCCESS)
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Merge %(things)s") % {"things": model_admin.opts.verbose_name_plural},
+        "opts": model_admin.opts,
+        "records": records,
+        "keep": keep,
+        "report": report,
+        # Lists: a Counter answers 0 to the template's ``.items``.
+        "moved": sorted(report.moved.items()),
+        "duplicates": sorted(report.duplicates.items()),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/organizations/merge_confirmation.html", context)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "region", "city"]
@@ -54,6 +100,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "city"]
     autocomplete_fields = ["region", "province", "focus_areas"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = [merge_selected]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not may_merge(request, self):
+            actions.pop("merge_selected", None)
+        return actions
 
 
 def mask_phone(phone):
@@ -87,7 +140,7 @@ class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
     autocomplete_fields = ["organization", "region"]
     show_full_result_count = False
     readonly_fields = ["erased_at", "masked_phone", "masked_email"]
-    actions = ["erase_selected"]
+    actions = ["erase_selected", merge_selected]
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "gender", "age_band"]}),
         (_("Contact (personal data)"), {"fields": ["phone", "email"]}),
@@ -142,6 +195,8 @@ class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
         actions = super().get_actions(request)
         if not request.user.has_perm("organizations.erase_person"):
             actions.pop("erase_selected", None)
+        if not may_merge(request, self):
+            actions.pop("merge_selected", None)
         return actions
 
     def get_urls(self):

@@ -7,6 +7,7 @@ never on a public page, feed or open-data export, where only counts appear.
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from organizations.phones import normalise_phone
 from regions.names import collapse_spaces, fold
 
 # Words that reveal an organisation's kind in its name, in the order they are tried; each is
@@ -164,8 +166,10 @@ class Person(models.Model):
     """A participant's identity. PERSONAL DATA: staff only, never public.
 
     Names are kept as typed (Arabic or Latin script). ``phone`` is stored in E.164
-    (``+212600000901``); ``email`` lower-cased. Phone and e-mail, where given, identify one person
-    (database constraints), which is how imports recognise someone who comes back.
+    (``+212600000901``): ``full_clean()`` (every form) turns it so however it was typed
+    (``organizations.phones``), as imports do; ``email`` lower-cased.
+    Phone and e-mail, where given, identify one person (database constraints), which is how
+    imports recognise someone who comes back.
     """
 
     class Gender(models.TextChoices):
@@ -187,7 +191,10 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=12, choices=Gender, default=Gender.UNSPECIFIED)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand, blank=True)
     phone = models.CharField(
-        _("phone"), max_length=20, blank=True, help_text=_("International format, e.g. +212612345678.")
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("As you like: 06 12 34 56 78, +212 6 12 34 56 78; stored as +212612345678."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     organization = models.ForeignKey(
@@ -246,7 +253,13 @@ class Person(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["phone"], condition=~models.Q(phone=""), name="organizations_person_unique_phone"
+                fields=["phone"],
+                condition=~models.Q(phone=""),
+                name="organizations_person_unique_phone",
+                violation_error_message=_(
+                    "Another person already has this phone number: find them in the list of people "
+                    "(or merge the two) rather than adding them again."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["email"], condition=~models.Q(email=""), name="organizations_person_unique_email"
@@ -267,6 +280,23 @@ class Person(models.Model):
     def full_name(self):
         """First and last name as typed, joined by a space."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and the phone put in E.164 or refused in words.
+        Raises ValidationError ``{field: [errors]}``."""
+        try:
+            super().clean_fields(exclude)
+            errors = {}
+        except ValidationError as error:
+            errors = error.error_dict
+        if "phone" not in (exclude or ()) and "phone" not in errors:
+            try:
+                self.phone = normalise_phone(self.phone)
+            except ValueError:
+                message = _("Enter a valid phone number, e.g. 06 12 34 56 78, or +33 6 12 34 56 78 abroad.")
+                errors["phone"] = [ValidationError(message, code="invalid_phone")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExportLog(models.Model):
