@@ -11,6 +11,14 @@ Environment variables (all optional for a local run):
   ``db.sqlite3`` in the project folder, in WAL mode (``SQLITE_BUSY_TIMEOUT``: seconds a writer
   waits for another, default 20).
 
+- ``DJANGO_LOG_LEVEL``: level of Django's and our apps' log lines on standard error (other
+  libraries: ``WARNING``); default ``INFO``.
+- ``DJANGO_ADMINS``: who receives an e-mail with the traceback of every server error,
+  ``"Name <address>,Name <address>"``; unset, no e-mail is sent (the log still has it). Mail goes
+  through ``DJANGO_EMAIL_HOST`` (default ``localhost``), ``DJANGO_EMAIL_PORT`` (25),
+  ``DJANGO_EMAIL_HOST_USER``, ``DJANGO_EMAIL_HOST_PASSWORD``, ``DJANGO_EMAIL_USE_TLS`` (no) and
+  ``DJANGO_SERVER_EMAIL`` (the sender, default ``root@localhost``).
+
 A bad value raises ``ImproperlyConfigured`` at start-up rather than running half-configured.
 """
 
@@ -45,6 +53,18 @@ def env_bool(name, default):
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a yes/no value, not {value!r}")
+
+
+def env_admins(name):
+    """Read ``"Name <address>,Name <address>"`` as ``ADMINS`` (list of ``(name, address)``);
+    raise ImproperlyConfigured on an entry without an address in angle brackets."""
+    admins = []
+    for entry in env_list(name, []):
+        name_part, bracket, address = entry.partition("<")
+        if not bracket or not address.endswith(">") or "@" not in address:
+            raise ImproperlyConfigured(f"{name} entries look like 'Name <address>', not {entry!r}")
+        admins.append((name_part.strip(), address[:-1].strip()))
+    return admins
 
 
 def env_list(name, default):
@@ -90,6 +110,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, cached or not, carries this request's X-Request-ID, and every log
+    # line written while serving it carries the same id (config/request_id.py).
+    "config.request_id.RequestIdMiddleware",
+    # A NUL character anywhere in the request is a 400 before it can reach PostgreSQL.
+    "config.bad_requests.RejectNulMiddleware",
     # Whole public pages are kept in the "pages" cache (see CACHES below): this one stores a
     # response on its way out, FetchFromCacheMiddleware (last) answers from the cache.
     "django.middleware.cache.UpdateCacheMiddleware",
@@ -290,6 +315,62 @@ LOGIN_SPRAY_LIMIT = int(os.environ.get("LOGIN_SPRAY_LIMIT", "20"))
 # The name authenticator apps show beside the account (two-factor enrolment, config/two_factor.py).
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Workshop tracker")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Logging: everything to standard error (gunicorn and systemd keep it in the journal, see
+# docs/deployment.md), each line with the request's id, server errors with their traceback.
+# With DJANGO_ADMINS set (and DEBUG off), each server error is also mailed to them.
+ADMINS = env_admins("DJANGO_ADMINS")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "config.request_id.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+        # The e-mail holds the traceback but no value from the request or the frames: they may
+        # hold participants' data (config.errors.PrivateExceptionReporter).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "plain",
+            "reporter_class": "config.errors.PrivateExceptionReporter",
+        },
+    },
+    # Libraries say only what matters (django-axes logs every start and login at INFO); our apps
+    # and Django at DJANGO_LOG_LEVEL.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        **{app: {"level": LOG_LEVEL} for app in ("config", "regions", "organizations", "workshops")},
+        # Django's own loggers write to the root's handler (and mail server errors) instead of
+        # the console-only-in-DEBUG handler Django sets up by default.
+        "django": {
+            "handlers": ["stderr", "mail_admins"] if ADMINS else ["stderr"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
+    },
+}
+
+# The refused-form page in the visitor's language (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 # Personal data (Law 09-08, docs/data-protection.md): participants' personal data is anonymised
 # this many days after the last workshop they attended (manage.py anonymise_expired).

@@ -1,5 +1,7 @@
 """URLs. Pages live under a language prefix (/ar/, /fr/, /en/); "/" redirects to one.
 
+Error pages come from ``config.errors``, in the language of the URL's prefix.
+
 ``LocaleMiddleware`` sends "/" to the prefix of the visitor's language (Accept-Language, else
 ``LANGUAGE_CODE``). The language switcher posts to ``set_language``, outside the prefixes.
 """
@@ -11,11 +13,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from config.health import healthz
+from config.robots import robots_txt
 from workshops.sitemaps import SITEMAPS
 from workshops.views import stored_document
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Evidence and minutes, in development and production alike, with the headers that keep a
@@ -30,3 +34,8 @@ urlpatterns += i18n_patterns(
     path("", include("workshops.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

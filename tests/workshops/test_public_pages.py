@@ -191,7 +191,7 @@ def test_workshop_list_filters(client, example):
         {"page": "999"},
         {"page": "x"},
         {"project": "'; drop table"},
-        {"status": "\x00"},
+        {"status": "nonexistent"},  # a NUL character is a 400: tests/workshops/test_public_fuzz.py
         {"q": "%" * 300},
     ],
 )
