@@ -225,7 +225,7 @@ def export_child(kind, fmt):
     import resource
     import tempfile
 
-    from workshops import bulk_exports
+    from attendance import bulk_exports
 
     selection = export_selection(kind)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -256,8 +256,8 @@ def export_child(kind, fmt):
 def export_selection(kind):
     from django.db.models import Count
 
+    from attendance import bulk_exports
     from regions.models import Region
-    from workshops import bulk_exports
 
     if kind == "all":
         return bulk_exports.Selection()
@@ -270,7 +270,7 @@ def copy_seconds(kind, plain=False):
     read to the end by psycopg as the export reads it; with ``plain``, of the query that selects
     the same columns as stored (codes, no neutralisation: what the export read before it had
     PostgreSQL compute each cell)."""
-    from workshops import bulk_exports
+    from attendance import bulk_exports
 
     selection = export_selection(kind)
     if plain:

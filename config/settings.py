@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "regions",
     "organizations",
     "workshops",
+    "attendance.apps.AttendanceConfig",
 ]
 
 MIDDLEWARE = [

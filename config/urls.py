@@ -12,8 +12,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from attendance.urls import report_urlpatterns as attendance_reports
 from config.health import healthz
 from config.robots import robots_txt
+from workshops import report_urls
 from workshops.sitemaps import SITEMAPS
 from workshops.views import stored_document
 
@@ -29,8 +31,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path("regions/", include("regions.urls")),
-    path("reports/", include("workshops.report_urls")),
+    path("regions/", include("workshops.region_urls")),
+    path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
     path("", include("workshops.urls")),
     prefix_default_language=True,
 )

@@ -126,7 +126,7 @@ def export_user(django_user_model):
 @pytest.fixture
 def example(db):
     """The Marrakech workshop of March 2021, loaded as ``load_example`` does."""
-    from workshops.example import marrakech
+    from attendance.example import marrakech
 
     workshop, _result = marrakech.load()
     return workshop

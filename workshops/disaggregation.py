@@ -281,7 +281,7 @@ def completion_headers():
 
 def report_workbook(report):
     """The report as XLSX bytes: a summary sheet, one sheet per breakdown, and completion."""
-    from workshops.exports import add_table_sheet, new_workbook, workbook_bytes
+    from workshops.spreadsheets import add_table_sheet, new_workbook, workbook_bytes
 
     workbook = new_workbook()
     add_table_sheet(

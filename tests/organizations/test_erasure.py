@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from attendance.apply import import_attendance
 from organizations.models import ErasureRecord, Person
 from organizations.privacy import erase_person, identity_digests, replay_erasures
+from tests.attendance.conftest import sample
+from tests.attendance.sheetmakers import sample_rows, to_csv
 from tests.conftest import _grant
 from tests.factories import ParticipationFactory
 from tests.organizations.test_privacy import empty_the_database, staff_in
-from tests.workshops.conftest import sample
-from tests.workshops.sheetmakers import sample_rows, to_csv
-from workshops.imports import import_attendance
 from workshops.models import Attendance, Participation
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from attendance.exports import render_attendance
 from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
 from organizations.privacy import anonymise_expired, erase_person, expired_people, replay_erasures
 from regions.models import Province, Region
 from tests.factories import ParticipationFactory, PersonFactory, WorkshopFactory
-from workshops.exports import render_attendance
 from workshops.reports import headline, workshop_figures
 
 pytestmark = pytest.mark.django_db

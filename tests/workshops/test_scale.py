@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from attendance import bulk_exports
 from organizations.models import ExportLog, Person
 from tests.factories import (
     AttendanceFactory,
@@ -30,7 +31,7 @@ from tests.factories import (
     WorkshopPartnerFactory,
     region,
 )
-from workshops import bulk_exports, reports
+from workshops import reports
 from workshops.models import Attendance, FollowUp, Participation, Recommendation, Workshop
 
 pytestmark = pytest.mark.django_db
