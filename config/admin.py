@@ -12,6 +12,7 @@ from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from config import two_factor
+from config.admin_privacy import DeclaredLookupsMixin
 from config.client_ip import client_ip
 from config.login_throttle import spraying_suspected
 
@@ -59,6 +60,9 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
 
 
 class TrackerAdminSite(admin.AdminSite):
+    """The staff admin: two-factor authentication (``config.two_factor``), and every registered
+    admin's list limited to the lookups it declares (``config.admin_privacy``)."""
+
     login_form = TrackerAdminLoginForm
     site_header = _("Workshop tracker: staff administration")
     site_title = _("Workshop tracker")
@@ -70,3 +74,15 @@ class TrackerAdminSite(admin.AdminSite):
     def get_urls(self):
         enrolment = path("two-factor/", two_factor.enrol_or_verify, name="two_factor")
         return [enrolment, *super().get_urls()]
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Register as Django does, with ``DeclaredLookupsMixin`` given to ``admin_class`` (our
+        admins and third-party ones alike) so that no list can be probed through its URL."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, DeclaredLookupsMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (DeclaredLookupsMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_privacy import PERSONAL_DATA_PERMISSION
 from config.admin_search import SearchesRelatedByKeyMixin
 from organizations.forms import ReadmitForm
 from organizations.merging import MergeRefused, merge
@@ -108,9 +109,6 @@ class OrganizationAdmin(admin.ModelAdmin):
         return actions
 
 
-PERSONAL_DATA_PERMISSION = "organizations.view_personal_data"
-
-
 def mask_phone(phone):
     """``"+212600000901"`` → ``"+212 ••• •• 01"``: enough to tell two numbers apart, no more."""
     return f"{phone[:4]} ••• •• {phone[-2:]}" if phone else ""
@@ -127,7 +125,8 @@ def mask_email(email):
 @admin.register(Person)
 class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
     """People, with their contact details shown only to staff holding ``view_personal_data``;
-    others see names and masked phone and e-mail, and cannot search by them. Actions: erase
+    others see names and masked phone and e-mail, and cannot search, filter or sort by them
+    (``config.admin_privacy``, which the site gives every admin). Actions: erase
     (``erase_person``) and download the data held on a person (``view_personal_data``)."""
 
     list_display = ["last_name", "first_name", "gender", "organization", "region", "phone", "email"]
@@ -176,11 +175,6 @@ class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
         if self.sees_personal_data(request):
             return self.list_display
         return [{"phone": "masked_phone", "email": "masked_email"}.get(f, f) for f in self.list_display]
-
-    def get_search_fields(self, request):
-        if self.sees_personal_data(request):
-            return self.search_fields
-        return [f for f in self.search_fields if f not in {"phone", "email"}]
 
     def get_fieldsets(self, request, obj=None):
         if self.sees_personal_data(request):
