@@ -135,7 +135,8 @@ class Organization(models.Model):
                 Lower("name"),
                 name="organizations_organization_unique_name",
                 violation_error_message=_(
-                    "An organisation with this name already exists (names are compared without regard to case)."
+                    "An organisation with this name already exists "
+                    "(names are compared without regard to case)."
                 ),
             ),
             models.CheckConstraint(

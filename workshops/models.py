@@ -250,7 +250,8 @@ class Session(models.Model):
                 | Q(end_time__gte=F("start_time")),
                 name="workshops_session_end_after_start",
                 violation_error_message=_(
-                    "A session cannot end before it starts. For a session past midnight, enter two sessions, one on each day."
+                    "A session cannot end before it starts. For a session past midnight, "
+                    "enter two sessions, one on each day."
                 ),
             ),
         ]
