@@ -5,7 +5,7 @@ Run from the project folder: ``.venv/bin/python bench/import_bench.py [--rows 50
 It makes a sheet like the organisers' (title lines, Arabic and French names, Moroccan mobile
 numbers, regions spelled in every common way, organisations, three day columns ticked ✓ or x),
 creates a throw-away SQLite database in a temporary folder (migrations included), and times
-``workshops.imports.import_attendance`` with full validation: the preview (plan only), the
+``attendance.apply.import_attendance`` with full validation: the preview (plan only), the
 import itself, and the same sheet imported again (which changes nothing). Figures are printed,
 not asserted; docs/performance.md keeps the ones measured.
 """
@@ -144,8 +144,8 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
 
+    from attendance.apply import import_attendance
     from organizations.models import Organization
-    from workshops.imports import import_attendance
     from workshops.models import Session, Workshop
 
     settings.ATTENDANCE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024

@@ -14,7 +14,7 @@ as_pg $BIN/initdb -D $PG_TMP/data -U postgres --auth-local=trust --auth-host=scr
 as_pg $BIN/pg_ctl -D $PG_TMP/data -l $PG_TMP/log -w -o "-p 54377 -k $PG_TMP -c listen_addresses=127.0.0.1" start >/dev/null
 trap 'as_pg $BIN/pg_ctl -D $PG_TMP/data stop -m fast >/dev/null; rm -rf $PG_TMP; [ -n "$GPID" ] && kill $GPID 2>/dev/null || true' EXIT
 as_pg $BIN/psql -q -h $PG_TMP -p 54377 -U postgres -c "CREATE ROLE lt LOGIN PASSWORD 'lt'" -c "CREATE DATABASE lt OWNER lt"
-export DATABASE_URL=postgres://lt:lt@127.0.0.1:54377/lt DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_CONN_MAX_AGE=60
+export DATABASE_URL=postgres://lt:lt@127.0.0.1:54377/lt DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') ERASURE_HASH_KEY=$(python3 -c 'import secrets;print(secrets.token_urlsafe(50))') DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_CONN_MAX_AGE=60
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py load_example >/dev/null
 .venv/bin/python manage.py collectstatic --noinput -v0

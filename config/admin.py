@@ -1,27 +1,26 @@
-"""The admin site: password for everyone, plus a one-time code (TOTP) for whoever has set up a
-device, and always for managers (members of the ``Managers`` group), who cannot use the admin
-until they have verified a code in this session."""
+"""The admin site: a password for everyone, and a one-time code (TOTP) for whoever has an
+authenticator. Accounts that must use two-factor authentication (``config.two_factor``:
+superusers, managers, data officers) and have none are led through enrolment after their
+password, and reach no staff page before it (``config.middleware.TwoFactorMiddleware``)."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-MANAGERS_GROUP = "Managers"
-
-
-def requires_two_factor(user):
-    """True for staff who must pass a one-time code: members of the Managers group."""
-    return user.is_authenticated and user.groups.filter(name=MANAGERS_GROUP).exists()
+from config import two_factor
+from config.client_ip import client_ip
+from config.login_throttle import spraying_suspected
 
 
 class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
-    """Username, password and, for users with a device, the code it shows.
+    """Username, password and, for users with a device, the code it shows (or a backup code).
 
-    A manager without a device is refused with a message saying how to get one.
+    A username tried too often from everywhere is refused from unknown addresses
+    (``config.login_throttle``) before its password is checked.
     """
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -34,26 +33,28 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
     otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def _chosen_device(self, user):
-        """The device picked in the form, else the user's authenticator app (first TOTP device):
-        the form shows no device list, since staff have one app."""
+        """The device picked in the form, else the one the typed code is for (backup codes or
+        the authenticator app): the form shows no device list, since staff have one app."""
         device = super()._chosen_device(user)
         if device is None:
-            device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+            device = two_factor.confirmed_device(user, self.cleaned_data.get("otp_token") or "")
         return device
 
     def clean(self):
+        if self.request is not None and spraying_suspected(
+            self.cleaned_data.get("username"), client_ip(self.request)
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Too many failed logins for this account from several places. Try again in "
+                    "an hour, from a place where you have signed in before, or ask a manager."
+                ),
+                code="throttled",
+            )
         self.cleaned_data = super().clean()
         user = self.get_user()
         if user is not None and user_has_device(user):
             self.clean_otp(user)
-        elif requires_two_factor(user):
-            raise forms.ValidationError(
-                _(
-                    "Managers must use two-factor authentication. Ask another manager to create "
-                    "your authenticator device (manage.py add_totp_device <username>)."
-                ),
-                code="two_factor_required",
-            )
         return self.cleaned_data
 
 
@@ -64,6 +65,8 @@ class TrackerAdminSite(admin.AdminSite):
     index_title = _("Workshops, attendance and follow-up")
 
     def has_permission(self, request):
-        if not super().has_permission(request):
-            return False
-        return not requires_two_factor(request.user) or request.user.is_verified()
+        return super().has_permission(request) and not two_factor.must_verify(request.user)
+
+    def get_urls(self):
+        enrolment = path("two-factor/", two_factor.enrol_or_verify, name="two_factor")
+        return [enrolment, *super().get_urls()]

@@ -11,6 +11,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.text import smart_split, unescape_string_literal
 
+from organizations.phones import phone_search_term
+
 # Prefixes of ``search_fields`` entries, as Django's admin reads them.
 SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
 
@@ -82,11 +84,16 @@ class SearchesRelatedByKeyMixin:
     the text of each joined row: for half a million participations, the 150,000 people are
     searched once, then the participations found by their indexed ``person_id``. Paths through
     several foreign keys nest the same way; anything else (a text field of this table, a
-    many-to-many path, an entry with its own lookup) is searched as Django does.
+    many-to-many path, an entry with its own lookup) is searched as Django does. Where a phone
+    may be searched (it is among the search fields), a term that is a whole phone number
+    (``0600000901``, ``06 00 00 09 01``, ``00212…``) is searched as stored, ``+212600000901``.
     """
 
     def get_search_results(self, request, queryset, search_term):
         entries = [str(entry) for entry in self.get_search_fields(request)]
+        if any(entry.lstrip("^=@").rsplit("__", 1)[-1] == "phone" for entry in entries):
+            # A whole phone number, typed any common way, is searched in its stored form.
+            search_term = phone_search_term(search_term) or search_term
         paths = [_search_path(queryset.model, entry) for entry in entries]
         if not entries or not search_term or None in paths:
             return super().get_search_results(request, queryset, search_term)

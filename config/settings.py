@@ -3,11 +3,21 @@
 Environment variables (all optional for a local run):
 
 - ``DJANGO_SECRET_KEY``: required when ``DJANGO_DEBUG`` is off.
+- ``ERASURE_HASH_KEY``: required when ``DJANGO_DEBUG`` is off (see ``organizations.privacy``).
 - ``DJANGO_DEBUG``: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``; default on.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names; default ``127.0.0.1,localhost``.
 - ``DATABASE_URL``: any URL dj-database-url understands, e.g.
   ``postgres://user:pass@127.0.0.1:5432/tracker`` (psycopg 3). Default: the SQLite file
-  ``db.sqlite3`` in the project folder.
+  ``db.sqlite3`` in the project folder, in WAL mode (``SQLITE_BUSY_TIMEOUT``: seconds a writer
+  waits for another, default 20).
+
+- ``DJANGO_LOG_LEVEL``: level of Django's and our apps' log lines on standard error (other
+  libraries: ``WARNING``); default ``INFO``.
+- ``DJANGO_ADMINS``: who receives an e-mail with the traceback of every server error,
+  ``"Name <address>,Name <address>"``; unset, no e-mail is sent (the log still has it). Mail goes
+  through ``DJANGO_EMAIL_HOST`` (default ``localhost``), ``DJANGO_EMAIL_PORT`` (25),
+  ``DJANGO_EMAIL_HOST_USER``, ``DJANGO_EMAIL_HOST_PASSWORD``, ``DJANGO_EMAIL_USE_TLS`` (no) and
+  ``DJANGO_SERVER_EMAIL`` (the sender, default ``root@localhost``).
 
 A bad value raises ``ImproperlyConfigured`` at start-up rather than running half-configured.
 """
@@ -45,6 +55,18 @@ def env_bool(name, default):
     raise ImproperlyConfigured(f"{name} must be a yes/no value, not {value!r}")
 
 
+def env_admins(name):
+    """Read ``"Name <address>,Name <address>"`` as ``ADMINS`` (list of ``(name, address)``);
+    raise ImproperlyConfigured on an entry without an address in angle brackets."""
+    admins = []
+    for entry in env_list(name, []):
+        name_part, bracket, address = entry.partition("<")
+        if not bracket or not address.endswith(">") or "@" not in address:
+            raise ImproperlyConfigured(f"{name} entries look like 'Name <address>', not {entry!r}")
+        admins.append((name_part.strip(), address[:-1].strip()))
+    return admins
+
+
 def env_list(name, default):
     """Read a comma-separated environment variable as a list of non-empty strings."""
     value = os.environ.get(name)
@@ -62,7 +84,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    # The admin, with two-factor authentication required for managers (config/admin.py).
+    # The admin, with two-factor authentication required for superusers, managers and data
+    # officers (config/two_factor.py).
     "config.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,9 +107,15 @@ INSTALLED_APPS = [
     "regions",
     "organizations",
     "workshops",
+    "attendance.apps.AttendanceConfig",
 ]
 
 MIDDLEWARE = [
+    # First: every response, cached or not, carries this request's X-Request-ID, and every log
+    # line written while serving it carries the same id (config/request_id.py).
+    "config.request_id.RequestIdMiddleware",
+    # A NUL character anywhere in the request is a 400 before it can reach PostgreSQL.
+    "config.bad_requests.RejectNulMiddleware",
     # Whole public pages are kept in the "pages" cache (see CACHES below): this one stores a
     # response on its way out, FetchFromCacheMiddleware (last) answers from the cache.
     "django.middleware.cache.UpdateCacheMiddleware",
@@ -99,8 +128,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Superusers, managers and data officers pass a one-time code (enrolling at first login)
+    # before any page but the two-factor one (config/two_factor.py).
+    "config.middleware.TwoFactorMiddleware",
     # Records who made each change (the audit trail's actor) and from which address.
-    "auditlog.middleware.AuditlogMiddleware",
+    "config.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # As django-axes asks, after the others: it turns a locked-out login into its lockout response.
@@ -141,6 +173,22 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
+    # The embedded default must bear a few staff saving while the public reads (measured by
+    # bench/concurrency.py, docs/performance.md). WAL: readers never wait for the writer.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a second writer waits
+    # (up to ``timeout`` seconds) instead of failing with "database is locked" when it tries to
+    # upgrade a read lock, which SQLite refuses at once. synchronous=NORMAL is the usual pairing
+    # with WAL: never corrupt; after a power cut (not a crash of the app) the last commits may
+    # be lost.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -195,17 +243,28 @@ ATTENDANCE_STAGING_DIR = Path(
     os.environ.get("ATTENDANCE_STAGING_DIR", str(BASE_DIR / "var" / "import-staging"))
 )
 ATTENDANCE_STAGING_MAX_AGE = int(os.environ.get("ATTENDANCE_STAGING_MAX_AGE", "3600"))
-# Published counts below this are hidden ("fewer than 5"), as statistics offices do.
+# Public counts of people below this are hidden, with whatever would give them back
+# (``workshops.publication``: primary and complementary suppression, as statistics offices do).
 SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))
 # Seconds the public pages' aggregate figures (home, regions, tracker) are kept in the cache
 # (``workshops.reports.cached``); 0 computes them on every request. At a national scale a live
 # count over a million rows takes longer than a page may: a change shows up to this late.
 PUBLIC_FIGURES_CACHE_SECONDS = int(os.environ.get("PUBLIC_FIGURES_CACHE_SECONDS", "120"))
-# The cache lives in the database (table made by migration workshops 0005): every gunicorn worker
-# and every application server sees the same entries, so forgetting the public figures after an
-# edit works everywhere at once, with no Redis or memcached to run.
+# On PostgreSQL the cache lives in the database (table made by migration workshops 0005): every
+# gunicorn worker and every application server sees the same entries, so forgetting the public
+# figures after an edit works everywhere at once, with no Redis or memcached to run. On SQLite it
+# lives in files (FIGURES_CACHE_DIR), shared by every worker of the one machine a SQLite database
+# serves: a cache miss there wrote to the database, and a public page waited for, or failed
+# behind, the staff's writes (docs/performance.md, "Concurrent staff on SQLite").
 CACHES = {
     "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("FIGURES_CACHE_DIR", str(BASE_DIR / "var" / "figures-cache")),
+        # Each edit starts a new generation of about 25 entries (``workshops.reports.cached``).
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+    if SQLITE
+    else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tracker_cache",
     },
@@ -233,6 +292,11 @@ CACHE_MIDDLEWARE_SECONDS = int(
 
 # Evidence documents and committee minutes (PDF, PNG, JPEG): largest accepted upload in bytes.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Where ``manage.py check_evidence_files`` moves stored documents that fail the check. Outside
+# MEDIA_ROOT on purpose: nothing there is ever served.
+EVIDENCE_QUARANTINE_DIR = Path(
+    os.environ.get("EVIDENCE_QUARANTINE_DIR", str(BASE_DIR / "var" / "quarantine"))
+)
 
 # Login lockout (django-axes, database-backed: no Redis needed). After AXES_FAILURE_LIMIT failed
 # logins for one username from one address, that pair is locked for AXES_COOLOFF_TIME hours.
@@ -240,14 +304,89 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_TIME", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+# The client's address, for the lockout and the audit trail alike (config/client_ip.py): the
+# DJANGO_PROXY_COUNT-th address from the right of X-Forwarded-For; with 0, REMOTE_ADDR.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+# Against password spraying from many addresses (config/login_throttle.py): past this many failures
+# for one username from all addresses within AXES_COOLOFF_TIME, only addresses where its owner
+# signed in before may try it.
+LOGIN_SPRAY_LIMIT = int(os.environ.get("LOGIN_SPRAY_LIMIT", "20"))
+# The name authenticator apps show beside the account (two-factor enrolment, config/two_factor.py).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Workshop tracker")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Logging: everything to standard error (gunicorn and systemd keep it in the journal, see
+# docs/deployment.md), each line with the request's id, server errors with their traceback.
+# With DJANGO_ADMINS set (and DEBUG off), each server error is also mailed to them.
+ADMINS = env_admins("DJANGO_ADMINS")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "config.request_id.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+        # The e-mail holds the traceback but no value from the request or the frames: they may
+        # hold participants' data (config.errors.PrivateExceptionReporter).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "plain",
+            "reporter_class": "config.errors.PrivateExceptionReporter",
+        },
+    },
+    # Libraries say only what matters (django-axes logs every start and login at INFO); our apps
+    # and Django at DJANGO_LOG_LEVEL.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        **{app: {"level": LOG_LEVEL} for app in ("config", "regions", "organizations", "workshops")},
+        # Django's own loggers write to the root's handler (and mail server errors) instead of
+        # the console-only-in-DEBUG handler Django sets up by default.
+        "django": {
+            "handlers": ["stderr", "mail_admins"] if ADMINS else ["stderr"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
+    },
+}
+
+# The refused-form page in the visitor's language (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 # Personal data (Law 09-08, docs/data-protection.md): participants' personal data is anonymised
 # this many days after the last workshop they attended (manage.py anonymise_expired).
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", str(5 * 365)))
 # Append-only record of erasures, kept OUTSIDE the database and its backups: a restore replays it.
 ERASURE_LOG_PATH = Path(os.environ.get("ERASURE_LOG_PATH", str(BASE_DIR / "var" / "erasures.jsonl")))
+# Key of the HMAC-SHA256 digests an erasure keeps of the person's phone, e-mail and name key, by
+# which an import recognises someone erased (organizations.privacy). Not SECRET_KEY: rotating
+# that must not forget every erasure, and this one must never change once erasures exist.
+ERASURE_HASH_KEY = os.environ.get("ERASURE_HASH_KEY", "")
+if not ERASURE_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("ERASURE_HASH_KEY must be set when DJANGO_DEBUG is off")
+    ERASURE_HASH_KEY = "insecure-development-erasure-key"  # noqa: S105
 # Where manage.py backup writes by default.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 

@@ -1,27 +1,43 @@
 """URLs. Pages live under a language prefix (/ar/, /fr/, /en/); "/" redirects to one.
 
+Error pages come from ``config.errors``, in the language of the URL's prefix.
+
 ``LocaleMiddleware`` sends "/" to the prefix of the visitor's language (Accept-Language, else
 ``LANGUAGE_CODE``). The language switcher posts to ``set_language``, outside the prefixes.
 """
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from attendance.urls import report_urlpatterns as attendance_reports
 from config.health import healthz
+from config.robots import robots_txt
+from workshops import report_urls
 from workshops.sitemaps import SITEMAPS
+from workshops.views import stored_document
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Evidence and minutes, in development and production alike, with the headers that keep a
+    # document from running as a page (docs/deployment.md).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", stored_document, name="media"),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path("regions/", include("regions.urls")),
-    path("reports/", include("workshops.report_urls")),
+    path("regions/", include("workshops.region_urls")),
+    path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
     path("", include("workshops.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -3,15 +3,25 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.admin_search import SearchesRelatedByKeyMixin
+from organizations.forms import ReadmitForm
+from organizations.merging import MergeRefused, merge
 from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
-from organizations.privacy import erase_person, person_data
+from organizations.privacy import (
+    can_export_personal_data,
+    erase_person,
+    person_data,
+    personal_data_download,
+    readmit,
+)
 
 
 class ErasedFilter(admin.SimpleListFilter):
@@ -36,6 +46,51 @@ class FocusAreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def may_merge(request, model_admin):
+    """Merging needs the rights to change and to delete the records, and for people to see
+    their personal data (the page compares them)."""
+    opts = model_admin.opts
+    needed = [f"{opts.app_label}.change_{opts.model_name}", f"{opts.app_label}.delete_{opts.model_name}"]
+    if opts.model is Person:
+        needed.append(PERSONAL_DATA_PERMISSION)
+    return request.user.has_perms(needed)
+
+
+@admin.action(description=_("Merge the selected %(verbose_name_plural)s into one"))
+def merge_selected(model_admin, request, queryset):
+    """Show which record to keep, what would move to it and the duplicate rows to merge
+    (``organizations.merging``, rolled back); merge when confirmed."""
+    if not may_merge(request, model_admin):
+        raise PermissionDenied
+    records = list(queryset.order_by("pk"))
+    if len(records) < 2:
+        model_admin.message_user(request, _("Select at least two records to merge."), messages.WARNING)
+        return None
+    keep = next((record for record in records if str(record.pk) == request.POST.get("keep")), records[0])
+    confirmed = request.POST.get("confirm") == "yes"
+    try:
+        report = merge(keep, [record for record in records if record != keep], dry_run=not confirmed)
+    except MergeRefused as refusal:
+        model_admin.message_user(request, str(refusal), messages.ERROR)
+        return None
+    if confirmed:
+        model_admin.message_user(request, _("Merged into “%(record)s”.") % {"record": keep}, messages.SUCCESS)
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Merge %(things)s") % {"things": model_admin.opts.verbose_name_plural},
+        "opts": model_admin.opts,
+        "records": records,
+        "keep": keep,
+        "report": report,
+        # Lists: a Counter answers 0 to the template's ``.items``.
+        "moved": sorted(report.moved.items()),
+        "duplicates": sorted(report.duplicates.items()),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/organizations/merge_confirmation.html", context)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "region", "city"]
@@ -44,6 +99,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "city"]
     autocomplete_fields = ["region", "province", "focus_areas"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = [merge_selected]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not may_merge(request, self):
+            actions.pop("merge_selected", None)
+        return actions
 
 
 PERSONAL_DATA_PERMISSION = "organizations.view_personal_data"
@@ -79,7 +141,7 @@ class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
     autocomplete_fields = ["organization", "region"]
     show_full_result_count = False
     readonly_fields = ["erased_at", "masked_phone", "masked_email"]
-    actions = ["erase_selected"]
+    actions = ["erase_selected", merge_selected]
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "gender", "age_band"]}),
         (_("Contact (personal data)"), {"fields": ["phone", "email"]}),
@@ -139,6 +201,8 @@ class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
         actions = super().get_actions(request)
         if not request.user.has_perm("organizations.erase_person"):
             actions.pop("erase_selected", None)
+        if not may_merge(request, self):
+            actions.pop("merge_selected", None)
         return actions
 
     def get_urls(self):
@@ -157,13 +221,13 @@ class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
             if person is not None:
                 # Seeing someone's contact details is itself recorded in the audit trail.
                 accessed.send(sender=Person, instance=person)
-        extra_context = {**(extra_context or {}), "can_download_data": self.sees_personal_data(request)}
+        extra_context = {**(extra_context or {}), "can_download_data": can_export_personal_data(request.user)}
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @method_decorator(personal_data_download)
     def person_data_view(self, request, pk):
-        """The data held on one person as JSON (right of access); needs ``view_personal_data``."""
-        if not self.sees_personal_data(request):
-            raise PermissionDenied
+        """The data held on one person as JSON (right of access); needs what every download of
+        personal data needs (``organizations.privacy.can_export_personal_data``)."""
         person = get_object_or_404(Person, pk=pk)
         ExportLog.record(
             kind=ExportLog.Kind.PERSON_DATA,
@@ -225,13 +289,65 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+READMIT_PERMISSION = "organizations.readmit_erased_person"
+
+
 @admin.register(ErasureRecord)
 class ErasureRecordAdmin(ReadOnlyAdmin):
-    """Erasures, read-only (Law 09-08 accountability). Holds no personal data."""
+    """Erasures, read-only (Law 09-08 accountability). Holds no personal data. Users holding
+    ``readmit_erased_person`` re-admit an erased person with a new consent (``readmit_view``)."""
 
-    list_display = ["person_ref", "erased_at", "reason", "erased_by"]
+    list_display = ["person_ref", "erased_at", "reason", "erased_by", "readmitted_at"]
     list_filter = ["reason"]
     date_hierarchy = "erased_at"
+    exclude = ["phone_hash", "email_hash", "name_hash"]
+
+    def get_list_display(self, request):
+        if request.user.has_perm(READMIT_PERMISSION):
+            return [*self.list_display, "readmit_link"]
+        return self.list_display
+
+    @admin.display(description=_("re-admission"))
+    def readmit_link(self, obj):
+        if obj.readmitted_at is not None:
+            return ""
+        url = reverse("admin:organizations_erasurerecord_readmit", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Re-admit with a new consent"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/readmit/",
+                self.admin_site.admin_view(self.readmit_view),
+                name="organizations_erasurerecord_readmit",
+            ),
+            *super().get_urls(),
+        ]
+
+    def readmit_view(self, request, pk):
+        """Ask for the date of the new consent, then ``organizations.privacy.readmit``: the next
+        import of a sheet listing the person records them again. Needs ``readmit_erased_person``."""
+        if not request.user.has_perm(READMIT_PERMISSION):
+            raise PermissionDenied
+        record = get_object_or_404(ErasureRecord, pk=pk, readmitted_at__isnull=True)
+        form = ReadmitForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            readmit(record, user=request.user, consent_date=form.cleaned_data["consent_date"])
+            self.message_user(
+                request,
+                _("Person #%(person)s re-admitted: the next import that lists them records them again.")
+                % {"person": record.person_ref},
+                messages.SUCCESS,
+            )
+            return redirect("admin:index")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Re-admit an erased person"),
+            "opts": self.model._meta,
+            "record": record,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/organizations/erasurerecord/readmit.html", context)
 
 
 @admin.register(ExportLog)

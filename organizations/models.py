@@ -7,11 +7,15 @@ never on a public page, feed or open-data export, where only counts appear.
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from organizations.phones import normalise_phone
 from regions.names import collapse_spaces, fold
 
 # Words that reveal an organisation's kind in its name, in the order they are tried; each is
@@ -171,8 +175,10 @@ class Person(models.Model):
     """A participant's identity. PERSONAL DATA: staff only, never public.
 
     Names are kept as typed (Arabic or Latin script). ``phone`` is stored in E.164
-    (``+212600000901``); ``email`` lower-cased. Phone and e-mail, where given, identify one person
-    (database constraints), which is how imports recognise someone who comes back.
+    (``+212600000901``): ``full_clean()`` (every form) turns it so however it was typed
+    (``organizations.phones``), as imports do; ``email`` lower-cased.
+    Phone and e-mail, where given, identify one person (database constraints), which is how
+    imports recognise someone who comes back.
     """
 
     class Gender(models.TextChoices):
@@ -194,7 +200,10 @@ class Person(models.Model):
     gender = models.CharField(_("gender"), max_length=12, choices=Gender, default=Gender.UNSPECIFIED)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand, blank=True)
     phone = models.CharField(
-        _("phone"), max_length=20, blank=True, help_text=_("International format, e.g. +212612345678.")
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("As you like: 06 12 34 56 78, +212 6 12 34 56 78; stored as +212612345678."),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     organization = models.ForeignKey(
@@ -256,7 +265,10 @@ class Person(models.Model):
                 fields=["phone"],
                 condition=~models.Q(phone=""),
                 name="organizations_person_unique_phone",
-                violation_error_message=_("Another person already has this phone number."),
+                violation_error_message=_(
+                    "Another person already has this phone number: find them in the list of people "
+                    "(or merge the two) rather than adding them again."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["email"],
@@ -282,6 +294,23 @@ class Person(models.Model):
     def full_name(self):
         """First and last name as typed, joined by a space."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and the phone put in E.164 or refused in words.
+        Raises ValidationError ``{field: [errors]}``."""
+        try:
+            super().clean_fields(exclude)
+            errors = {}
+        except ValidationError as error:
+            errors = error.error_dict
+        if "phone" not in (exclude or ()) and "phone" not in errors:
+            try:
+                self.phone = normalise_phone(self.phone)
+            except ValueError:
+                message = _("Enter a valid phone number, e.g. 06 12 34 56 78, or +33 6 12 34 56 78 abroad.")
+                errors["phone"] = [ValidationError(message, code="invalid_phone")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExportLog(models.Model):
@@ -376,7 +405,13 @@ class ErasureRecord(models.Model):
     The person's row stays, anonymised, so that counts do not change; this record says when, why
     and by whom. Each erasure is also appended to the file ``settings.ERASURE_LOG_PATH``, kept
     outside the database, which ``manage.py restore`` replays after restoring an older backup
-    (``organizations.privacy.replay_erasures``). Holds no personal data: only the person's id.
+    (``organizations.privacy.replay_erasures``).
+
+    Holds no personal data in clear: the person's id and keyed digests (HMAC-SHA256 with
+    ``settings.ERASURE_HASH_KEY``, 64 hex characters, "" when the value was blank) of their E.164
+    phone, lower-cased e-mail and name key, by which an import recognises the person and skips
+    them (``organizations.privacy.ErasedPeople``). Re-admitting the person with a new consent
+    (``readmitted_at``, ``readmitted_by``, ``readmission_consent_date``) blanks the digests.
     """
 
     class Reason(models.TextChoices):
@@ -398,11 +433,42 @@ class ErasureRecord(models.Model):
         verbose_name=_("erased by"),
     )
     reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    phone_hash = models.CharField(_("phone digest"), max_length=64, blank=True, editable=False)
+    email_hash = models.CharField(_("e-mail digest"), max_length=64, blank=True, editable=False)
+    name_hash = models.CharField(_("name digest"), max_length=64, blank=True, editable=False)
+    readmitted_at = models.DateTimeField(_("re-admitted at"), null=True, blank=True, editable=False)
+    readmitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("re-admitted by"),
+    )
+    readmission_consent_date = models.DateField(_("date of the new consent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("erasure record")
         verbose_name_plural = _("erasure records")
         ordering = ["-erased_at", "-pk"]
+        indexes = [
+            # The import's look-up of a sheet's phones and e-mails among erased people.
+            models.Index(fields=["phone_hash"], name="organizations_erasure_phone"),
+            models.Index(fields=["email_hash"], name="organizations_erasure_email"),
+            models.Index(fields=["name_hash"], name="organizations_erasure_name"),
+        ]
+        permissions = [
+            ("readmit_erased_person", _("Can re-admit an erased person who gave a new consent")),
+        ]
 
     def __str__(self):
         return f"#{self.person_ref} {self.erased_at:%Y-%m-%d} ({self.get_reason_display()})"
+
+    @property
+    def why_skipped(self):
+        """Why an import skips this person, in the current language: "erased on 3 December 2026
+        at the person's request" (or "… at the end of the retention period")."""
+        date = date_format(timezone.localtime(self.erased_at), "DATE_FORMAT")
+        if self.reason == self.Reason.REQUEST:
+            return _("erased on %(date)s at the person's request") % {"date": date}
+        return _("erased on %(date)s (%(reason)s)") % {"date": date, "reason": self.get_reason_display()}

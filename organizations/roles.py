@@ -4,12 +4,13 @@ by ``manage.py sync_roles`` after new models arrive.
 - **Editors** enter workshops, attendance, recommendations and follow-up: add, change, delete and
   view business data, import attendance sheets; they see participants' names but not their phone
   or e-mail, and cannot export.
-- **Data officers** may see and export personal data, and erase a person on request: view
-  everything, change people, import and export attendance.
+- **Data officers** may see and export personal data, erase a person on request and re-admit an
+  erased person who gave a new consent: view everything, change people, import and export
+  attendance.
 - **Viewers** read the admin: view permissions only, contact details masked.
 - **Managers** manage users, roles and logs (export log, audit trail, erasures, login lockouts),
-  with everything the others can do. They must log in with two-factor authentication
-  (``config.admin``).
+  with everything the others can do. They, data officers and superusers must log in with
+  two-factor authentication (``config.two_factor``).
 """
 
 BUSINESS_MODELS = {
@@ -57,6 +58,7 @@ ROLES = {
         "organizations.change_person",
         "organizations.view_personal_data",
         "organizations.erase_person",
+        "organizations.readmit_erased_person",
         "workshops.import_attendance",
         "workshops.export_attendance",
     },
@@ -71,6 +73,7 @@ ROLES = {
         "axes.delete_accessattempt",
         "organizations.view_personal_data",
         "organizations.erase_person",
+        "organizations.readmit_erased_person",
         "workshops.import_attendance",
         "workshops.export_attendance",
         "workshops.add_followup",

@@ -241,16 +241,14 @@ class RegionMap:
     regions: list
     legend: list
     shapes: Shapes
-    # Counts below this are hidden (None) in ``regions``; shown as "fewer than ..." in the legend.
-    minimum: int | None = None
 
 
-def choropleth(rows, measure_key, minimum=None):
+def choropleth(rows, measure_key):
     """Build the map of ``rows`` for the measure named ``measure_key`` (unknown: the default).
 
     ``rows`` are dicts with a ``region`` (Region) and one key per measure, as
-    ``workshops.reports.public_region_measures()`` returns them; a value may be None (hidden
-    because smaller than ``minimum``): such regions get the ``HIDDEN`` class and the legend an
+    ``workshops.publication.region_measures()`` returns them; a value may be None (hidden by
+    the publication rule, ``workshops.publication``): such regions get the ``HIDDEN`` class and the legend an
     entry for it. Values are rounded to the measure's decimals before they are classed, so
     that the legend's ranges match the numbers shown.
     Returns a ``RegionMap``; regions without a shape in the GeoJSON are left off the map
@@ -273,6 +271,4 @@ def choropleth(rows, measure_key, minimum=None):
         low = upper
     if None in values:
         legend.append(LegendEntry(HIDDEN, None, None))
-    return RegionMap(
-        measure=measure, measures=MEASURES, regions=regions, legend=legend, shapes=map_shapes, minimum=minimum
-    )
+    return RegionMap(measure=measure, measures=MEASURES, regions=regions, legend=legend, shapes=map_shapes)

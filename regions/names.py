@@ -48,3 +48,9 @@ def fold(text):
 def collapse_spaces(text):
     """Return ``text`` stripped, with runs of white space (including NBSP) made single spaces."""
     return " ".join(str(text or "").split())
+
+
+def name_key(first_name, last_name):
+    """Comparison key of a person's name: folded words in sorted order, so that "IDRISSI Salma"
+    and "Salma Idrissi" compare equal (the importer's and the erasure record's key)."""
+    return " ".join(sorted(fold(f"{first_name} {last_name}").split()))

@@ -3,13 +3,49 @@
 Personas where access matters (see CONVENTIONS.md): the anonymous ``client`` and ``admin_user``
 come from pytest-django; ``staff_user`` is logged-in staff without any permission;
 ``export_user`` is staff allowed to see workshops and participations and to export attendance.
-Log one in with ``client.force_login(user)``.
+Log one in with ``client.force_login(user)``: a whole sign-in, one-time code included for the
+accounts that must use two-factor authentication (``config.two_factor``);
+``client.force_login(user, verified=False)`` stops after the password.
 """
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from config.two_factor import requires_two_factor
+
+
+class SignInClient(Client):
+    """Django's test client whose ``force_login`` signs in as staff do: password, then the
+    one-time code of an authenticator (made for the test) when the account must use one."""
+
+    def force_login(self, user, backend=None, *, verified=True):
+        super().force_login(user, backend)
+        if verified and requires_two_factor(user):
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, signing in with the one-time code (``SignInClient``)."""
+    return SignInClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's ``admin_client``: a superuser, signed in with a one-time code."""
+    client = SignInClient()
+    client.force_login(admin_user)
+    return client
 
 
 def pytest_report_header(config):
@@ -90,7 +126,7 @@ def export_user(django_user_model):
 @pytest.fixture
 def example(db):
     """The Marrakech workshop of March 2021, loaded as ``load_example`` does."""
-    from workshops.example import marrakech
+    from attendance.example import marrakech
 
     workshop, _result = marrakech.load()
     return workshop

@@ -164,7 +164,7 @@ def test_the_page_cache_is_on_in_production_and_off_while_debugging(env, seconds
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PAGE_CACHE", "PUBLIC_FIGURES"))
     }
-    clean.update(DJANGO_SECRET_KEY="test-only-not-secret", **env)
+    clean.update(DJANGO_SECRET_KEY="test-only-not-secret", ERASURE_HASH_KEY="test-only-not-secret", **env)
     result = subprocess.run(
         [sys.executable, "-c", "from config import settings; print(settings.CACHE_MIDDLEWARE_SECONDS)"],
         cwd=Path(__file__).resolve().parents[1],

@@ -1,15 +1,8 @@
-"""Admin for NGO staff: workshops with sessions, partners and recommendations inline; attendance
-import and report download from the workshop's page."""
+"""Admin for NGO staff: workshops with sessions, partners and recommendations inline (the attendance
+import and downloads on a workshop's page are added by ``attendance.admin``)."""
 
-from urllib.parse import quote
-
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db import models
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,9 +11,8 @@ from config.admin_search import (
     RelatedThroughKeyFilter,
     SearchesRelatedByKeyMixin,
 )
-from workshops import exports, reports, staging
-from workshops.forms import AttendanceUploadForm
-from workshops.imports import AttendanceImportError, import_attendance
+from organizations.privacy import can_export_personal_data
+from workshops import reports
 from workshops.models import (
     Attendance,
     Commitment,
@@ -36,9 +28,6 @@ from workshops.models import (
     Workshop,
     WorkshopPartner,
 )
-
-# The import preview lists at most this many participants (the counts cover them all).
-PREVIEW_ROWS = 500
 
 # Links typed without a scheme are taken as https:// (Django 6.0's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -132,107 +121,13 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     def participant_count(self, obj):
         return obj.participants
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/import-attendance/",
-                self.admin_site.admin_view(self.import_attendance_view),
-                name="workshops_workshop_import_attendance",
-            ),
-            path(
-                "<int:pk>/attendance.<str:fmt>",
-                self.admin_site.admin_view(self.export_attendance_view),
-                name="workshops_workshop_export_attendance",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_attendance_view(self, request, pk):
-        """Upload an attendance sheet, preview what it does, then confirm or cancel; needs
-        ``workshops.import_attendance``.
-
-        Upload: the sheet is checked and planned without saving, kept by ``workshops.staging``
-        and the preview shown. "Confirm import" re-reads the very same bytes and imports them
-        in one transaction; "Cancel" deletes them.
-        """
-        if not request.user.has_perm("workshops.import_attendance"):
-            raise PermissionDenied
-        workshop = get_object_or_404(Workshop, pk=pk)
-        change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
-        errors, result, token, filename = [], None, "", ""
-        if request.method == "POST" and ("confirm" in request.POST or "cancel" in request.POST):
-            token = request.POST.get("token", "")
-            if "cancel" in request.POST:
-                staging.discard(request, token)
-                messages.info(request, _("Import cancelled: nothing was saved."))
-                return redirect(change_url)
-            staged = staging.load(request, workshop, token)
-            if staged is None:
-                messages.error(
-                    request, _("This preview has expired or was already used: upload the sheet again.")
-                )
-                return redirect(request.path)
-            data, filename = staged
-            try:
-                result = import_attendance(workshop, data, filename)
-            except AttendanceImportError as exc:
-                errors, result = exc.errors, None
-            else:
-                reports.forget_public_figures()
-                messages.success(
-                    request, _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}
-                )
-                return redirect(change_url)
-            finally:
-                staging.discard(request, token)
-            token = ""
-        uploading = request.method == "POST" and "confirm" not in request.POST
-        form = AttendanceUploadForm(request.POST, request.FILES) if uploading else AttendanceUploadForm()
-        if uploading and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data, filename = upload.read(), upload.name
-            try:
-                result = import_attendance(workshop, data, filename, dry_run=True)
-            except AttendanceImportError as exc:
-                errors = exc.errors
-            else:
-                if result.changes_anything:
-                    token = staging.stage(request, workshop, data, filename)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": workshop,
-            "title": _("Import attendance"),
-            "form": form,
-            "errors": errors,
-            "result": result,
-            "plan_rows": result.plan[:PREVIEW_ROWS] if result else [],
-            "preview_limit": PREVIEW_ROWS,
-            "token": token,
-            "filename": filename,
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Which downloads the page offers: the same rule as the download views.
+        extra_context = {
+            **(extra_context or {}),
+            "can_export_personal_data": can_export_personal_data(request.user),
         }
-        return TemplateResponse(request, "admin/workshops/workshop/import_attendance.html", context)
-
-    def export_attendance_view(self, request, pk, fmt):
-        """Download the attendance report (CSV or XLSX) or the sign-in sheet (PDF, pre-filled,
-        or blank with ``?blank=1``); needs ``workshops.export_attendance``. Logged."""
-        if fmt not in exports.FORMATS:
-            raise Http404
-        blank = fmt == "pdf" and request.GET.get("blank") == "1"
-        # Names and contacts leave the tracker only with both permissions; a blank sign-in sheet
-        # holds none and needs only the first.
-        if not request.user.has_perm("workshops.export_attendance") or not (
-            blank or request.user.has_perm("organizations.view_personal_data")
-        ):
-            raise PermissionDenied
-        workshop = get_object_or_404(Workshop, pk=pk)
-        export = exports.export_attendance(workshop, fmt, user=request.user, blank=blank)
-        response = HttpResponse(export.content, content_type=export.content_type)
-        ascii_name = f"{'sign-in' if fmt == 'pdf' else 'attendance'}-{workshop.pk}.{fmt}"
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(export.filename)}"
-        )
-        return response
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class AttendanceInline(admin.TabularInline):

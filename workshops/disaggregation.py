@@ -4,8 +4,9 @@ organisation, and how many came to enough days.
 Entry point: ``build_report(scope, completion_percent=66)``. A ``Scope`` selects held workshops
 by project, funder, region (held in or aimed at it) and period (start date within it). Counted
 participations only (``ParticipationQuerySet.counted``: attended and counting toward totals).
-No names or contacts: counts only. With ``public=True`` every count goes through small-cell
-suppression (``workshops.reports.suppress_counts``); staff see true values.
+No names or contacts: counts only. With ``public=True`` every count of people goes through the
+publication rule (``workshops.publication``: the report is one table of linked cells, small
+counts hidden and whatever would give them back); staff see true values.
 
 Definitions
     unique participants: distinct people (someone at three workshops counts once);
@@ -25,11 +26,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from organizations.models import Organization, Person
 from regions.models import Region
+from workshops import publication
 from workshops.models import Attendance, Participation, Project, Session, Workshop, WorkshopPartner
-from workshops.reports import share, small_cell_minimum, suppress, suppress_counts
+from workshops.reports import share
 
 DEFAULT_COMPLETION_PERCENT = 66
 
@@ -87,13 +90,15 @@ class Scope:
 @dataclass
 class Breakdown:
     """One table: ``title``, ``label_header`` (first column), ``rows`` [(label, count)],
-    ``total`` (int or None), ``note`` (how to read it, or "")."""
+    ``total`` (int or None), ``note`` (how to read it, or ""), ``keys`` (what each row counts:
+    a gender or age band value, a region id, an organisation kind; None for "unknown")."""
 
     title: str
     label_header: str
     rows: list
     total: int | None = None
     note: str = ""
+    keys: list = field(default_factory=list)
 
 
 @dataclass
@@ -143,24 +148,68 @@ class Report:
         return [(label, _cell(value)) for label, value in self.headline_rows()]
 
 
-def _breakdown(title, label_header, counter, labels, public, note=""):
+def _breakdown(title, label_header, counter, labels, note=""):
     """Rows for every label in ``labels`` (``[(key, label)]``, zeros kept) then the keys of
-    ``counter`` not in ``labels``; suppressed when ``public``."""
+    ``counter`` not in ``labels``, and their total."""
     keys = [key for key, _label in labels]
+    keys += [key for key in counter if key not in keys]
     rows = [(str(label), counter.get(key, 0)) for key, label in labels]
-    rows += [(str(key), count) for key, count in counter.items() if key not in keys]
-    counts = [count for _label, count in rows]
-    total = sum(counts)
-    if public:
-        counts = suppress_counts(counts)
-        total = suppress(total)
-    return Breakdown(
-        title,
-        label_header,
-        [(label, count) for (label, _c), count in zip(rows, counts, strict=True)],
-        total,
-        note,
+    rows += [(str(key), counter[key]) for key in keys[len(labels) :]]
+    return Breakdown(title, label_header, rows, sum(count for _label, count in rows), note, keys)
+
+
+def _publish(report, people):
+    """Hide what the public may not see in ``report`` (in place), as one table
+    (``publication.Table``). ``people``: ``{person id: (gender, age band, region id)}``.
+
+    The unique participants by gender and region are ``publication.add_people``'s cells, as on
+    the public pages (so a scope that is one workshop, or the whole country, reads the same as
+    its pages; people of unknown region are never printed); the age bands share out the same
+    total; the organisation kinds have their own (someone may count in two). The participants
+    of each workshop are hidden only when small, as on the workshop's page, and add up to the
+    participations. Participant-days and each workshop's completers stand alone."""
+    table = publication.Table({})
+    unique = publication.add_people(
+        table, Counter((region, gender) for gender, _age, region in people.values())
     )
+    table.add("days", report.participant_days)
+    gender, age, region, kind = report.breakdowns[:4]
+    cells = {
+        0: [("gender", key) for key in gender.keys],
+        1: _own_cells(table, "age", age),
+        2: [("region", key) for key in region.keys],
+        3: _own_cells(table, "kind", kind),
+    }
+    table.relate(unique, cells[1])
+    table.relate(table.add("kinds", kind.total, publication.SUBTOTAL), cells[3])
+    each = [table.add(("participants", i), row.participants) for i, row in enumerate(report.completion)]
+    table.fixed.update(each)
+    table.relate(table.add("participations", report.participations, publication.TOTAL), each)
+    for i, row in enumerate(report.completion):
+        table.add(("completed", i), row.completed or 0)
+    shown = table.protect()
+    report.unique_participants, report.participations = shown[unique], shown["participations"]
+    report.participant_days = shown["days"]
+    for index, breakdown in enumerate(report.breakdowns[:4]):
+        # A region nobody came from is not in the table: a published zero.
+        breakdown.rows = [
+            (label, shown.get(cell, 0))
+            for cell, (label, _n) in zip(cells[index], breakdown.rows, strict=True)
+        ]
+        breakdown.total = shown["kinds" if index == 3 else unique]
+    report.women = shown[("gender", Person.Gender.FEMALE)]
+    report.women_share = share(report.women, report.unique_participants)
+    for i, row in enumerate(report.completion):
+        row.participants = shown[("participants", i)]
+        row.completed = None if row.completed is None else shown[("completed", i)]
+
+
+def _own_cells(table, name, breakdown):
+    """Add a cell ``(name, key)`` to ``table`` for each row of ``breakdown``; returns the keys."""
+    return [
+        table.add((name, key), count, publication.MARGIN)
+        for key, (_label, count) in zip(breakdown.keys, breakdown.rows, strict=True)
+    ]
 
 
 def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=False):
@@ -203,47 +252,40 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     regions = list(Region.objects.all())
     region_labels = [(r.pk, r.name) for r in regions] + [(None, _("Unknown"))]
     report.breakdowns = [
-        _breakdown(_("Gender"), _("Gender"), genders, list(Person.Gender.choices), public),
+        _breakdown(_("Gender"), _("Gender"), genders, list(Person.Gender.choices)),
         _breakdown(
             _("Age band"),
             _("Age band"),
             Counter(age for _gender, age, _region in people.values()),
             [*Person.AgeBand.choices, ("", _("not stated"))],
-            public,
         ),
         _breakdown(
             _("Region of origin"),
             _("Region"),
             Counter(region for _gender, _age, region in people.values()),
             region_labels,
-            public,
         ),
         _breakdown(
             _("Organisation kind"),
             _("Kind"),
             Counter(kind for _person, kind in kinds),
             [*Organization.Kind.choices, (None, _("no organisation"))],
-            public,
             note=_("Someone who came for two kinds of organisation counts in both."),
         ),
         _breakdown(
             _("Workshops per region"),
             _("Region of the venue"),
             Counter(w.venue_region_id for w in workshops),
-            region_labels,
-            False,  # counts of workshops, not of people: nothing to protect
+            region_labels,  # counts of workshops, not of people: nothing to protect
         ),
     ]
-    report.completion = _completion(workshops, participations, counted, completion_percent, public)
+    report.completion = _completion(workshops, participations, counted, completion_percent)
     if public:
-        for name in ("unique_participants", "participations", "participant_days", "women"):
-            setattr(report, name, suppress(getattr(report, name)))
-        if report.women is None or report.unique_participants is None:
-            report.women_share = None
+        _publish(report, people)
     return report
 
 
-def _completion(workshops, participations, counted, percent, public):
+def _completion(workshops, participations, counted, percent):
     sessions = dict(
         Session.objects.filter(workshop__in=[w.pk for w in workshops])
         .values_list("workshop")
@@ -268,8 +310,6 @@ def _completion(workshops, participations, counted, percent, public):
         m = sessions.get(w.pk, 0)
         participants = by_workshop[w.pk]
         done = completed[w.pk] if m else None
-        if public:
-            participants, done = suppress(participants), suppress(done)
         rows.append(CompletionRow(w, m, required[w.pk] if m else 0, participants, done))
     return rows
 
@@ -281,7 +321,7 @@ def completion_headers():
 
 def report_workbook(report):
     """The report as XLSX bytes: a summary sheet, one sheet per breakdown, and completion."""
-    from workshops.exports import add_table_sheet, new_workbook, workbook_bytes
+    from workshops.spreadsheets import add_table_sheet, new_workbook, workbook_bytes
 
     workbook = new_workbook()
     add_table_sheet(
@@ -320,7 +360,5 @@ def report_workbook(report):
 
 
 def _cell(value):
-    """A count for a spreadsheet cell: a hidden small cell says so."""
-    if value is None:
-        return _("fewer than %(minimum)s") % {"minimum": small_cell_minimum()}
-    return value
+    """A count for a spreadsheet cell: a hidden cell says so."""
+    return pgettext("count of people", "hidden") if value is None else value

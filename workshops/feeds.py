@@ -2,6 +2,7 @@
 only the reporting organisation."""
 
 import datetime as dt
+import re
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from regions.models import Region
 from workshops.models import FollowUp, MonitoringCommittee
@@ -16,10 +18,43 @@ from workshops.models import FollowUp, MonitoringCommittee
 FEED_LENGTH = 50
 
 
+# Characters XML 1.0 cannot hold. A note pasted from a word processor may carry one (a vertical
+# tab, a form feed); Django's XML writer refuses them, which would make the whole feed a 500.
+XML_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F]")
+
+
+class ControlFreeXMLGenerator(SimplerXMLGenerator):
+    """Django's XML writer, writing a space for each character XML 1.0 cannot hold."""
+
+    def characters(self, content):
+        super().characters(XML_CONTROL_CHARACTERS.sub(" ", content) if content else content)
+
+
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are ``type="text"``: a follow-up note is typed by staff and
+    shown as written. Django's ``Atom1Feed`` marks summaries ``type="html"``, so a reader would
+    render a note holding ``<img src=x onerror=…>`` as HTML and run it. Titles, subtitles and
+    author names are already text (Atom's default type); entries have no ``content``.
+    Characters XML cannot hold are written as spaces."""
+
+    def write(self, outfile, encoding):
+        handler = ControlFreeXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class FollowUpFeed(Feed):
     """The newest ``FEED_LENGTH`` public follow-up updates, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
 
     def title(self, obj=None):
         return _("Workshop tracker: follow-up updates")

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from workshops.evidence import EvidenceFileField, EvidenceName, evidence_suffix
+
 
 class Project(models.Model):
     """A funded project under which an organisation runs workshops."""
@@ -652,23 +654,14 @@ class Milestone(models.Model):
 
 
 def validate_evidence_file(upload):
-    """Accept PDF, PNG and JPEG files up to ``EVIDENCE_MAX_BYTES``, judged by their first bytes.
+    """Accept a PDF, PNG or JPEG up to ``EVIDENCE_MAX_BYTES``, judged by its whole content
+    (``workshops.evidence.evidence_suffix``). Raises ValidationError otherwise.
 
-    Raises ValidationError otherwise.
+    A file already stored is not read again on every save: ``manage.py check_evidence_files``
+    checks those.
     """
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes)."),
-            params={"size": upload.size, "limit": settings.EVIDENCE_MAX_BYTES},
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(position)
-    if not (
-        head.startswith(b"%PDF-") or head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")
-    ):
-        raise ValidationError(_("Evidence must be a PDF, PNG or JPEG file."))
+    if not getattr(upload, "_committed", False):
+        evidence_suffix(upload)
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -733,9 +726,9 @@ class FollowUp(models.Model):
     new_status = models.CharField(_("new status"), max_length=12, choices=ProgressStatus)
     note = models.TextField(_("note"))
     evidence_url = models.URLField(_("evidence link"), blank=True)
-    evidence_file = models.FileField(
+    evidence_file = EvidenceFileField(
         _("evidence document"),
-        upload_to="evidence/%Y/",
+        upload_to=EvidenceName("evidence"),
         blank=True,
         validators=[validate_evidence_file],
         help_text=_("PDF, PNG or JPEG."),
@@ -935,9 +928,9 @@ class CommitteeMeeting(models.Model):
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=255, blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
-    minutes = models.FileField(
+    minutes = EvidenceFileField(
         _("minutes"),
-        upload_to="minutes/%Y/",
+        upload_to=EvidenceName("minutes"),
         blank=True,
         validators=[validate_evidence_file],
         help_text=_("PDF, PNG or JPEG."),
@@ -950,3 +943,21 @@ class CommitteeMeeting(models.Model):
 
     def __str__(self):
         return f"{self.committee} – {self.date}"
+
+
+def document_visible_to(name, user):
+    """Whether the stored document ``name`` (evidence or minutes) may be served to ``user``.
+
+    Yes when a public follow-up or a meeting of a public committee links it, or when ``user``
+    may view the follow-up or meeting that links it; no for a file no row links (quarantined,
+    replaced, or never saved).
+    """
+    follow_ups = FollowUp.objects.filter(evidence_file=name)
+    meetings = CommitteeMeeting.objects.filter(minutes=name)
+    if follow_ups.public().exists():
+        return True
+    if meetings.filter(committee__in=MonitoringCommittee.objects.public()).exists():
+        return True
+    return (user.has_perm("workshops.view_followup") and follow_ups.exists()) or (
+        user.has_perm("workshops.view_committeemeeting") and meetings.exists()
+    )

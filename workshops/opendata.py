@@ -11,8 +11,8 @@ import json
 
 from django.utils import timezone
 
-from workshops.exports import neutralize
 from workshops.models import Commitment, Recommendation
+from workshops.spreadsheets import neutralize
 
 LICENCE = "ODbL-1.0 (Open Data Commons Open Database License)"
 

@@ -2,23 +2,20 @@
 XLSX. Login and the ``workshops.view_participation`` permission are required: the pages show
 counts only, but true counts, including small ones. Every XLSX download is logged."""
 
-import tempfile
-
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from config.admin import requires_two_factor
+from config.two_factor import requires_two_factor
 from organizations.models import ExportLog, Organization
 from regions.models import Region
-from workshops import bulk_exports
 from workshops.disaggregation import (
     DEFAULT_COMPLETION_PERCENT,
     Scope,
@@ -26,9 +23,9 @@ from workshops.disaggregation import (
     completion_headers,
     report_workbook,
 )
-from workshops.exports import CONTENT_TYPES
 from workshops.models import Project, WorkshopPartner
-from workshops.reports import small_cell_minimum
+from workshops.publication import small_cell_minimum
+from workshops.spreadsheets import CONTENT_TYPES
 
 
 class ReportScopeForm(forms.Form):
@@ -150,50 +147,4 @@ class DisaggregationXlsxView(StaffReportMixin, View):
         )
         response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
         response["Content-Disposition"] = 'attachment; filename="participants-across-workshops.xlsx"'
-        return response
-
-
-class AttendanceExportForm(forms.Form):
-    """Which attendance to export in bulk: a region (by code) and a year, both optional."""
-
-    region = forms.ModelChoiceField(
-        Region.objects.all(), to_field_name="code", required=False, label=_("region")
-    )
-    year = forms.IntegerField(min_value=2000, max_value=2100, required=False, label=_("year"))
-
-
-class AttendanceExportView(StaffReportMixin, View):
-    """``reports/attendance.<csv|xlsx>?region=<code>&year=<yyyy>``: every attendance mark of the
-    region's workshops started that year (or of all), streamed (``workshops.bulk_exports``).
-    PERSONAL DATA: needs ``workshops.export_attendance``; logged before the first byte."""
-
-    permission_required = "workshops.export_attendance"
-    fmt = "csv"
-
-    def get(self, request, *args, **kwargs):
-        form = AttendanceExportForm(request.GET)
-        if not form.is_valid():
-            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-        selection = bulk_exports.Selection(form.cleaned_data["region"], form.cleaned_data["year"])
-        ExportLog.record(
-            kind=ExportLog.Kind.REPORT,
-            file_format=self.fmt,
-            user=request.user,
-            scope=selection.describe(),
-            rows=bulk_exports.selected(selection).count(),
-            channel=ExportLog.Channel.ADMIN,
-            personal_data=True,
-        )
-        if self.fmt == "csv":
-            response = StreamingHttpResponse(
-                bulk_exports.csv_chunks(selection), content_type=CONTENT_TYPES["csv"]
-            )
-        else:
-            # A ZIP container cannot be sent before it is complete: written to a temporary
-            # file (constant memory), then sent from disk.
-            target = tempfile.TemporaryFile()
-            bulk_exports.write_xlsx(selection, target)
-            target.seek(0)
-            response = FileResponse(target, content_type=CONTENT_TYPES["xlsx"])
-        response["Content-Disposition"] = f'attachment; filename="{selection.filename(self.fmt)}"'
         return response

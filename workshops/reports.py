@@ -1,13 +1,15 @@
 """Figures for public pages and attendance reports. Plain functions over querysets.
 
-Every public figure is an aggregate over *counted* participations (``Participation.objects
-.counted()``: status attended and counting toward totals) of *published, held* workshops. No
-function here returns a person's name or contact to a public caller; ``attendance_table`` is the
-one function that does, and it is used only by staff exports behind the
-``workshops.export_attendance`` permission.
+These are true counts: public pages get their counts of people through
+``workshops.publication`` (the publication rule), never from here directly. Every public
+figure is an aggregate over *counted* participations (``Participation.objects.counted()``:
+status attended and counting toward totals) of *published, held* workshops. No function here
+returns a person's name or contact to a public caller; ``attendance_table`` is the one function
+that does, and it is used only by staff exports behind the ``workshops.export_attendance``
+permission.
 """
 
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -32,8 +34,9 @@ from workshops.models import (
 
 
 def share(part, whole):
-    """Return ``part / whole`` as a percentage rounded to one decimal, or None if ``whole`` is 0."""
-    if not whole:
+    """Return ``part / whole`` as a percentage rounded to one decimal; None if ``whole`` is 0,
+    or if either is None (a count hidden for publication: the share would give it back)."""
+    if part is None or not whole:
         return None
     return round(100 * part / whole, 1)
 
@@ -84,26 +87,39 @@ def status_counts(recommendations):
     return [(value, label, counts.get(value, 0)) for value, label in RecommendationStatus.choices]
 
 
-def gender_counts(participations):
-    """Count ``participations`` by the person's gender: list of ``(value, label, count)``."""
-    counts = dict(
-        participations.order_by().values_list("person__gender").annotate(n=Count("person", distinct=True))
+def people_counts(participations):
+    """Distinct people in ``participations`` by region of origin and gender: ``{(region_id or
+    None, gender value): count}``, the shape of ``reach()``. One query."""
+    rows = (
+        participations.order_by()
+        .values_list("person__region", "person__gender")
+        .annotate(n=Count("person", distinct=True))
     )
-    return [(value, label, counts.get(value, 0)) for value, label in Person.Gender.choices]
+    return {(region_id, gender): n for region_id, gender, n in rows}
 
 
-def region_counts(participations):
-    """Count distinct people in ``participations`` by region of origin.
-
-    Returns a list of ``(Region | None, count)`` in region-code order, regions with no one left
-    out; None collects people whose region is unknown. Two queries.
-    """
-    counts = dict(
-        participations.order_by().values_list("person__region").annotate(n=Count("person", distinct=True))
+def people_by_workshop():
+    """``people_counts`` of every published, held workshop: ``{workshop_id: {(region_id or None,
+    gender value): count}}``, workshops without a counted participant left out. One query."""
+    rows = (
+        public_participations()
+        .order_by()
+        .values_list("workshop", "person__region", "person__gender")
+        .annotate(n=Count("person", distinct=True))
     )
+    result = defaultdict(dict)
+    for workshop_id, region_id, gender, n in rows:
+        result[workshop_id][(region_id, gender)] = n
+    return dict(result)
+
+
+def region_rows(counts):
+    """``{region_id or None: count}`` as a list of ``(Region | None, count)`` in region-code
+    order, None (people of unknown region) last. One query."""
     regions = Region.objects.in_bulk([pk for pk in counts if pk is not None])
-    rows = [(regions[pk], n) for pk, n in counts.items() if pk is not None]
-    rows.sort(key=lambda row: row[0].code)
+    rows = sorted(
+        ((regions[pk], n) for pk, n in counts.items() if pk is not None), key=lambda row: row[0].code
+    )
     if counts.get(None):
         rows.append((None, counts[None]))
     return rows
@@ -176,15 +192,17 @@ def headline(by_gender=None, per_year=None, people=None):
 
 
 def workshop_figures(workshop):
-    """Public figures of one workshop (no personal data).
+    """True figures of one workshop (no personal data; ``publication.workshop_figures`` makes
+    them public).
 
     Returns a dict: ``participants`` (int), ``women`` (int), ``women_share`` (percent or None),
     ``by_gender`` (list of (value, label, count)), ``by_region`` (list of (Region|None, count)),
-    ``by_session`` (list of (Session, count) in session order).
+    ``by_session`` (list of (Session, count) in session order), ``people``
+    (``people_counts``). Three queries.
     """
-    participations = workshop.participations.counted()
-    by_gender = gender_counts(participations)
-    total = sum(count for _value, _label, count in by_gender)
+    people = people_counts(workshop.participations.counted())
+    by_gender = participants_by_gender(people)
+    total = sum(people.values())
     women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
     # An aggregate makes a GROUP BY query, which ignores Meta.ordering: order explicitly.
     sessions = list(
@@ -203,39 +221,41 @@ def workshop_figures(workshop):
         "women": women,
         "women_share": share(women, total),
         "by_gender": by_gender,
-        "by_region": region_counts(participations),
+        "by_region": region_rows(reach_totals("region", people)),
         "by_session": [(session, session.present) for session in sessions],
+        "people": people,
     }
 
 
-def region_figures(region):
-    """Public figures for a region page.
+def region_figures(region, people=None):
+    """True figures for a region page (``publication.region_figures`` makes them public).
 
     Returns a dict: ``workshops`` (QuerySet of published workshops held in or aimed at the
     region), ``participants`` (distinct counted people from the region at published held
     workshops), ``women`` (int), ``organizations`` (``active_organizations`` based in the region),
     ``recommendations`` (QuerySet of public recommendations whose target regions include it),
     ``committees`` (QuerySet of monitoring committees covering it). The three counts are
-    cached (``cached``); the QuerySets are not evaluated here.
+    cached (``cached``), from ``people`` (``reach()`` when not given); the QuerySets are not
+    evaluated here.
     """
 
     def counts():
-        people = reach_totals("gender", region=region)
+        by_gender = reach_totals("gender", people, region=region)
         return {
-            "total": sum(people.values()),
-            "women": people.get(Person.Gender.FEMALE, 0),
+            "total": sum(by_gender.values()),
+            "women": by_gender.get(Person.Gender.FEMALE, 0),
             "organizations": active_organizations_by_region().get(region.pk, 0),
         }
 
-    people = cached(f"region:{region.pk}", counts, localized=False)
+    totals = cached(f"region:{region.pk}", counts, localized=False)
     return {
         "workshops": Workshop.objects.published()
         .concerning(region)
         .select_related("venue_region", "organizer"),
-        "participants": people["total"],
-        "women": people["women"],
-        "women_share": share(people["women"], people["total"]),
-        "organizations": people["organizations"],
+        "participants": totals["total"],
+        "women": totals["women"],
+        "women_share": share(totals["women"], totals["total"]),
+        "organizations": totals["organizations"],
         "recommendations": Recommendation.objects.public().concerning(region).select_related("workshop"),
         "committees": region.committees.public(),
         "commitments": Commitment.objects.public()
@@ -410,89 +430,6 @@ def with_participant_counts(workshops):
     return workshops.annotate(participants=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
 
 
-# Small-cell suppression ----------------------------------------------------------------------
-
-
-def small_cell_minimum():
-    """The smallest count that may be published (``settings.SMALL_CELL_MINIMUM``, default 5)."""
-    return settings.SMALL_CELL_MINIMUM
-
-
-def suppress(value, minimum=None):
-    """Return ``value`` (a count) for publication: None when it is between 1 and
-    ``minimum - 1`` (a cell so small it could point at a person), else ``value`` unchanged.
-    Zero is published: it reveals nobody. ``minimum`` defaults to ``small_cell_minimum()``."""
-    minimum = small_cell_minimum() if minimum is None else minimum
-    if value is not None and 0 < value < minimum:
-        return None
-    return value
-
-
-def suppress_counts(counts, minimum=None):
-    """Suppress a breakdown whose total is published: returns ``counts`` (list of ints) with
-    None for hidden cells.
-
-    Small cells are hidden (``suppress``); when that hides exactly one cell, the smallest
-    remaining non-zero cell is hidden too, so that the total minus the others does not give
-    the hidden one away (secondary suppression).
-    """
-    minimum = small_cell_minimum() if minimum is None else minimum
-    shown = [suppress(count, minimum) for count in counts]
-    hidden = [i for i, value in enumerate(shown) if value is None]
-    if len(hidden) == 1:
-        others = [(count, i) for i, count in enumerate(counts) if shown[i] and count > 0]
-        if others:
-            shown[min(others)[1]] = None
-    return shown
-
-
-def published_women(total, women, women_share, minimum=None):
-    """``(total, women, women_share)`` ready for publication: the two counts through
-    ``suppress``, and the share None when either count is hidden (it would give them back)."""
-    total, women = suppress(total, minimum), suppress(women, minimum)
-    return total, women, (None if total is None or women is None else women_share)
-
-
-def public_workshop_figures(workshop, minimum=None):
-    """``workshop_figures`` ready for publication: totals kept (suppressed when small), the
-    breakdowns by gender, region and session passed through ``suppress_counts``; hidden
-    cells are None. ``women`` and ``women_share`` become None when the women's count is
-    hidden."""
-    figures = workshop_figures(workshop)
-    total, women, women_share = published_women(
-        figures["participants"], figures["women"], figures["women_share"], minimum
-    )
-    by_gender = suppress_counts([count for _value, _label, count in figures["by_gender"]], minimum)
-    by_region = suppress_counts([count for _region, count in figures["by_region"]], minimum)
-    by_session = [suppress(count, minimum) for _session, count in figures["by_session"]]
-    return {
-        "participants": total,
-        "women": women,
-        "women_share": women_share,
-        "by_gender": [
-            (value, label, shown)
-            for (value, label, _count), shown in zip(figures["by_gender"], by_gender, strict=True)
-        ],
-        "by_region": [
-            (region, shown) for (region, _count), shown in zip(figures["by_region"], by_region, strict=True)
-        ],
-        "by_session": [
-            (session, shown)
-            for (session, _count), shown in zip(figures["by_session"], by_session, strict=True)
-        ],
-    }
-
-
-def public_region_figures(region, minimum=None):
-    """``region_figures`` ready for publication: ``participants`` and ``women`` are None when
-    between 1 and ``minimum - 1`` (``suppress``), and ``women_share`` with them."""
-    figures = region_figures(region)
-    figures["participants"], figures["women"], figures["women_share"] = published_women(
-        figures["participants"], figures["women"], figures["women_share"], minimum
-    )
-    return figures
-
-
 # Cached public figures --------------------------------------------------------------------------
 
 
@@ -531,55 +468,6 @@ def _forget():
     except ValueError:
         cache.set("public-figures:generation", 1, None)
     caches[settings.CACHE_MIDDLEWARE_ALIAS].clear()
-
-
-def home_figures():
-    """Everything the home page shows besides its latest workshops, ready for publication: a
-    dict with ``headline`` (``Headline``), ``region_rows`` (``public_region_measures()``),
-    ``regions_by_participants`` (the same rows with anyone reached, most first, hidden counts
-    last), ``by_gender`` (``participants_by_gender()``) and ``per_year``
-    (``workshops_per_year()``). Counts of people from 1 to ``small_cell_minimum() - 1`` are None
-    (``suppress``, ``suppress_counts``), the women's share with them. Eight queries, each
-    grouped: none grows with the data. Cached (``cached``)."""
-
-    def compute():
-        people = reach()
-        by_gender = participants_by_gender(people)
-        per_year = workshops_per_year()
-        figures = headline(by_gender, per_year, people)
-        figures.participants, figures.women, figures.women_share = published_women(
-            figures.participants, figures.women, figures.women_share
-        )
-        shown = suppress_counts([count for _value, _label, count in by_gender])
-        rows = public_region_measures(people)
-        return {
-            "headline": figures,
-            "region_rows": rows,
-            "regions_by_participants": sorted(
-                (row for row in rows if row["participants"] != 0),
-                key=lambda row: -1 if row["participants"] is None else row["participants"],
-                reverse=True,
-            ),
-            "by_gender": [
-                (value, label, count) for (value, label, _count), count in zip(by_gender, shown, strict=True)
-            ],
-            "per_year": per_year,
-        }
-
-    return cached("home", compute)
-
-
-def public_region_measures(people=None, minimum=None):
-    """``region_measures()`` ready for publication: ``participants`` is None when between 1 and
-    ``minimum - 1``, with secondary suppression across the regions (``suppress_counts``), and
-    ``per_100k`` is None with it (it would give the count back)."""
-    rows = region_measures(people)
-    shown = suppress_counts([row["participants"] for row in rows], minimum)
-    for row, participants in zip(rows, shown, strict=True):
-        if participants is None:
-            row["participants"] = None
-            row["per_100k"] = None
-    return rows
 
 
 # Map and charts of the public pages -----------------------------------------------------------

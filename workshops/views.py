@@ -7,15 +7,17 @@ Every list runs a fixed number of queries whatever the number of rows.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from regions import maps
-from workshops import opendata, reports, tracker
+from workshops import opendata, publication, reports, tracker
+from workshops.evidence import CONTENT_TYPES, STORED_NAME
 from workshops.filters import CommitmentFilter, RecommendationFilter, WorkshopFilter
 from workshops.forms import FollowUpForm
 from workshops.models import (
@@ -25,6 +27,7 @@ from workshops.models import (
     ProgressStatus,
     Recommendation,
     Workshop,
+    document_visible_to,
 )
 
 
@@ -70,11 +73,10 @@ class HomeView(PublicMixin, ListView):
         return super().get_queryset()[: self.latest]
 
     def get_context_data(self, **kwargs):
-        figures = reports.home_figures()
-        minimum = reports.small_cell_minimum()
+        figures = publication.home_figures()
         return super().get_context_data(
-            region_map=maps.choropleth(figures["region_rows"], self.request.GET.get("measure"), minimum),
-            small_cell_minimum=minimum,
+            region_map=maps.choropleth(figures["region_rows"], self.request.GET.get("measure")),
+            small_cell_minimum=publication.small_cell_minimum(),
             **figures,
             **kwargs,
         )
@@ -97,9 +99,9 @@ class WorkshopDetailView(PublicMixin, DetailView):
     def get_context_data(self, **kwargs):
         workshop = self.object
         return super().get_context_data(
-            # Counts from 1 to SMALL_CELL_MINIMUM - 1 could point at a person: hidden.
-            figures=reports.public_workshop_figures(workshop),
-            small_cell_minimum=reports.small_cell_minimum(),
+            # Counts of people through the publication rule: small ones, and what gives them away, hidden.
+            figures=publication.workshop_figures(workshop),
+            small_cell_minimum=publication.small_cell_minimum(),
             recommendations=workshop.recommendations.all(),
             committees=MonitoringCommittee.objects.filter(origin_recommendation__workshop=workshop),
             **kwargs,
@@ -265,4 +267,34 @@ def open_data(request, dataset, fmt):
     else:
         response = HttpResponse(opendata.as_json(rows, fields, dataset), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
+    return response
+
+
+# Served documents may not run anything, even if a browser took one for a page.
+DOCUMENT_POLICY = "sandbox; default-src 'none'"
+
+
+def stored_document(request, path):
+    """``/media/<evidence|minutes>/<year>/<hex>.<pdf|png|jpg>``: an evidence document or minutes.
+
+    Only names of the stored scheme that a row links and ``document_visible_to`` allows; 404
+    otherwise. Sent with the Content-Type of its type, ``X-Content-Type-Options: nosniff``,
+    ``Content-Security-Policy: sandbox`` and, for a PDF, ``Content-Disposition: attachment``.
+    """
+    match = STORED_NAME.fullmatch(path)
+    if not match or not document_visible_to(path, request.user):
+        raise Http404
+    try:
+        handle = default_storage.open(path, "rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    suffix = match["suffix"]
+    response = FileResponse(
+        handle,
+        content_type=CONTENT_TYPES[suffix],
+        as_attachment=not CONTENT_TYPES[suffix].startswith("image/"),
+        filename=path.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOCUMENT_POLICY
     return response

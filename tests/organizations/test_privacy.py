@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from attendance.exports import render_attendance
 from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
 from organizations.privacy import anonymise_expired, erase_person, expired_people, replay_erasures
 from regions.models import Province, Region
 from tests.factories import ParticipationFactory, PersonFactory, WorkshopFactory
-from workshops.exports import render_attendance
 from workshops.reports import headline, workshop_figures
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_roles_on_sensitive_pages(
 
 def test_manager_must_pass_two_factor_before_anything(client, django_user_model, example):
     manager = staff_in(django_user_model, "Managers")
-    client.force_login(manager)
+    client.force_login(manager, verified=False)
     assert client.get(reverse("admin:organizations_person_changelist")).status_code == 302
     assert manager.has_perm("auth.change_user") and manager.has_perm("organizations.view_exportlog")
 

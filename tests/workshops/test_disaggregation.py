@@ -25,7 +25,8 @@ from tests.factories import (
 )
 from workshops.disaggregation import Scope, build_report, report_workbook
 from workshops.models import Participation, Workshop
-from workshops.reports import public_workshop_figures, suppress, suppress_counts
+from workshops.publication import Table, suppress
+from workshops.publication import workshop_figures as public_workshop_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,10 @@ def test_minimum_is_a_setting(settings):
     ],
 )
 def test_breakdowns_hide_a_second_cell_when_the_total_would_give_one_away(counts, shown):
-    assert suppress_counts(counts) == shown
+    table = Table({})
+    cells = [table.add(i, count) for i, count in enumerate(counts)]
+    table.relate(table.add("total", sum(counts), cost=4), cells)
+    assert [table.protect()[cell] for cell in cells] == shown
 
 
 def test_public_report_hides_small_cells_and_staff_report_does_not(data):
@@ -198,10 +202,10 @@ def test_report_workbook_has_one_sheet_per_breakdown(data):
     assert (gender["woman"], gender["man"], gender["Total"]) == (2, 1, 3)
 
 
-def test_public_workbook_says_fewer_than_the_minimum(data):
+def test_public_workbook_says_hidden(data):
     content, _rows = report_workbook(build_report(Scope(project=data["project"]), public=True))
     summary = dict(load_workbook(io.BytesIO(content))["Summary"].iter_rows(min_row=2, values_only=True))
-    assert summary["Unique participants"] == "fewer than 5"
+    assert summary["Unique participants"] == "hidden"
 
 
 # Staff pages ---------------------------------------------------------------------------------
@@ -239,11 +243,11 @@ def test_non_staff_with_the_permission_is_refused(client, django_user_model, nam
     assert client.get(reverse(name)).status_code == 403
 
 
-def test_a_manager_who_has_not_passed_the_code_goes_to_login(client, analyst):
+def test_a_manager_who_has_not_passed_the_code_goes_to_the_two_factor_page(client, analyst):
     analyst.groups.add(Group.objects.get_or_create(name="Managers")[0])
-    client.force_login(analyst)
+    client.force_login(analyst, verified=False)
     response = client.get(reverse(PAGE))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302 and "/two-factor/" in response["Location"]
 
 
 def test_staff_with_permission_see_the_tables(client, analyst, data):
@@ -258,7 +262,7 @@ def test_staff_with_permission_see_the_tables(client, analyst, data):
     bar = r'<meter class="report-bar" min="0" max="3" value="\d" aria-hidden="true"></meter>'
     assert re.search(bar, content)
     public = client.get(reverse(PAGE), {"project": data["project"].pk, "public": "on"}).content.decode()
-    hidden = '<span class="suppressed">fewer than 5</span>'
+    hidden = '<span class="suppressed">hidden</span>'
     assert f'<tr><th scope="row">Unique participants</th><td>{hidden}</td></tr>' in public
 
 

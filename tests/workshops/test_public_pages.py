@@ -191,7 +191,7 @@ def test_workshop_list_filters(client, example):
         {"page": "999"},
         {"page": "x"},
         {"project": "'; drop table"},
-        {"status": "\x00"},
+        {"status": "nonexistent"},  # a NUL character is a 400: tests/workshops/test_public_fuzz.py
         {"q": "%" * 300},
     ],
 )
@@ -270,5 +270,5 @@ def test_small_counts_are_hidden_on_the_region_page(client):
     workshop = WorkshopFactory()
     ParticipationFactory.create_batch(3, workshop=workshop, person__region=region("12"))
     html = client.get(url("regions:detail", "en", slug="dakhla-oued-ed-dahab")).content.decode()
-    assert "too few to publish" in html
+    assert re.search(r'figure-value">hidden<', html)
     assert not re.search(r'figure-value">\s*3\s*<', html)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from attendance import bulk_exports
 from organizations.models import ExportLog, Person
 from tests.factories import (
     AttendanceFactory,
@@ -30,7 +31,7 @@ from tests.factories import (
     WorkshopPartnerFactory,
     region,
 )
-from workshops import bulk_exports, reports
+from workshops import publication
 from workshops.models import Attendance, FollowUp, Participation, Recommendation, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -111,16 +112,16 @@ def test_cached_public_figures_are_forgotten_when_staff_change_data(client, sett
     committee = MonitoringCommitteeFactory()
     grow(committee, 1)
     home = reverse("workshops:home")
-    assert reports.home_figures()["headline"].participants == 3
+    assert publication.home_figures()["headline"].participants == 3
     with CaptureQueriesContext(connection) as queries:
         assert client.get(home).status_code == 200
     assert len(queries) <= 3  # the latest workshops, the cache's generation and figures live elsewhere
     grow(committee, 1)
-    assert reports.home_figures()["headline"].participants == 3  # cached: up to 60 s late
+    assert publication.home_figures()["headline"].participants == 3  # cached: up to 60 s late
     recommendation = Recommendation.objects.first()
     change = reverse("admin:workshops_recommendation_delete", args=[recommendation.pk])
     assert admin_client.post(change, {"post": "yes"}).status_code == 302
-    assert reports.home_figures()["headline"].participants == 6
+    assert publication.home_figures()["headline"].participants == 6
 
 
 # Bulk exports --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from tests.factories import (
     WorkshopFactory,
     region,
 )
+from tests.workshops.documentmakers import pdf
 from workshops import opendata
 from workshops.models import Commitment, FollowUp, MonitoringCommittee, ProgressStatus
 from workshops.tracker import dashboard
@@ -224,7 +225,7 @@ def test_quick_update_refuses_a_fake_evidence_file(client, updater):
         },
     )
     assert response.status_code == 200
-    assert "Evidence must be a PDF, PNG or JPEG file." in response.content.decode()
+    assert "This file is not a PDF, PNG or JPEG document." in response.content.decode()
     assert not FollowUp.objects.exists()
 
 
@@ -238,10 +239,11 @@ def test_quick_update_accepts_a_pdf(client, updater, settings, tmp_path):
             "date": "2026-11-20",
             "new_status": "limited",
             "note": "x",
-            "evidence_file": SimpleUploadedFile("pv.pdf", b"%PDF-1.7\n%\xe2\xe3\n"),
+            "evidence_file": SimpleUploadedFile("pv.pdf", pdf()),
         },
     )
     assert FollowUp.objects.get().evidence_file.name.startswith("evidence/")
+    assert FollowUp.objects.get().evidence_file.name.endswith(".pdf")
 
 
 def test_quick_update_access(client, staff_user):

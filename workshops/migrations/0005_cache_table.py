@@ -5,7 +5,9 @@ from django.db import migrations
 
 
 def forward(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    # Named: on SQLite settings.CACHES keeps the figures in files; the table is made all the same,
+    # so the schema does not depend on the engine.
+    call_command("createcachetable", "tracker_cache", database=schema_editor.connection.alias, verbosity=0)
 
 
 class Migration(migrations.Migration):

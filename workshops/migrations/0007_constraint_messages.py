@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workshops", "0005_cache_table"),
+        ("workshops", "0006_evidence_random_names"),
     ]
 
     operations = [

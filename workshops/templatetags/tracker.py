@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from workshops import publication
 from workshops.models import MonitoringCommittee, ProgressStatus, Workshop
 
 register = template.Library()
@@ -123,3 +124,10 @@ def lang_attr(text):
     if arabic and arabic >= len(LATIN_LETTER.findall(text)):
         return mark_safe(' lang="ar"')
     return ""
+
+
+@register.filter
+def workshop_total(count):
+    """A workshop's number of participants as the public lists print it
+    (``publication.workshop_total``: None, printed "hidden", when small)."""
+    return publication.workshop_total(count)

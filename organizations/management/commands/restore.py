@@ -1,10 +1,15 @@
-"""``manage.py restore FILE``: load a backup into an empty database, then replay erasures."""
+"""``manage.py restore FILE [--no-erasure-log]``: load a backup into an empty database, then
+replay erasures."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from organizations.models import ErasureRecord
 from organizations.privacy import replay_erasures
 from workshops.models import Workshop
 
@@ -13,18 +18,38 @@ class Command(BaseCommand):
     help = (
         "Restore a backup written by `manage.py backup` into a freshly migrated database (no "
         "workshop yet), then erase again the people listed in the erasure log (ERASURE_LOG_PATH) "
-        "whom the backup brings back: an erasure survives a restore."
+        "whom the backup brings back: an erasure survives a restore. Refuses to run when the "
+        "erasure log is missing, unless --no-erasure-log says that none exists."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .json.gz backup")
+        parser.add_argument(
+            "--no-erasure-log",
+            action="store_true",
+            help="restore although ERASURE_LOG_PATH does not exist: erasures made after the backup are lost",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, no_erasure_log, **options):
         if Workshop.objects.exists():
             raise CommandError(
                 _("The database already holds workshops: restore into an empty, migrated database.")
             )
+        log_exists = Path(settings.ERASURE_LOG_PATH).exists()
+        if not log_exists and not no_erasure_log:
+            raise CommandError(
+                _(
+                    "The erasure log %(path)s does not exist: without it, the people erased after this "
+                    "backup was written would come back with their names and contacts. Restore the log "
+                    "(it is kept outside the database and its backups) or set ERASURE_LOG_PATH to it; if "
+                    "no erasure log exists at all, run again with --no-erasure-log."
+                )
+                % {"path": settings.ERASURE_LOG_PATH}
+            )
         call_command("loaddata", file, verbosity=0)
+        if not log_exists:
+            self.stderr.write(self._no_log_warning())
+            return
         erased = replay_erasures()
         self.stdout.write(
             ngettext(
@@ -33,4 +58,21 @@ class Command(BaseCommand):
                 erased,
             )
             % {"file": file, "count": erased}
+        )
+
+    def _no_log_warning(self):
+        held = ErasureRecord.objects.count()
+        return self.style.WARNING(
+            ngettext(
+                "WARNING: restored WITHOUT the erasure log (%(path)s): no erasure could be replayed. "
+                "Every person erased after this backup was written is back with their name and "
+                "contacts, and an import will not recognise them: erase them again. The backup itself "
+                "holds %(count)s erasure record, which stays applied.",
+                "WARNING: restored WITHOUT the erasure log (%(path)s): no erasure could be replayed. "
+                "Every person erased after this backup was written is back with their name and "
+                "contacts, and an import will not recognise them: erase them again. The backup itself "
+                "holds %(count)s erasure records, which stay applied.",
+                held,
+            )
+            % {"path": settings.ERASURE_LOG_PATH, "count": held}
         )

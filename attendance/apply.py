@@ -1,0 +1,198 @@
+"""Attendance sheets → people, organisations, participations and per-session attendance.
+
+Entry point: ``import_attendance(workshop, data, filename, dry_run=False)``. The same code
+serves the admin upload (preview, then confirm) and ``manage.py import_attendance``. The data
+flows one way through the modules of this app: ``sheets`` (bytes → rows of text, any format
+and encoding) → ``headers`` (where the header is, what each column holds) → ``rows`` (every
+value checked) → ``people`` (who is who) → ``plan`` (what would change) → ``apply`` (written);
+``vocabulary`` (words, the error type) sits below them all.
+
+Guarantees
+    All or nothing: every row is checked first; any error raises ``AttendanceImportError``
+    carrying every ``SheetError`` (row number as the spreadsheet shows it, column header as
+    typed, translated message; at most ``MAX_MESSAGES`` listed) and nothing is written; a
+    file that cannot be read (damaged, a CSV quote left open…) is one such error, and so is
+    a database error while writing. The import is planned without writing, then written in
+    one transaction with a fixed number of queries whatever the number of rows. Importing
+    the same sheet twice changes nothing the second time.
+"""
+
+from contextlib import contextmanager
+
+from auditlog.models import LogEntry
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attendance.headers import first_sheet_with_header
+from attendance.people import sheet_people, skip_erased_people
+from attendance.plan import ImportResult, plan_import
+from attendance.rows import parse_rows
+from attendance.sheets import FORMAT_LABELS
+from attendance.vocabulary import AttendanceImportError, SheetError, chunks
+from organizations.models import Organization, Person
+from regions.models import Region
+from workshops.models import Attendance, Participation, Workshop
+
+# How long an import waits for another one of the same database to finish (SQLite).
+LOCK_WAIT_SECONDS = 60
+
+
+def import_attendance(workshop, data, filename, dry_run=False):
+    """Import an attendance sheet into ``workshop``.
+
+    ``data``: the file's bytes; ``filename``: its name (for the extension). Returns an
+    ``ImportResult`` whose ``plan`` says, row by row, what is (or with ``dry_run``, would be)
+    done. Raises ``AttendanceImportError`` (nothing saved) when the file or any row is wrong.
+    The first worksheet with a recognisable header is read; see ``plan`` for what is done
+    with each participant.
+
+    One import at a time per workshop (``one_import_at_a_time``): a second import of the same
+    workshop waits for the first, then plans against what the first saved, so the same sheet
+    sent twice at once is saved once (the second changes nothing).
+    """
+    result, parsed = read_sheet(workshop, data, filename)
+    if dry_run:
+        plan_import(workshop, parsed, result.sessions, result)
+        return result
+    with database_refusal_as_sheet_error(), one_import_at_a_time(workshop):
+        plan = plan_import(workshop, parsed, result.sessions, result)
+        apply_plan(workshop, plan)
+        record_in_audit_trail(workshop, result)
+    return result
+
+
+def read_sheet(workshop, data, filename):
+    """Read and check the sheet (bytes ``data`` named ``filename``) for ``workshop``; returns
+    ``(ImportResult with what was read, merged ParsedRows)``. Raises AttendanceImportError."""
+    sessions = list(workshop.sessions.all())
+    sheet, rows = first_sheet_with_header(data, filename, sessions)
+    parsed = parse_rows(rows, sessions, Region.objects.matcher())
+    if parsed.errors:
+        raise AttendanceImportError(parsed.errors)
+    people, warnings = sheet_people(parsed)
+    result = ImportResult(
+        rows=sum(len(row.rows) for row in people),
+        rows_merged=sum(len(row.rows) - 1 for row in people),
+        sessions=parsed.sessions,
+        warnings=[*parsed.warnings, *warnings],
+        file_format=FORMAT_LABELS.get(sheet.fmt, sheet.fmt),
+        encoding=sheet.encoding,
+        sheet_name=sheet.name,
+        header_row=parsed.header.number,
+    )
+    people, result.erased = skip_erased_people(people, result.warnings)
+    return result, people
+
+
+@contextmanager
+def one_import_at_a_time(workshop):
+    """A transaction in which ``workshop`` is imported into by no one else.
+
+    PostgreSQL: the workshop's row is locked (``SELECT … FOR UPDATE``) until the transaction
+    ends, so a second import of the same workshop waits there (imports of other workshops go
+    on). SQLite has one writer at a time: the transaction starts with ``BEGIN IMMEDIATE``,
+    which takes the write lock at once (waiting up to ``LOCK_WAIT_SECONDS`` for it), rather than
+    at the first write, after the plan was read. Inside an enclosing transaction (tests, the
+    example loader) it is a savepoint: the lock, if any, is the enclosing one's.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            list(Workshop.objects.select_for_update().filter(pk=workshop.pk).values_list("pk"))
+            yield
+        return
+    connection.ensure_connection()
+    mode, connection.transaction_mode = connection.transaction_mode, "IMMEDIATE"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        timeout = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000:d}")
+    try:
+        with transaction.atomic():
+            connection.transaction_mode = mode
+            yield
+    finally:
+        connection.transaction_mode = mode
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout):d}")
+
+
+@contextmanager
+def database_refusal_as_sheet_error():
+    """Turn a database refusal while writing into an AttendanceImportError (nothing saved)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        raise AttendanceImportError(
+            [
+                SheetError(
+                    None,
+                    None,
+                    _("The sheet conflicts with data already saved (%(reason)s); nothing was imported.")
+                    % {"reason": exc},
+                )
+            ]
+        ) from exc
+    except DatabaseError as exc:
+        # The checks above should leave nothing for the database to refuse; if it still
+        # does (a server-side rule, a lost connection), say so rather than fail.
+        raise AttendanceImportError(
+            [
+                SheetError(
+                    None,
+                    None,
+                    _("The database refused the sheet (%(reason)s); nothing was imported.")
+                    % {"reason": str(exc).strip()[:300]},
+                )
+            ]
+        ) from exc
+
+
+def record_in_audit_trail(workshop, result):
+    """Write one audit entry on ``workshop`` for a confirmed import: its bulk inserts do not go
+    through the audit trail's signals. Counts only; the author is the logged-in user when
+    there is one (django-auditlog's middleware)."""
+    LogEntry.objects.log_create(
+        workshop,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"attendance import": ["", result.summary_text()]},
+    )
+
+
+def apply_plan(workshop, plan):
+    """Write ``plan`` (from ``plan.plan_import``): bulk inserts and updates, a fixed number of
+    queries. Call inside a transaction; raises IntegrityError on a conflict."""
+    Organization.objects.bulk_create(plan.organizations)
+    returns_pks = connection.features.can_return_rows_from_bulk_insert
+    if not returns_pks:
+        for organization in plan.organizations:
+            organization.pk = Organization.objects.filter(name_key=organization.name_key).values_list(
+                "pk", flat=True
+            )[0]
+    # bulk_create and bulk_update copy the primary keys of the objects just inserted into the
+    # foreign keys that refer to them.
+    if returns_pks:
+        Person.objects.bulk_create(plan.people)
+    else:
+        for person in plan.people:
+            person.save()
+    if plan.completed:
+        now = timezone.now()
+        for person in plan.completed:
+            person.updated_at = now
+        Person.objects.bulk_update(plan.completed, sorted({*plan.completed_fields, "updated_at"}))
+    for participation in plan.participations:
+        participation.workshop = workshop
+    if returns_pks:
+        Participation.objects.bulk_create(plan.participations)
+    else:
+        for participation in plan.participations:
+            participation.save()
+    Participation.objects.bulk_update(plan.status_changes, ["status"])
+    Attendance.objects.bulk_create(
+        Attendance(participation=planned.participation, session_id=session_pk)
+        for planned, session_pk in plan.marks
+    )
+    for chunk in chunks(plan.removed_marks):
+        Attendance.objects.filter(pk__in=chunk).delete()

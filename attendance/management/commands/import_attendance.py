@@ -1,0 +1,60 @@
+"""``manage.py import_attendance <workshop> <file> [--dry-run]``."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from attendance.apply import import_attendance
+from attendance.management.commands._workshop import get_workshop
+from attendance.vocabulary import AttendanceImportError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an attendance sheet (.xlsx, .xls, .ods, or .csv/.tsv/.txt in UTF-8, UTF-16, "
+        "Windows-1256 or Windows-1252, all detected) into a workshop, given by id or slug. All "
+        "or nothing: on any error, every problem is listed by row and column and nothing is "
+        "saved (exit status 1). Warnings (rows merged as one person, look-alike names) are "
+        "printed; --dry-run shows what would change without saving."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("workshop", help="the workshop's id or slug")
+        parser.add_argument("file", type=Path, help="path to the sheet")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report what would change, save nothing"
+        )
+
+    def handle(self, *args, workshop, file, dry_run, **options):
+        target = get_workshop(workshop)
+        limit = settings.ATTENDANCE_UPLOAD_MAX_BYTES
+        try:
+            with file.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                # Never read more than the limit into memory, whatever the file's size.
+                data = handle.read(limit + 1)
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": exc.strerror or exc}
+            ) from exc
+        if len(data) > limit:
+            raise CommandError(
+                _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
+                % {"size": max(size, len(data)), "limit": limit}
+            )
+        try:
+            result = import_attendance(target, data, file.name, dry_run=dry_run)
+        except AttendanceImportError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(_("Nothing was imported.")) from exc
+        for warning in result.warnings:
+            self.stderr.write(str(warning))
+        if dry_run:
+            message = _("Check only, nothing was saved. %(summary)s")
+        else:
+            message = _("Attendance imported. %(summary)s")
+        self.stdout.write(message % {"summary": result.summary_text()})

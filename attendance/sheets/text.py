@@ -1,0 +1,256 @@
+"""Delimited text (CSV, TSV): the encoding and the delimiter detected from the content, and
+quoted cells that would swallow the lines below refused (see the package's docstring)."""
+
+import csv
+import io
+import re
+
+from django.utils.translation import gettext as _
+
+from attendance.sheets.base import (
+    Sheet,
+    SheetReadError,
+    cell_text,
+    collect,
+    limits,
+    too_many_columns,
+    trim,
+)
+
+
+def utf16_without_bom(data):
+    """True when ``data`` looks like UTF-16 text without a byte-order mark (every other byte zero)."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return False
+    even_zeros = sample[0::2].count(0)
+    odd_zeros = sample[1::2].count(0)
+    half = len(sample) // 2
+    return max(even_zeros, odd_zeros) > 0.3 * half and min(even_zeros, odd_zeros) < 0.05 * half
+
+
+def decode_text(data):
+    """Decode a text sheet. Returns ``(text, codec)``; see the module docstring for the order."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError as exc:
+                raise SheetReadError(
+                    _("This text file starts like %(codec)s but is not valid %(codec)s.") % {"codec": codec}
+                ) from exc
+    if utf16_without_bom(data):
+        codec = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_arabic_single_byte(data):
+        return data.decode("cp1256", errors="replace"), "cp1256"
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _looks_arabic_single_byte(data):
+    """True if bytes above 0x7F mostly stand next to one another (Arabic words in Windows-1256)
+    rather than alone between ASCII letters (accented letters in French, Windows-1252)."""
+    runs = re.findall(rb"[\x80-\xff]+", data[:65536])
+    in_runs = sum(len(run) for run in runs if len(run) > 1)
+    alone = sum(1 for run in runs if len(run) == 1)
+    return in_runs > alone
+
+
+_SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
+_LINE_END = re.compile(r"\r\n|\r|\n")
+SAMPLE_LINE_LENGTH = 32768
+# A quoted cell as the csv module reads one ("" is a quote inside it).
+_QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
+
+
+def _widths(lines, delimiter):
+    """Widths (trailing empty cells dropped) of the non-empty records of ``lines`` read with
+    ``delimiter``, up to the first record the csv module cannot read."""
+    widths = []
+    # A sample is enough: the head of each line, not millions of cells of a hostile one.
+    reader = csv.reader((line[:SAMPLE_LINE_LENGTH] for line in lines), delimiter=delimiter)
+    while True:
+        try:
+            row = next(reader)
+        except (StopIteration, csv.Error):
+            return widths
+        if any(cell.strip() for cell in row):
+            widths.append(len(trim(row)))
+
+
+def _common_width(widths):
+    return max(set(widths), key=widths.count) if widths else 0
+
+
+def _detect_delimiter(lines):
+    """Pick ``,``, ``;`` or tab: the one giving the most non-empty lines of the most common width
+    (at least two columns)."""
+    best, best_score = ",", (0, 0)
+    for delimiter in ("\t", ";", ","):
+        widths = [w for w in _widths(lines, delimiter) if w >= 2]
+        if not widths:
+            continue
+        common = _common_width(widths)
+        score = (widths.count(common), common)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _split_record(text, delimiter):
+    """Split ``text`` (a record's lines, final line break removed) into raw fields as the csv
+    module does. Returns ``(fields, open_field)``: ``open_field`` is the index of the field
+    whose opening quotation mark is still open at the end of ``text``, else None."""
+    fields, start, position = [], 0, 0
+    while True:
+        if text.startswith('"', position):
+            search = position + 1
+            while True:
+                close = text.find('"', search)
+                if close < 0:
+                    fields.append(text[start:])
+                    return fields, len(fields) - 1
+                if not text.startswith('"', close + 1):
+                    break
+                search = close + 2
+            position = close + 1
+        end = text.find(delimiter, position)
+        if end < 0:
+            fields.append(text[start:])
+            return fields, None
+        fields.append(text[start:end])
+        start = position = end + 1
+
+
+def _check_line_widths(lines, start, delimiter, max_columns):
+    """Refuse a line with more than ``max_columns`` cells before the csv module splits it (a
+    5 MB line of ``a;`` would become millions of strings). Delimiters in quoted cells and
+    trailing empty cells do not count."""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.count(delimiter) < max_columns:
+            continue
+        outside = _QUOTED.sub("", line.rstrip("\r\n")).rstrip(delimiter + " ")
+        if outside.count(delimiter) >= max_columns:
+            raise too_many_columns(max_columns, index + 1)
+
+
+def _open_quote_error(cell, first, last, row, column, rows):
+    """The error for a quotation mark that opens ``cell`` (its text, quote removed) at row
+    ``row``, column index ``column``, and runs from line ``first`` to ``last`` (1-based)."""
+    start = _LINE_END.split(cell, maxsplit=1)[0].strip()
+    return SheetReadError(
+        _(
+            'A quotation mark (") opens this cell (“%(start)s…”) and is not closed where the cell '
+            "ends, so lines %(first)s to %(last)s of the file would be read as this one cell. "
+            "Delete the quotation mark, or close it, and upload the file again."
+        )
+        % {"start": start[:40], "first": first, "last": last},
+        row=row,
+        column=column,
+        rows=rows,
+    )
+
+
+def _preview(raw):
+    """The first rows read so far, as text, for naming a column by its header."""
+    return [(number, [cell_text(v) for v in values]) for number, values in raw[:100]]
+
+
+def _check_quoted_cells(values, lines, first, last, delimiter, width, row, raw):
+    """Refuse a record spanning ``lines[first:last]`` when a quotation mark was left open: one
+    of its cells takes in lines holding delimiters (rows of their own, read into the cell),
+    or its quote is still open at the end of the file. A cell on two lines with an address or
+    a second line of a name is fine."""
+    enough = max(1, (width - 1) // 2)
+    for column, cell in enumerate(values):
+        continuation = _LINE_END.split(cell)[1:]
+        if any(line.count(delimiter) >= enough for line in continuation):
+            return _open_quote_error(cell, first + 1, last, row, column, _preview(raw))
+    if last == len(lines):
+        _fields, open_field = _split_record("".join(lines[first:last]).rstrip("\r\n"), delimiter)
+        if open_field is not None:
+            cell = values[open_field] if open_field < len(values) else ""
+            return _open_quote_error(cell, first + 1, last, row, open_field, _preview(raw))
+    return None
+
+
+def _unreadable_record(lines, first, last, delimiter, row, raw, exc):
+    """The error for a record the csv module refused (a cell over its field limit)."""
+    fields, open_field = _split_record("".join(lines[first:last]).rstrip("\r\n"), delimiter)
+    if open_field is not None and last - first > 1:
+        cell = fields[open_field][1:]
+        return _open_quote_error(cell, first + 1, last, row, open_field, _preview(raw))
+    if "field limit" in str(exc):
+        longest = max(range(len(fields)), key=lambda i: len(fields[i]))
+        return SheetReadError(
+            _(
+                "This cell holds more than %(limit)s characters, far more than an attendance sheet "
+                "needs: shorten it or delete it."
+            )
+            % {"limit": csv.field_size_limit()},
+            row=row,
+            column=longest,
+            rows=_preview(raw),
+        )
+    return SheetReadError(
+        _("This text file cannot be read as CSV (%(reason)s).") % {"reason": exc},
+        row=row,
+        rows=_preview(raw),
+    )
+
+
+def read_texts(data):
+    """Yield the one ``Sheet`` of a delimited text file (bytes); raises SheetReadError."""
+    yield _read_text(data)
+
+
+def _read_text(data):
+    """Read delimited text into one Sheet; rows are numbered by record, as a spreadsheet
+    program shows them (a cell on two lines is one row)."""
+    text, codec = decode_text(data)
+    # Only \r, \n and \r\n end lines (str.splitlines would also split at U+2028, form feed…).
+    lines = io.StringIO(text, newline="").readlines()
+    start = 0
+    delimiter = None
+    if lines and (match := _SEP_LINE.match(lines[0].rstrip("\r\n"))):
+        delimiter, start = match.group(1), 1
+    if delimiter is None:
+        delimiter = _detect_delimiter(lines[start : start + 60])
+    width = _common_width(_widths(lines[start : start + 60], delimiter))
+    max_rows, max_columns = limits()
+    _check_line_widths(lines, start, delimiter, max_columns)
+    reader = csv.reader(iter(lines[start:]), delimiter=delimiter)
+    raw, number = [], start
+    while number <= max_rows:
+        first = start + reader.line_num  # index in lines of the record's first line
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _unreadable_record(
+                lines, first, start + reader.line_num, delimiter, number + 1, raw, exc
+            ) from exc
+        number += 1
+        last = start + reader.line_num
+        if last - first > 1:
+            error = _check_quoted_cells(values, lines, first, last, delimiter, width, number, raw)
+            if error is not None:
+                raise error
+        raw.append((number, values[: max_columns + 1]))
+    return Sheet("", collect(raw), "text", codec)

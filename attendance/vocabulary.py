@@ -1,0 +1,311 @@
+"""The attendance import's shared vocabulary, at the bottom of its modules: the words of headers,
+genders, presence marks and statuses in Arabic, French and English, the error type, and the
+keys people and values are compared by. Every other import module may use this one; it uses
+none of them (``sheets`` → ``headers`` → ``rows`` → ``people`` → ``plan`` → ``apply``).
+
+Words are compared folded (``regions.names.fold``: lower case, no accents, Arabic letter
+variants unified), so the lists hold one spelling of each.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from organizations.models import Person
+from regions.names import fold
+from workshops.models import Participation
+
+# Errors and warnings listed at most (a sheet of 20,000 wrong rows must not give a page of
+# 100,000 messages); the last line says how many more there are.
+MAX_MESSAGES = 200
+
+# Lookups by phone, e-mail or name go to the database in slices of this many values.
+QUERY_CHUNK = 500
+
+# Column header spellings, folded with regions.names.fold before comparison.
+HEADER_ALIASES = {
+    "number": ["n", "no", "n°", "num", "numero", "#", "الرقم", "رقم", "ر ت", "ت", "number"],
+    "last_name": [
+        "nom",
+        "nom de famille",
+        "last name",
+        "surname",
+        "family name",
+        "الاسم العائلي",
+        "النسب",
+        "الإسم العائلي",
+        "اللقب",
+    ],
+    "first_name": ["prenom", "prenoms", "first name", "given name", "الاسم الشخصي", "الإسم الشخصي"],
+    "full_name": [
+        "nom complet",
+        "nom et prenom",
+        "nom prenom",
+        "full name",
+        "name",
+        "الاسم الكامل",
+        "الاسم",
+        "الإسم",
+        "الاسم و النسب",
+        "الاسم والنسب",
+        "الاسم و اللقب",
+        "الاسم واللقب",
+        "الاسم الكامل للمشارك",
+        "اسم المشارك",
+        "nom et prenoms",
+        "prenom et nom",
+        "prenom nom",
+        "nom du participant",
+        "nom complet du participant",
+        "participant",
+        "participant name",
+        "name and surname",
+    ],
+    "gender": ["sexe", "genre", "gender", "sex", "الجنس", "النوع", "النوع الاجتماعي", "h f", "f h", "m f"],
+    "organization": [
+        "organisation",
+        "organization",
+        "association",
+        "structure",
+        "institution",
+        "organisme",
+        "الهيئة",
+        "المنظمة",
+        "الجمعية",
+        "المؤسسة",
+        "الجهة المنتمى اليها",
+        "الهيئة المنتمى اليها",
+        "اسم الجمعية",
+        "entite",
+        "etablissement",
+        "structure d appartenance",
+        "organisation association",
+        "association organisation",
+    ],
+    "position": ["fonction", "poste", "qualite", "role", "position", "title", "الصفة", "المهمة"],
+    "city": ["ville", "city", "commune", "localite", "المدينة", "الجماعة"],
+    "region": ["region", "الجهة", "الجهه", "جهة", "region d origine", "region of origin", "جهة الانتماء"],
+    "phone": [
+        "tel",
+        "telephone",
+        "gsm",
+        "phone",
+        "mobile",
+        "portable",
+        "telephone portable",
+        "n de telephone",
+        "numero de telephone",
+        "n tel",
+        "num tel",
+        "phone number",
+        "whatsapp",
+        "الهاتف",
+        "رقم الهاتف",
+        "الهاتف النقال",
+        "رقم الهاتف النقال",
+        "الهاتف المحمول",
+    ],
+    "email": [
+        "e mail",
+        "email",
+        "mail",
+        "courriel",
+        "adresse e mail",
+        "adresse mail",
+        "adresse electronique",
+        "email address",
+        "البريد الالكتروني",
+        "البريد الإلكتروني",
+        "البريد",
+    ],
+    "age": ["age", "العمر", "السن"],
+    "consent_date": ["date de consentement", "date du consentement", "consent date", "تاريخ الموافقة"],
+    "status": ["statut", "status", "etat", "الحالة", "الوضعية", "حالة المشاركة", "statut de participation"],
+}
+
+HEADER_INDEX = {fold(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+NAME_FIELDS = ("full_name", "last_name", "first_name")
+
+GENDER_VALUES = {
+    Person.Gender.FEMALE: [
+        *("f", "femme", "feminin", "fem", "mme", "madame", "mlle", "female", "woman", "w"),
+        *("انثى", "انثي", "امراه", "امراة", "سيدة", "ا", "ث"),
+    ],
+    Person.Gender.MALE: [
+        "h",
+        "m",
+        "homme",
+        "masculin",
+        "masc",
+        "mr",
+        "monsieur",
+        "male",
+        "man",
+        "ذكر",
+        "رجل",
+        "ذ",
+    ],
+}
+
+GENDER_INDEX = {fold(v): gender for gender, values in GENDER_VALUES.items() for v in values}
+
+PRESENT_SYMBOLS = {"✓", "✔", "☑", "✅", "+"}
+
+ABSENT_SYMBOLS = {"-", "—", "–", "✗", "✘", "☐", "/"}
+
+PRESENT_WORDS = {
+    fold(v)
+    for v in [
+        "x",
+        "1",
+        "oui",
+        "yes",
+        "y",
+        "o",
+        "نعم",
+        "حاضر",
+        "حاضرة",
+        "p",
+        "present",
+        "présent",
+        "présente",
+        "v",
+    ]
+}
+
+ABSENT_WORDS = {fold(v) for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente"]}
+
+# Values of the optional status column.
+STATUS_VALUES = {
+    Participation.Status.REGISTERED: ["registered", "inscrit", "inscrite", "inscrit e", "مسجل", "مسجلة"],
+    Participation.Status.ATTENDED: [
+        "attended",
+        "present",
+        "presente",
+        "present e",
+        "participe",
+        "حاضر",
+        "حاضرة",
+        "حضر",
+    ],
+    Participation.Status.NO_SHOW: [
+        "no show",
+        "noshow",
+        "absent",
+        "absente",
+        "absent e",
+        "غائب",
+        "غائبة",
+        "غياب",
+    ],
+    Participation.Status.CANCELLED: [
+        "cancelled",
+        "canceled",
+        "annule",
+        "annulee",
+        "annulation",
+        "desiste",
+        "desistement",
+        "ملغى",
+        "ملغاة",
+        "الغاء",
+        "اعتذر",
+        "معتذر",
+    ],
+}
+
+STATUS_INDEX = {fold(v): status for status, values in STATUS_VALUES.items() for v in values}
+
+
+def parse_presence(value):
+    """Return True (present), False (absent or empty) or None (not a presence mark)."""
+    value = (value or "").strip()
+    if not value or value in ABSENT_SYMBOLS:
+        return False
+    if value in PRESENT_SYMBOLS:
+        return True
+    key = fold(value)
+    if key in PRESENT_WORDS:
+        return True
+    if key in ABSENT_WORDS:
+        return False
+    return None
+
+
+@dataclass
+class SheetError:
+    """One problem in a sheet. ``row``: 1-based row number as shown by the spreadsheet (None
+    for the whole file); ``column``: the header as typed (None if not about a column)."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        if self.row and self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        if self.column:
+            return _("Column “%(column)s”: %(message)s") % {"column": self.column, "message": self.message}
+        return self.message
+
+
+class AttendanceImportError(Exception):
+    """Raised when a sheet cannot be imported; ``errors`` lists every ``SheetError``."""
+
+    def __init__(self, errors):
+        self.errors = capped(
+            list(errors),
+            lambda count: (
+                ngettext(
+                    "… and %(count)s more problem, not listed: correct these first.",
+                    "… and %(count)s more problems, not listed: correct these first.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def capped(messages, more):
+    """The first ``MAX_MESSAGES`` of ``messages`` (SheetErrors), plus one saying how many more
+    there are (``more(count)`` gives its text) when there are."""
+    if len(messages) <= MAX_MESSAGES:
+        return messages
+    return [*messages[:MAX_MESSAGES], SheetError(None, None, more(len(messages) - MAX_MESSAGES))]
+
+
+def field_labels():
+    """Translated names of the columns the import understands, in the order shown to users."""
+    return {
+        "last_name": _("last name"),
+        "first_name": _("first name"),
+        "full_name": _("full name"),
+        "gender": _("gender"),
+        "organization": _("organisation"),
+        "position": _("position"),
+        "city": _("city"),
+        "region": _("region"),
+        "phone": _("phone"),
+        "email": _("e-mail"),
+        "age": _("age"),
+        "consent_date": _("consent date"),
+        "status": _("status"),
+        "sessions": _("presence per day (J1, اليوم 1, a date…)"),
+    }
+
+
+def chunks(values):
+    """``values`` sorted, in lists of at most ``QUERY_CHUNK``: database lookups by phone, e-mail or
+    name go in slices of that many."""
+    values = sorted(values)
+    for start in range(0, len(values), QUERY_CHUNK):
+        yield values[start : start + QUERY_CHUNK]

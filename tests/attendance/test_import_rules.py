@@ -1,0 +1,272 @@
+"""Import rules: duplicates merged in the open, statuses, walk-ins, formula-like text, sheets
+shaped like real ones that are not attendance lists, and a query count that does not grow."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from attendance.apply import import_attendance
+from attendance.exports import render_attendance
+from attendance.vocabulary import AttendanceImportError
+from organizations.models import Person
+from tests.attendance.sheetmakers import french_sign_in_template_shape, schools_export_shape, to_csv, to_xlsx
+from tests.factories import OrganizationFactory, ParticipationFactory, PersonFactory
+from workshops.models import Participation
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Nom", "Prénom", "Sexe", "Organisation", "Région", "Tél", "E-mail", "J1", "J2", "J3"]
+
+
+def sheet(*rows, header=HEADER):
+    return to_csv([header, *rows], delimiter=";")
+
+
+def days(workshop):
+    return [s.attendances.count() for s in workshop.sessions.order_by("position")]
+
+
+def messages(result):
+    return [w.message for w in result.warnings]
+
+
+# Duplicates ----------------------------------------------------------------------------------
+
+
+def test_rows_sharing_a_phone_or_an_email_chain_into_one_person(three_day_workshop):
+    data = sheet(
+        ["Alaoui", "Sara", "F", "", "", "0612345601", "", "x", "", ""],
+        ["Alaoui", "Sara", "F", "", "", "+212612345601", "sara@example.org", "", "x", ""],
+        ["Alaoui", "S.", "", "", "Oriental", "", "SARA@example.org", "", "", "x"],
+    )
+    result = import_attendance(three_day_workshop, data, "a.csv")
+    person = Person.objects.get()
+    assert (person.first_name, person.email, person.region.code) == ("Sara", "sara@example.org", "02")
+    assert days(three_day_workshop) == [1, 1, 1]
+    assert result.plan[0].rows == [2, 3, 4]
+    assert (
+        "Rows 2, 3, 4 are the same person (same phone or e-mail): they are merged into one participant."
+        in (messages(result))
+    )
+    # The differing first name is reported on its row and column, with the value kept.
+    conflict = next(w for w in result.warnings if w.row == 4 and w.column == "Prénom")
+    assert "“S.”" in conflict.message and "“Sara”" in conflict.message
+
+
+def test_conflicting_gender_in_merged_rows_is_reported(three_day_workshop):
+    data = sheet(
+        ["Alaoui", "Sara", "F", "", "", "0612345601", "", "x", "", ""],
+        ["Alaoui", "Sara", "H", "", "", "0612345601", "", "", "", ""],
+    )
+    result = import_attendance(three_day_workshop, data, "a.csv")
+    assert Person.objects.get().gender == "female"
+    assert any(w.row == 3 and w.column == "Sexe" for w in result.warnings)
+
+
+def test_phone_of_one_saved_person_and_email_of_another_matches_the_phone(three_day_workshop):
+    by_phone = PersonFactory(phone="+212612345601", email="")
+    by_email = PersonFactory(phone="", email="other@example.org")
+    data = sheet(["X", "Y", "F", "", "", "0612345601", "other@example.org", "x", "x", "x"])
+    result = import_attendance(three_day_workshop, data, "a.csv")
+    by_phone.refresh_from_db()
+    assert by_phone.email == ""  # not copied: it belongs to someone else
+    assert Participation.objects.get().person == by_phone
+    assert by_email.participations.count() == 0
+    assert any("two people already saved" in m for m in messages(result))
+
+
+def test_rows_reaching_the_same_saved_person_are_merged(three_day_workshop):
+    saved = PersonFactory(phone="+212612345601", email="saved@example.org")
+    data = sheet(
+        ["A", "B", "F", "", "", "0612345601", "", "x", "", ""],
+        ["A", "B", "F", "", "", "", "saved@example.org", "", "", "x"],
+    )
+    result = import_attendance(three_day_workshop, data, "a.csv")
+    assert Participation.objects.get().person == saved
+    assert days(three_day_workshop) == [1, 0, 1]
+    assert result.rows_merged == 1
+    assert any("same saved person" in m for m in messages(result))
+
+
+def test_same_name_and_organisation_with_other_contacts_is_a_warning_not_a_merge(three_day_workshop):
+    data = sheet(
+        ["Alaoui", "Sara", "F", "Association A", "", "0612345601", "", "x", "", ""],
+        ["ALAOUI", "Sara", "F", "association a", "", "0612345602", "", "x", "", ""],
+    )
+    result = import_attendance(three_day_workshop, data, "a.csv")
+    assert Person.objects.count() == 2
+    [warning] = result.warnings
+    assert warning.row == 3
+    assert "Same name and organisation as row 2" in warning.message
+
+
+def test_a_saved_look_alike_is_warned_about(three_day_workshop):
+    organization = OrganizationFactory(name="Association A")
+    PersonFactory(first_name="Sara", last_name="Alaoui", organization=organization, phone="+212612345609")
+    data = sheet(["ALAOUI", "Sara", "F", "Association A", "", "0612345601", "", "x", "", ""])
+    result = import_attendance(three_day_workshop, data, "a.csv")
+    assert Person.objects.count() == 2
+    assert any("+212612345609" in m and "already saved" in m for m in messages(result))
+
+
+# Statuses, walk-ins, no-shows ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["annulé", "Cancelled", "ملغى", "ملغاة"])
+def test_a_status_column_can_cancel(three_day_workshop, word):
+    data = sheet(
+        ["Alaoui", "Sara", "F", "", "", "0612345601", "", "", "", "", word],
+        header=[*HEADER, "Statut"],
+    )
+    import_attendance(three_day_workshop, data, "a.csv")
+    assert Participation.objects.get().status == Participation.Status.CANCELLED
+
+
+def test_cancelled_with_ticks_is_an_error(three_day_workshop):
+    data = sheet(
+        ["Alaoui", "Sara", "F", "", "", "0612345601", "", "x", "", "", "annulé"],
+        header=[*HEADER, "الحالة"],
+    )
+    with pytest.raises(AttendanceImportError) as excinfo:
+        import_attendance(three_day_workshop, data, "a.csv")
+    [error] = excinfo.value.errors
+    assert (error.row, error.column) == (2, "الحالة")
+
+
+def test_registered_then_attendance_sheet_walk_ins_and_no_shows(three_day_workshop):
+    registration = to_csv(
+        [
+            ["Nom complet", "Tél"],
+            ["Sara Alaoui", "0612345601"],
+            ["Omar Bennis", "0612345602"],
+            ["Hind Tazi", "0612345603"],
+        ]
+    )
+    first = import_attendance(three_day_workshop, registration, "registration.csv")
+    assert set(Participation.objects.values_list("status", flat=True)) == {"registered"}
+    assert "No per-session presence columns found" in first.warnings[0].message
+    attendance = to_csv(
+        [
+            ["Nom complet", "Tél", "J1", "J2", "J3"],
+            ["Sara Alaoui", "0612345601", "x", "x", ""],
+            ["Omar Bennis", "0612345602", "", "", ""],
+            ["Youssef Amrani", "0612345604", "", "x", "x"],  # a walk-in
+        ]
+    )
+    result = import_attendance(three_day_workshop, attendance, "day-sheet.csv")
+    statuses = dict(Participation.objects.values_list("person__phone", "status"))
+    assert statuses == {
+        "+212612345601": "attended",
+        "+212612345602": "no_show",
+        "+212612345603": "registered",  # not on the day sheet: left as it was
+        "+212612345604": "attended",
+    }
+    assert (result.participations_created, result.participations_updated, result.not_in_sheet) == (1, 2, 1)
+
+
+def test_a_cancelled_participation_stays_cancelled_without_ticks(three_day_workshop):
+    participation = ParticipationFactory(
+        workshop=three_day_workshop,
+        person=PersonFactory(phone="+212612345601"),
+        status=Participation.Status.CANCELLED,
+    )
+    import_attendance(
+        three_day_workshop, sheet(["A", "B", "F", "", "", "0612345601", "", "", "", ""]), "a.csv"
+    )
+    participation.refresh_from_db()
+    assert participation.status == Participation.Status.CANCELLED
+
+
+# Formula-like text ----------------------------------------------------------------------------
+
+
+FORMULAS = ["=1+2", "+33 cmd", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x")']
+
+
+def test_formula_like_cells_are_stored_as_text_and_exported_neutralised(three_day_workshop):
+    rows = [
+        [value, "Sara", "F", "", "", f"061234560{i}", "", "x", "", ""] for i, value in enumerate(FORMULAS)
+    ]
+    rows.append(["\tTabbed", "\rReturn", "F", "", "", "0612345609", "", "x", "", ""])
+    import_attendance(three_day_workshop, sheet(*rows), "a.csv")
+    stored = set(Person.objects.values_list("last_name", flat=True))
+    assert stored == {*FORMULAS, "Tabbed"}
+    exported = list(csv.reader(io.StringIO(render_attendance(three_day_workshop, "csv").decode("utf-8-sig"))))
+    last_names = {row[0] for row in exported[1:7]}
+    assert last_names == {"'" + value for value in FORMULAS} | {"Tabbed"}
+    workbook = load_workbook(io.BytesIO(render_attendance(three_day_workshop, "xlsx")))
+    cells = [row[0] for row in workbook.worksheets[0].iter_rows(min_row=2, max_row=7)]
+    assert {cell.value for cell in cells} == {"'" + value for value in FORMULAS} | {"Tabbed"}
+    assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_text_cells_starting_with_equals_in_xlsx_stay_text(three_day_workshop):
+    data = to_xlsx(
+        [["Nom complet", "Tél", "J1"], ['=HYPERLINK("http://x","y")', "0612345601", "✓"]],
+        text_cells={'=HYPERLINK("http://x","y")'},
+    )
+    import_attendance(three_day_workshop, data, "a.xlsx")
+    assert Person.objects.get().last_name == '=HYPERLINK("http://x","y")'
+
+
+# Sheets shaped like real ones ------------------------------------------------------------------
+
+
+def test_a_schools_export_is_refused_naming_the_missing_columns(three_day_workshop):
+    with pytest.raises(AttendanceImportError) as excinfo:
+        import_attendance(three_day_workshop, schools_export_shape(), "export.xlsx")
+    [error] = excinfo.value.errors
+    assert error.row == 8
+    assert "does not look like a list of participants" in error.message
+    assert "recognised: organisation, city" in error.message
+    for missing in ("last name", "first name", "full name", "gender", "phone", "presence per day"):
+        assert missing in error.message.split("Missing columns:")[1]
+    assert Person.objects.count() == 0
+
+
+def test_a_french_sign_in_template_gives_its_people_and_says_there_are_no_day_columns(three_day_workshop):
+    result = import_attendance(three_day_workshop, french_sign_in_template_shape(), "emargement.xlsx")
+    assert result.header_row == 15
+    people = Person.objects.all()
+    assert people.count() == 22
+    assert people.filter(gender="male").count() == 14
+    assert people.filter(gender="female").count() == 8
+    assert people.filter(last_name="LAMBERT", first_name="Élise").exists()
+    assert set(Participation.objects.values_list("status", flat=True)) == {"registered"}
+    assert "No per-session presence columns found" in result.warnings[0].message
+
+
+# Queries --------------------------------------------------------------------------------------
+
+
+def people_rows(count, start=0):
+    return [
+        [
+            f"Nom{i}",
+            f"Prénom{i}",
+            "F" if i % 2 else "H",
+            f"Association {i % 4}",
+            "Oriental",
+            f"06123{i:05d}",
+            "",
+            "x",
+            "",
+            "x",
+        ]
+        for i in range(start, start + count)
+    ]
+
+
+def test_import_queries_do_not_grow_with_rows(three_day_workshop):
+    counts = []
+    # 30 rows: more would split into several INSERTs on SQLite (999 parameters a query), by design.
+    for start, count in ((0, 3), (100, 30)):
+        with CaptureQueriesContext(connection) as queries:
+            import_attendance(three_day_workshop, sheet(*people_rows(count, start)), "a.csv")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert Person.objects.count() == 33
