@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from attendance.headers import find_header, ignored_columns, parse_date
 from attendance.vocabulary import GENDER_INDEX, STATUS_INDEX, SheetError, parse_presence
 from organizations.models import Organization, Person
+from organizations.phones import normalise_phone
 from regions.models import Region
 from regions.names import fold
 from workshops.models import Participation
@@ -94,19 +94,6 @@ class ParsedSheet:
     errors: list
     warnings: list
     sessions: list
-
-
-def normalize_phone(text):
-    """Return ``text`` as an E.164 phone number (``+212…``; Morocco is the default region).
-
-    Raises ValueError if it is not a valid number."""
-    try:
-        number = phonenumbers.parse(text, "MA")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(text) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(text)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def age_band(text):
@@ -183,7 +170,7 @@ def value_columns(region_matcher):
             gettext_lazy("Unknown region “%(value)s”: use one of Morocco's 12 regions."),
             None,
         ),
-        Column("phone", normalize_phone, gettext_lazy("“%(value)s” is not a valid phone number.")),
+        Column("phone", normalise_phone, gettext_lazy("“%(value)s” is not a valid phone number.")),
         Column("email", _email, gettext_lazy("“%(value)s” is not a valid e-mail address.")),
         Column("age", age_band, gettext_lazy("“%(value)s” is not an age in years.")),
         Column(

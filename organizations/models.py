@@ -135,9 +135,18 @@ class Organization(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="organizations_organization_unique_name"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organizations_organization_unique_name",
+                violation_error_message=_(
+                    "An organisation with this name already exists "
+                    "(names are compared without regard to case)."
+                ),
+            ),
             models.CheckConstraint(
-                condition=~models.Q(name=""), name="organizations_organization_name_not_empty"
+                condition=~models.Q(name=""),
+                name="organizations_organization_name_not_empty",
+                violation_error_message=_("An organisation needs a name."),
             ),
         ]
 
@@ -262,10 +271,15 @@ class Person(models.Model):
                 ),
             ),
             models.UniqueConstraint(
-                fields=["email"], condition=~models.Q(email=""), name="organizations_person_unique_email"
+                fields=["email"],
+                condition=~models.Q(email=""),
+                name="organizations_person_unique_email",
+                violation_error_message=_("Another person already has this e-mail address."),
             ),
             models.CheckConstraint(
-                condition=~models.Q(first_name="", last_name=""), name="organizations_person_has_a_name"
+                condition=~models.Q(first_name="", last_name=""),
+                name="organizations_person_has_a_name",
+                violation_error_message=_("A person needs a first name or a last name."),
             ),
         ]
         permissions = [

@@ -7,6 +7,7 @@ libphonenumber metadata). Used by ``Person`` (forms and saves), the admin search
 for the attendance importer too, so that the same number typed two ways is one person.
 """
 
+import functools
 import re
 
 import phonenumbers
@@ -17,6 +18,8 @@ DEFAULT_REGION = "MA"
 _PHONE_LIKE = re.compile(r"\+?[\d\s().-]{6,}")
 
 
+# A sheet repeats few distinct numbers per column read; parsing is the costly part.
+@functools.lru_cache(maxsize=65536)
 def normalise_phone(text):
     """Return ``text`` as an E.164 number (``"06 61 23 45 67"`` → ``"+212661234567"``); ``""``
     for blank text. Raises ValueError when it is not a valid number of any country."""

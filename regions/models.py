@@ -116,6 +116,7 @@ class Region(models.Model):
             models.CheckConstraint(
                 condition=models.Q(code__in=[f"{n:02d}" for n in range(1, 13)]),
                 name="regions_region_code_01_12",
+                violation_error_message=_("A region's code is one of 01 to 12 (HCP numbering)."),
             ),
         ]
 
@@ -157,7 +158,9 @@ class Province(models.Model):
         ordering = ["region__code", "name_fr"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9]{3}$"), name="regions_province_code_3_digits"
+                condition=models.Q(code__regex=r"^[0-9]{3}$"),
+                name="regions_province_code_3_digits",
+                violation_error_message=_("A province's code has three digits (HCP numbering)."),
             ),
         ]
 

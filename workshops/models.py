@@ -49,6 +49,7 @@ class Project(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="workshops_project_end_after_start",
+                violation_error_message=_("A project cannot end before it starts."),
             ),
         ]
 
@@ -152,7 +153,9 @@ class Workshop(models.Model):
         ordering = ["-start_date", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="workshops_workshop_end_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="workshops_workshop_end_after_start",
+                violation_error_message=_("A workshop cannot end before it starts."),
             ),
         ]
         indexes = [
@@ -206,7 +209,9 @@ class WorkshopPartner(models.Model):
         ordering = ["workshop", "role", "organization__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "organization", "role"], name="workshops_workshoppartner_unique_role"
+                fields=["workshop", "organization", "role"],
+                name="workshops_workshoppartner_unique_role",
+                violation_error_message=_("This organisation already has this role in this workshop."),
             ),
         ]
 
@@ -232,14 +237,24 @@ class Session(models.Model):
         ordering = ["workshop", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "position"], name="workshops_session_unique_position"
+                fields=["workshop", "position"],
+                name="workshops_session_unique_position",
+                violation_error_message=_("This workshop already has a session with this number."),
             ),
-            models.CheckConstraint(condition=Q(position__gte=1), name="workshops_session_position_gte_1"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="workshops_session_position_gte_1",
+                violation_error_message=_("Sessions are numbered from 1."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True)
                 | Q(start_time__isnull=True)
                 | Q(end_time__gte=F("start_time")),
                 name="workshops_session_end_after_start",
+                violation_error_message=_(
+                    "A session cannot end before it starts. For a session past midnight, "
+                    "enter two sessions, one on each day."
+                ),
             ),
         ]
 
@@ -314,7 +329,9 @@ class Participation(models.Model):
         ordering = ["workshop", "person__last_name", "person__first_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "person"], name="workshops_participation_unique_person"
+                fields=["workshop", "person"],
+                name="workshops_participation_unique_person",
+                violation_error_message=_("This person is already a participant of this workshop."),
             ),
         ]
         permissions = [
@@ -342,7 +359,9 @@ class Attendance(models.Model):
         ordering = ["session__position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["participation", "session"], name="workshops_attendance_unique_mark"
+                fields=["participation", "session"],
+                name="workshops_attendance_unique_mark",
+                violation_error_message=_("This participant already has a mark for this session."),
             ),
         ]
 
@@ -456,10 +475,14 @@ class Recommendation(DueMixin, models.Model):
         ordering = ["workshop", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "position"], name="workshops_recommendation_unique_position"
+                fields=["workshop", "position"],
+                name="workshops_recommendation_unique_position",
+                violation_error_message=_("This workshop already has a recommendation with this number."),
             ),
             models.CheckConstraint(
-                condition=Q(position__gte=1), name="workshops_recommendation_position_gte_1"
+                condition=Q(position__gte=1),
+                name="workshops_recommendation_position_gte_1",
+                violation_error_message=_("Recommendations are numbered from 1."),
             ),
         ]
 
@@ -543,14 +566,21 @@ class Commitment(DueMixin, models.Model):
         ordering = ["recommendation", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["recommendation", "position"], name="workshops_commitment_unique_position"
+                fields=["recommendation", "position"],
+                name="workshops_commitment_unique_position",
+                violation_error_message=_("This recommendation already has a commitment with this number."),
             ),
-            models.CheckConstraint(condition=Q(position__gte=1), name="workshops_commitment_position_gte_1"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="workshops_commitment_position_gte_1",
+                violation_error_message=_("Commitments are numbered from 1."),
+            ),
             models.CheckConstraint(
                 condition=Q(due_date__isnull=True)
                 | Q(committed_on__isnull=True)
                 | Q(due_date__gte=F("committed_on")),
                 name="workshops_commitment_due_after_committed",
+                violation_error_message=_("A commitment cannot be due before the day it was made."),
             ),
         ]
         indexes = [
@@ -604,9 +634,15 @@ class Milestone(models.Model):
         ordering = ["commitment", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["commitment", "position"], name="workshops_milestone_unique_position"
+                fields=["commitment", "position"],
+                name="workshops_milestone_unique_position",
+                violation_error_message=_("This commitment already has a milestone with this number."),
             ),
-            models.CheckConstraint(condition=Q(weight__gte=1), name="workshops_milestone_weight_gte_1"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="workshops_milestone_weight_gte_1",
+                violation_error_message=_("A milestone's weight is at least 1."),
+            ),
         ]
 
     def __str__(self):
@@ -727,6 +763,9 @@ class FollowUp(models.Model):
                 condition=Q(recommendation__isnull=False, commitment__isnull=True)
                 | Q(recommendation__isnull=True, commitment__isnull=False),
                 name="workshops_followup_one_subject",
+                violation_error_message=_(
+                    "A follow-up is about one recommendation or one commitment, not both or neither."
+                ),
             ),
         ]
         indexes = [
@@ -827,10 +866,14 @@ class MonitoringCommittee(models.Model):
                 | Q(constituted_on__isnull=True)
                 | Q(dissolved_on__gte=F("constituted_on")),
                 name="workshops_monitoringcommittee_dissolved_after_constituted",
+                violation_error_message=_("A committee cannot be dissolved before it was constituted."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="proposed") | Q(constituted_on__isnull=True),
                 name="workshops_monitoringcommittee_proposed_not_constituted",
+                violation_error_message=_(
+                    "A proposed committee has no constitution date yet: change its status or clear the date."
+                ),
             ),
         ]
 
@@ -866,7 +909,9 @@ class CommitteeMembership(models.Model):
         ordering = ["committee", "role", "organization__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["committee", "organization"], name="workshops_committeemembership_unique_member"
+                fields=["committee", "organization"],
+                name="workshops_committeemembership_unique_member",
+                violation_error_message=_("This organisation is already a member of this committee."),
             ),
         ]
 
