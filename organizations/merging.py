@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -56,6 +58,7 @@ def merge(keep, others, dry_run=False):
                 _fill_blanks(keep, other, report)
                 _move_rows(type(keep), keep, other, report)
                 type(keep)._base_manager.filter(pk=other.pk).delete()
+                _adopt_history(type(keep), other.pk, keep.pk)
             keep.save()
         if dry_run:
             transaction.set_rollback(True)
@@ -127,6 +130,7 @@ def _move_rows(model, keep, drop, report):
                 _report_pair(related, key, winner, loser, report)
                 _move_rows(related, winner, loser, report)
                 related._base_manager.filter(pk=loser.pk).delete()
+                _adopt_history(related, loser.pk, winner.pk)
                 if winner is twin:
                     continue
             free.append(row.pk)
@@ -134,6 +138,20 @@ def _move_rows(model, keep, drop, report):
             related._base_manager.filter(pk__in=free[start : start + 500]).update(**{key.attname: keep.pk})
         if free and not related._meta.auto_created:
             report.moved[str(related._meta.verbose_name_plural)] += len(free)
+
+
+def _adopt_history(model, old_pk, new_pk):
+    """Give the audit-trail and admin-log entries of the ``model`` record ``old_pk``, merged
+    away, to ``new_pk``, the record it was merged into: they were about the same person (or
+    thing), and an erasure of the kept record must find and scrub them (``privacy.scrub_traces``
+    goes by the record's id)."""
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.filter(content_type=content_type, object_pk=str(old_pk)).update(
+        object_pk=str(new_pk), object_id=new_pk
+    )
+    AdminLogEntry.objects.filter(content_type=content_type, object_id=str(old_pk)).update(
+        object_id=str(new_pk)
+    )
 
 
 def _twin_pk(row, rules, taken):

@@ -34,11 +34,14 @@ SUFFIXES = {"PDF": ".pdf", "PNG": ".png", "JPEG": ".jpg"}
 CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
 SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 
-# Tags that make a browser run a page or a script, followed by what ends a tag name: checked in
-# the parts of a file that are not compressed data, where no genuine document has them.
+# Tags that make a browser run a page or a script, followed by what ends a tag name, and any tag
+# with an event handler (``<video src=x onerror=…>``, ``<input autofocus onfocus=…>``: HTML runs
+# those whatever the tag's name): checked in the parts of a file that are not compressed data,
+# where no genuine document has them. Bounded repeats: a hostile file of "<a<a<a…" stays linear.
 MARKUP = re.compile(
     rb"<(?:!doctype\s+html|\?xml-stylesheet|html|head|body|script|iframe|frame|frameset|svg|img"
-    rb"|object|embed|meta|link|style|form|base|math|x:script)[\s/>]",
+    rb"|object|embed|meta|link|style|form|base|math|x:script)[\s/>]"
+    rb"|<[a-z][a-z0-9-]{0,30}[\s/][^<>]{0,1000}?\bon[a-z]{2,30}\s*=",
     re.IGNORECASE,
 )
 # A PDF's stream bodies are page, font and picture data (mostly compressed): not checked for markup.

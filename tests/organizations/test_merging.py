@@ -5,6 +5,9 @@ staff allowed to change and delete (and, for people, to see personal data)."""
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import ADDITION
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +15,7 @@ from django.utils import timezone
 
 from organizations.merging import MergeRefused, merge
 from organizations.models import Organization, Person
+from organizations.privacy import erase_person
 from tests.conftest import _grant
 from tests.factories import (
     AttendanceFactory,
@@ -238,4 +242,21 @@ def test_moving_rows_without_twins_takes_the_same_queries_whatever_their_number(
     with CaptureQueriesContext(connection) as queries:
         report = merge(kept, [other])
     assert report.moved == {"participations": participations}
-    assert len(queries) == 12
+    assert len(queries) == 14  # 2 of them give the merged record's history to the kept one
+
+
+def test_erasing_a_merged_person_scrubs_the_history_of_the_records_merged_into_them(twins, django_user_model):
+    """The duplicate's own history (its creation, its participations) is the same person's:
+    after the merge and an erasure, neither the audit trail nor the admin log names them."""
+    other = twins["other"]
+    AdminLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=str(other.pk),
+        object_repr=str(other),
+        action_flag=ADDITION,
+        user=django_user_model.objects.create_user("clerk", password="x", is_staff=True),
+    )
+    merge(twins["kept"], [other])
+    erase_person(Person.objects.get(pk=twins["kept"].pk))
+    assert not LogEntry.objects.filter(object_repr__contains="Karima").exists()
+    assert not AdminLogEntry.objects.filter(object_repr__contains="Karima").exists()

@@ -45,6 +45,23 @@ POLYGLOTS = {
     "JPEG with a script comment": ("proof.jpg", picture("JPEG", comment=SCRIPT)),
     "parseable PDF with HTML in a comment": ("proof.pdf", pdf(comment=b"%<html>" + SCRIPT + b"\n")),
     "PDF followed by HTML": ("proof.pdf", REAL[".pdf"] + b"<html>" + SCRIPT),
+    # Any tag with an event handler runs script, whatever its name (not only the usual tags).
+    "parseable PDF with a video tag's onerror in a comment": (
+        "proof.pdf",
+        pdf(comment=b"%<video src=x onerror=alert(document.cookie)>\n"),
+    ),
+    "parseable PDF with an autofocus input in a comment": (
+        "proof.pdf",
+        pdf(comment=b"%<input autofocus onfocus=alert(1)>\n"),
+    ),
+    "PNG with a details tag's ontoggle in a text chunk": (
+        "proof.png",
+        png_with_text("<details open ontoggle=alert(1)>"),
+    ),
+    "JPEG with a paragraph's onmouseover in a comment": (
+        "proof.jpg",
+        picture("JPEG", comment=b"<p/onmouseover=alert(1)>x"),
+    ),
     "truncated PDF": ("proof.pdf", REAL[".pdf"][: len(REAL[".pdf"]) // 2]),
     "PDF with a header only": ("proof.pdf", b"%PDF-1.7\n%\xe2\xe3\n%%EOF\n"),
     "truncated PNG": ("proof.png", REAL[".png"][:-20]),
