@@ -544,3 +544,37 @@ def test_the_workshop_list_and_page_print_the_same_total(client):
     assert workshop_figures(large)["participants"] == 8 == workshop_total(8)
     html = client.get("/en/workshops/").content.decode()
     assert html.count('<span class="suppressed">hidden</span></td>') == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="publication._link_workshops ties the country's table to the workshops' only when "
+    "nobody attended two of them; with an overlap the printed workshop counts less the country's "
+    "give the number of people at both (here 1 woman). Closing it means an unpublished overlap "
+    "cell per margin and letting the country's total go, which hides national figures whenever "
+    "1-4 people attend two workshops: a decision for the lead.",
+)
+def test_people_at_two_workshops_do_not_give_away_a_small_overlap(client):
+    """Two workshops of 12 (6 women each); one woman of the first also attends the second. Home
+    prints 24 participants and 12 women, the workshop pages 12 and 13, 6 and 7 women: 12 + 13 - 24
+    = 1 person, 6 + 7 - 12 = 1 woman attended both."""
+    first, second = build(
+        [
+            {"people": [(6, F, "04", "25_34"), (6, M, "04", "25_34")]},
+            {"people": [(6, F, "06", "25_34"), (6, M, "06", "25_34")]},
+        ]
+    )
+    woman = first.participations.filter(person__gender=F).first().person
+    AttendanceFactory(
+        participation=ParticipationFactory(workshop=second, person=woman), session=second.sessions.get()
+    )
+    published, shares = {}, {}
+    regions = list(Region.objects.all())
+    codes_by_slug = {r.slug: r.code for r in regions}
+    read_home(client, "en", codes_by_slug, published, shares)
+    read_workshops(client, "en", [first, second], codes_by_slug, published, shares)
+    for national, per_workshop in [(("N",), "T"), (("G", F), "WG")]:
+        parts = [key for key in published if key[0] == per_workshop and (per_workshop == "T" or key[2] == F)]
+        if national in published and len(parts) == 2:
+            overlap = sum(published[key] for key in parts) - published[national]
+            assert not 0 < overlap < MINIMUM, f"{national}: {overlap} people at both workshops"
