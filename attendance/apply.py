@@ -38,7 +38,7 @@ from workshops.models import Attendance, Participation, Workshop
 LOCK_WAIT_SECONDS = 60
 
 
-def import_attendance(workshop, data, filename, dry_run=False):
+def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=True):
     """Import an attendance sheet into ``workshop``.
 
     ``data``: the file's bytes; ``filename``: its name (for the extension). Returns an
@@ -50,8 +50,13 @@ def import_attendance(workshop, data, filename, dry_run=False):
     One import at a time per workshop (``one_import_at_a_time``): a second import of the same
     workshop waits for the first, then plans against what the first saved, so the same sheet
     sent twice at once is saved once (the second changes nothing).
+
+    ``contacts_visible``: False for a user without *view personal data*; then a row whose phone or
+    e-mail belongs to a saved person of another name is refused without naming them, and no saved
+    person's contact appears in a message (``attendance.people``).
     """
     result, parsed = read_sheet(workshop, data, filename)
+    result.contacts_visible = contacts_visible
     if dry_run:
         plan_import(workshop, parsed, result.sessions, result)
         return result

@@ -20,9 +20,9 @@ Against saved people
 
 from django.utils.translation import gettext as _
 
-from attendance.vocabulary import SheetError, chunks, field_labels
+from attendance.vocabulary import AttendanceImportError, SheetError, chunks, field_labels
 from organizations.models import Person
-from organizations.privacy import skip_erased
+from organizations.privacy import mask_email, mask_phone, skip_erased
 from regions.names import fold, name_key
 
 MERGED_FIELDS = (
@@ -222,7 +222,7 @@ def _contact_match(row, by_phone, by_email, result):
                     "The phone belongs to %(phone_person)s and the e-mail to %(email_person)s, "
                     "two people already saved: matched on the phone; the e-mail is not copied."
                 )
-                % {"phone_person": phone_match, "email_person": email_match},
+                % _people_named(result, phone_person=phone_match, email_person=email_match),
             )
         )
         row.email = ""
@@ -235,8 +235,12 @@ def match_saved(workshop, parsed, by_phone, by_email, result):
     warning. Returns ``[[row, person or None, matched_by]]`` in sheet order; adds warnings and
     counts (``rows_merged``) to ``result`` (a ``plan.ImportResult``)."""
     resolved, by_person = [], {}
+    refused = []
     for row in parsed:
         person, matched_by = _contact_match(row, by_phone, by_email, result)
+        if person is not None and not result.contacts_visible and not _same_name(person, row):
+            refused.append(_refusal(row))
+            continue
         if person is not None and person.pk in by_person:
             earlier = by_person[person.pk][0]
             result.warnings.extend(merge_rows(earlier, row))
@@ -248,7 +252,10 @@ def match_saved(workshop, parsed, by_phone, by_email, result):
                         "Rows %(rows)s are the same saved person (%(person)s, found by phone on one and "
                         "by e-mail on another): they are merged into one participant."
                     )
-                    % {"rows": ", ".join(str(n) for n in earlier.rows), "person": person},
+                    % {
+                        "rows": ", ".join(str(n) for n in earlier.rows),
+                        **_people_named(result, person=person),
+                    },
                 )
             )
             result.rows_merged += 1
@@ -256,9 +263,37 @@ def match_saved(workshop, parsed, by_phone, by_email, result):
         resolved.append([row, person, matched_by])
         if person is not None:
             by_person[person.pk] = (row, matched_by)
+    if refused:
+        raise AttendanceImportError(refused)
     if any(person is None for _row, person, _by in resolved):
         _match_by_name(workshop, resolved, by_person, result)
     return resolved
+
+
+def _same_name(person, row):
+    """Whether the saved ``person`` and the sheet's ``row`` bear the same name (``name_key``)."""
+    return name_key(person.first_name, person.last_name) == name_key(row.first_name, row.last_name)
+
+
+def _refusal(row):
+    """The row error for a contact that leads to a saved person of another name, for an importer
+    who may not see contacts: saying whose it is would name the person behind a guessed number."""
+    return SheetError(
+        row.row,
+        None,
+        _(
+            "This phone or e-mail is already recorded for a person of another name. Only staff "
+            "allowed to see participants' contacts can import this row."
+        ),
+    )
+
+
+def _people_named(result, **people):
+    """``{name: str}`` for the message placeholders: each saved person by name, or a neutral
+    word when the importer may not see contacts (a name found through a contact is one)."""
+    if result.contacts_visible:
+        return {key: str(person) for key, person in people.items()}
+    return {key: _("a person already saved") for key in people}
 
 
 def _organization_keys(participation):
@@ -320,6 +355,16 @@ def _match_by_name(workshop, resolved, taken, result):
         )
 
 
+def _saved_contact(phone, email, result):
+    """The saved person's phone or e-mail for a message, masked as in the admin when the importer
+    may not see contacts."""
+    if not (phone or email):
+        return _("no phone or e-mail")
+    if result.contacts_visible:
+        return phone or email
+    return mask_phone(phone) if phone else mask_email(email)
+
+
 def warn_saved_look_alikes(new_names, result):
     """Warn when a person about to be created has the name and organisation of a saved one.
 
@@ -349,7 +394,7 @@ def warn_saved_look_alikes(new_names, result):
                         "without this row's phone or e-mail: a new person will be recorded. If it is "
                         "the same person, put the saved phone or e-mail on the sheet."
                     )
-                    % {"contact": phone or email or _("no phone or e-mail")},
+                    % {"contact": _saved_contact(phone, email, result)},
                 )
             )
 

@@ -19,6 +19,8 @@ from organizations.models import ErasureRecord, ExportLog, FocusArea, Organizati
 from organizations.privacy import (
     can_export_personal_data,
     erase_person,
+    mask_email,
+    mask_phone,
     person_data,
     personal_data_download,
     readmit,
@@ -107,19 +109,6 @@ class OrganizationAdmin(admin.ModelAdmin):
         if not may_merge(request, self):
             actions.pop("merge_selected", None)
         return actions
-
-
-def mask_phone(phone):
-    """``"+212600000901"`` → ``"+212 ••• •• 01"``: enough to tell two numbers apart, no more."""
-    return f"{phone[:4]} ••• •• {phone[-2:]}" if phone else ""
-
-
-def mask_email(email):
-    """``"participant01@example.org"`` → ``"p•••@example.org"``."""
-    if not email or "@" not in email:
-        return ""
-    local, domain = email.split("@", 1)
-    return f"{local[:1]}•••@{domain}"
 
 
 @admin.register(Person)

@@ -405,3 +405,16 @@ def personal_data_download(view):
         return private_download(view(request, *args, **kwargs))
 
     return checked
+
+
+def mask_phone(phone):
+    """``"+212600000901"`` → ``"+212 ••• •• 01"``: enough to tell two numbers apart, no more."""
+    return f"{phone[:4]} ••• •• {phone[-2:]}" if phone else ""
+
+
+def mask_email(email):
+    """``"participant01@example.org"`` → ``"p•••@example.org"``."""
+    if not email or "@" not in email:
+        return ""
+    local, domain = email.split("@", 1)
+    return f"{local[:1]}•••@{domain}"

@@ -301,12 +301,15 @@ def _national(people):
 
 
 def _link_workshops(table, people):
-    """Tie the country's table to the workshops' pages: when nobody in a cell (the women, the
-    people of a region, everyone) attended two workshops, the country's count is the sum of the
-    workshops' counts, which the workshop pages print. For each such cell, the workshops'
-    printed counts are one published figure (``fixed``) and the counts they hid one unpublished
-    cell (``secret`` when it is one workshop's and not 0: that workshop relied on it staying
-    hidden). Each workshop's table is protected first, on its own, as its page is."""
+    """Tie the country's table to the workshops' pages. For each of the country's margins (the
+    women, the people of a region, everyone), the workshops' printed counts add up to one
+    published figure (``fixed``: their pages print them), and the counts they hid to one
+    unpublished cell (``secret`` when it is one workshop's and not 0: that workshop relied on it
+    staying hidden). Their sum is the country's count plus the people counted at two workshops or
+    more (an unpublished cell): when nobody attended two, the country's count is their sum; when
+    1 to ``SMALL_CELL_MINIMUM - 1`` did, that overlap is itself a small count that the country's
+    figure less the workshops' must not give away. Each workshop's table is protected first, on
+    its own, as its page is."""
     shown, hidden = defaultdict(int), defaultdict(list)
     for margins in _workshop_margins(reports.people_by_workshop().values()):
         for key, (value, printed) in margins.items():
@@ -315,17 +318,20 @@ def _link_workshops(table, people):
             else:
                 hidden[key].append(value)
     for key in [key for key in table.values if key == "total" or key[0] in ("gender", "region")]:
-        if table.values[key] == shown[key] + sum(hidden[key]):
-            table.fixed.discard(key)  # the country's total too may have to go
-            known = table.add(("workshops shown", key), shown[key], TOTAL)
-            table.fixed.add(known)
-            if not hidden[key]:  # every workshop prints it: the country's is their sum
-                table.relate(key, [known])
-                continue
-            secret = table.add(("workshops hidden", key), sum(hidden[key]), TOTAL, published=False)
+        overlap = shown[key] + sum(hidden[key]) - table.values[key]
+        table.fixed.discard(key)  # the country's total too may have to go
+        parts = [table.add(("workshops shown", key), shown[key], TOTAL)]
+        table.fixed.add(parts[0])
+        if hidden[key]:
+            parts.append(table.add(("workshops hidden", key), sum(hidden[key]), TOTAL, published=False))
             if len(hidden[key]) == 1 and hidden[key][0]:
-                table.secret.add(secret)
-            table.relate(key, [known, secret])
+                table.secret.add(parts[-1])
+        if overlap == 0:
+            table.relate(key, parts)
+            continue
+        workshops = table.add(("workshops", key), overlap + table.values[key], TOTAL, published=False)
+        table.relate(workshops, parts)
+        table.relate(workshops, [key, table.add(("at two workshops", key), overlap, TOTAL, published=False)])
 
 
 def _workshop_margins(groups):

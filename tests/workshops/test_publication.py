@@ -546,14 +546,6 @@ def test_the_workshop_list_and_page_print_the_same_total(client):
     assert html.count('<span class="suppressed">hidden</span></td>') == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publication._link_workshops ties the country's table to the workshops' only when "
-    "nobody attended two of them; with an overlap the printed workshop counts less the country's "
-    "give the number of people at both (here 1 woman). Closing it means an unpublished overlap "
-    "cell per margin and letting the country's total go, which hides national figures whenever "
-    "1-4 people attend two workshops: a decision for the lead.",
-)
 def test_people_at_two_workshops_do_not_give_away_a_small_overlap(client):
     """Two workshops of 12 (6 women each); one woman of the first also attends the second. Home
     prints 24 participants and 12 women, the workshop pages 12 and 13, 6 and 7 women: 12 + 13 - 24
