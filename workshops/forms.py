@@ -30,8 +30,12 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
         workshop = subject.recommendation.workshop if isinstance(subject, Commitment) else subject.workshop
-        self.fields["date"].initial = timezone.localdate()
-        self.fields["new_status"].initial = subject.status
+        # In self.initial, not on the fields: the view's empty FollowUp puts date=None and
+        # new_status="" there, which would win over a field's initial.
+        if not self.instance.date:
+            self.initial["date"] = timezone.localdate()
+        if not self.instance.new_status:
+            self.initial["new_status"] = subject.status
         self.fields["reported_by"].queryset = Organization.objects.filter(
             Q(pk__in=subject.responsible_organizations.values("pk")) | Q(pk=workshop.organizer_id)
         )
