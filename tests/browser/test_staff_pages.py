@@ -1,0 +1,90 @@
+"""Staff pages in a real browser: the attendance import's preview (the widest staff page) fits
+a 375 px phone in Arabic and French, and axe-core finds no serious or critical fault on it.
+Screenshots go to test-artifacts/screenshots/ (import-preview-<lang>-<width>.png).
+
+The staff member is an Editor-like account (view workshops, import attendance): such an account
+needs no second factor, so the browser signs in with the password alone."""
+
+from pathlib import Path
+
+import pytest
+
+from attendance.example import marrakech
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_pages import AXE_SCRIPT, WIDTHS
+from tests.conftest import _grant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "a-long-password-for-the-browser"
+EXAMPLE_SHEET = Path(marrakech.__file__).parent / "marrakech-2021-03-attendance-fr.csv"
+
+# Like test_pages.assert_fits, but a wide table may scroll inside a box of its own (overflow-x:
+# auto): elements past the screen's edge count only when no such box holds them.
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolled = (element) => {
+    for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+      const overflow = getComputedStyle(node).overflowX;
+      if ((overflow === "auto" || overflow === "scroll") && node.getBoundingClientRect().right <= width + 1
+          && node.getBoundingClientRect().left >= -1) return true;
+    }
+    return false;
+  };
+  const offenders = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if ((box.left < -1 || box.right > width + 1) && !scrolled(element)) {
+      const where = `[${Math.round(box.left)}, ${Math.round(box.right)}]`;
+      offenders.push(`${element.tagName.toLowerCase()}.${element.className} ${where}`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width: width, offenders: offenders.slice(0, 10)};
+}"""
+
+
+def assert_fits(page, path, width):
+    result = page.page.evaluate(OVERFLOW_SCRIPT)
+    assert result["scrollWidth"] <= result["width"], f"{path} at {width} px scrolls sideways: {result}"
+    assert not result["offenders"], f"{path} at {width} px: elements wider than the screen: {result}"
+
+
+@pytest.fixture
+def importer(example, django_user_model):
+    """A staff account that may import attendance, made before the browser opens."""
+    user = django_user_model.objects.create_user("importer", password=PASSWORD, is_staff=True)
+    _grant(user, "workshops.view_workshop", "workshops.import_attendance")
+    return user
+
+
+def sign_in(page, lang):
+    page.page.goto(f"{page.base_url}/{lang}/admin/login/")
+    page.page.fill("#id_username", "importer")
+    page.page.fill("#id_password", PASSWORD)
+    page.page.click("#login-form [type=submit]")
+    page.page.wait_for_url(f"**/{lang}/admin/")
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_import_preview_fits_a_phone_and_passes_axe(importer, example, page, axe_core, lang):
+    page.page.route(
+        "**/__browser-tests__/axe.min.js",
+        lambda route: route.fulfill(path=str(axe_core), content_type="text/javascript"),
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, lang)
+    path = f"/{lang}/admin/workshops/workshop/{example.pk}/import-attendance/"
+    page.open(path)
+    page.page.set_input_files("input[type=file]", str(EXAMPLE_SHEET))
+    page.page.click("#content-main input[type=submit].default")
+    page.page.wait_for_selector(".import-plan")
+    assert page.page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    for width in WIDTHS:
+        page.page.set_viewport_size({"width": width, "height": 900})
+        assert_fits(page, path, width)
+        page.page.screenshot(path=str(SCREENSHOTS / f"import-preview-{lang}-{width}.png"), full_page=True)
+    page.page.add_script_tag(url="/__browser-tests__/axe.min.js")
+    violations = page.page.evaluate(AXE_SCRIPT)
+    serious = [v for v in violations if v["impact"] in {"serious", "critical"}]
+    assert not serious, f"axe-core on {path}: {serious}"
