@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -17,7 +18,8 @@ class FollowUpForm(forms.ModelForm):
     ``reported_by`` offers the subject's responsible organisations and the workshop's organiser.
     """
 
-    evidence_url = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https")
+    # capfirst as Django does for the labels it takes from the model (the others of this form).
+    evidence_url = forms.URLField(label=capfirst(_("evidence link")), required=False, assume_scheme="https")
 
     class Meta:
         model = FollowUp

@@ -224,6 +224,8 @@ def test_quick_update_form_starts_from_today_and_the_current_status(client, upda
     page = response.content.decode()
     assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
     assert '<option value="limited" selected>' in page
+    french = client.get(url("workshops:commitment_update", "fr", pk=commitment.pk)).content.decode()
+    assert "Lien vers le justificatif" in french  # capitalised like the form's other labels
 
 
 def test_quick_update_refuses_a_fake_evidence_file(client, updater):
