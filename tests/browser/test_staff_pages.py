@@ -11,43 +11,13 @@ import pytest
 
 from attendance.example import marrakech
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_pages import AXE_SCRIPT, WIDTHS
+from tests.browser.test_pages import AXE_SCRIPT, WIDTHS, assert_fits
 from tests.conftest import _grant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "a-long-password-for-the-browser"
 EXAMPLE_SHEET = Path(marrakech.__file__).parent / "marrakech-2021-03-attendance-fr.csv"
-
-# Like test_pages.assert_fits, but a wide table may scroll inside a box of its own (overflow-x:
-# auto): elements past the screen's edge count only when no such box holds them.
-OVERFLOW_SCRIPT = """() => {
-  const width = document.documentElement.clientWidth;
-  const scrolled = (element) => {
-    for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
-      const overflow = getComputedStyle(node).overflowX;
-      if ((overflow === "auto" || overflow === "scroll") && node.getBoundingClientRect().right <= width + 1
-          && node.getBoundingClientRect().left >= -1) return true;
-    }
-    return false;
-  };
-  const offenders = [];
-  for (const element of document.body.querySelectorAll("*")) {
-    const box = element.getBoundingClientRect();
-    if (box.width === 0 && box.height === 0) continue;
-    if ((box.left < -1 || box.right > width + 1) && !scrolled(element)) {
-      const where = `[${Math.round(box.left)}, ${Math.round(box.right)}]`;
-      offenders.push(`${element.tagName.toLowerCase()}.${element.className} ${where}`);
-    }
-  }
-  return {scrollWidth: document.documentElement.scrollWidth, width: width, offenders: offenders.slice(0, 10)};
-}"""
-
-
-def assert_fits(page, path, width):
-    result = page.page.evaluate(OVERFLOW_SCRIPT)
-    assert result["scrollWidth"] <= result["width"], f"{path} at {width} px scrolls sideways: {result}"
-    assert not result["offenders"], f"{path} at {width} px: elements wider than the screen: {result}"
 
 
 @pytest.fixture
