@@ -1,9 +1,11 @@
-"""Staff pages in a real browser: the attendance import's preview (the widest staff page) fits
-a 375 px phone in Arabic and French, and axe-core finds no serious or critical fault on it.
-Screenshots go to test-artifacts/screenshots/ (import-preview-<lang>-<width>.png).
+"""Staff pages in a real browser: the attendance import's preview and the report across
+workshops (the widest staff pages) fit a 375 px phone in Arabic and French, and axe-core finds
+no serious or critical fault on them. Screenshots go to test-artifacts/screenshots/
+(import-preview-<lang>-<width>.png, participants-report-<lang>-<width>.png).
 
-The staff member is an Editor-like account (view workshops, import attendance): such an account
-needs no second factor, so the browser signs in with the password alone."""
+The staff member is an Editor-like account (view workshops and participation, import
+attendance): such an account needs no second factor, so the browser signs in with the password
+alone."""
 
 from pathlib import Path
 
@@ -24,7 +26,7 @@ EXAMPLE_SHEET = Path(marrakech.__file__).parent / "marrakech-2021-03-attendance-
 def importer(example, django_user_model):
     """A staff account that may import attendance, made before the browser opens."""
     user = django_user_model.objects.create_user("importer", password=PASSWORD, is_staff=True)
-    _grant(user, "workshops.view_workshop", "workshops.import_attendance")
+    _grant(user, "workshops.view_workshop", "workshops.view_participation", "workshops.import_attendance")
     return user
 
 
@@ -36,8 +38,21 @@ def sign_in(page, lang):
     page.page.wait_for_url(f"**/{lang}/admin/")
 
 
+def assert_fits_and_passes_axe(page, path, name, lang):
+    """At each width: nothing wider than the screen, and a screenshot; then axe-core."""
+    assert page.page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    for width in WIDTHS:
+        page.page.set_viewport_size({"width": width, "height": 900})
+        assert_fits(page, path, width)
+        page.page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}-{width}.png"), full_page=True)
+    page.page.add_script_tag(url="/__browser-tests__/axe.min.js")
+    violations = page.page.evaluate(AXE_SCRIPT)
+    serious = [v for v in violations if v["impact"] in {"serious", "critical"}]
+    assert not serious, f"axe-core on {path}: {serious}"
+
+
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_import_preview_fits_a_phone_and_passes_axe(importer, example, page, axe_core, lang):
+def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, page, axe_core, lang):
     page.page.route(
         "**/__browser-tests__/axe.min.js",
         lambda route: route.fulfill(path=str(axe_core), content_type="text/javascript"),
@@ -49,12 +64,7 @@ def test_import_preview_fits_a_phone_and_passes_axe(importer, example, page, axe
     page.page.set_input_files("input[type=file]", str(EXAMPLE_SHEET))
     page.page.click("#content-main input[type=submit].default")
     page.page.wait_for_selector(".import-plan")
-    assert page.page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-    for width in WIDTHS:
-        page.page.set_viewport_size({"width": width, "height": 900})
-        assert_fits(page, path, width)
-        page.page.screenshot(path=str(SCREENSHOTS / f"import-preview-{lang}-{width}.png"), full_page=True)
-    page.page.add_script_tag(url="/__browser-tests__/axe.min.js")
-    violations = page.page.evaluate(AXE_SCRIPT)
-    serious = [v for v in violations if v["impact"] in {"serious", "critical"}]
-    assert not serious, f"axe-core on {path}: {serious}"
+    assert_fits_and_passes_axe(page, path, "import-preview", lang)
+    path = f"/{lang}/reports/participants/"
+    page.open(path)
+    assert_fits_and_passes_axe(page, path, "participants-report", lang)
