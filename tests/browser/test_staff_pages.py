@@ -1,7 +1,7 @@
 """Staff pages in a real browser: the attendance import's preview and the report across
-workshops (the widest staff pages) fit a 375 px phone in Arabic and French, and axe-core finds
-no serious or critical fault on them. Screenshots go to test-artifacts/screenshots/
-(import-preview-<lang>-<width>.png, participants-report-<lang>-<width>.png).
+workshops (the widest staff pages), and a list, fit a 375 px phone in Arabic and French, and
+axe-core finds no serious or critical fault on them. Screenshots go to test-artifacts/screenshots/
+(import-preview-, participants-report-, workshop-list-<lang>-<width>.png).
 
 The staff member is an Editor-like account (view workshops and participation, import
 attendance): such an account needs no second factor, so the browser signs in with the password
@@ -43,6 +43,7 @@ def assert_fits_and_passes_axe(page, path, name, lang):
     assert page.page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     for width in WIDTHS:
         page.page.set_viewport_size({"width": width, "height": 900})
+        page.page.wait_for_function(f"window.innerWidth === {width}")  # laid out at that width
         assert_fits(page, path, width)
         page.page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}-{width}.png"), full_page=True)
     page.page.add_script_tag(url="/__browser-tests__/axe.min.js")
@@ -68,3 +69,7 @@ def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, p
     path = f"/{lang}/reports/participants/"
     page.open(path)
     assert_fits_and_passes_axe(page, path, "participants-report", lang)
+    path = f"/{lang}/admin/workshops/workshop/?q=2021"  # searched: "(N total)" beside the box
+    page.open(path)
+    assert page.page.locator("#changelist-search .small a").count() == 1
+    assert_fits_and_passes_axe(page, path, "workshop-list", lang)
