@@ -38,12 +38,22 @@ def sign_in(page, lang):
     page.page.wait_for_url(f"**/{lang}/admin/")
 
 
+def wait_for_width(page, width):
+    """Until the page is laid out at ``width`` (a resize is not instantaneous under load); polled
+    from here: the page's policy forbids the eval of ``wait_for_function``."""
+    for _attempt in range(50):
+        if page.page.evaluate("() => window.innerWidth") == width:
+            return
+        page.page.wait_for_timeout(100)
+    raise AssertionError(f"the page never took the width {width}")
+
+
 def assert_fits_and_passes_axe(page, path, name, lang):
     """At each width: nothing wider than the screen, and a screenshot; then axe-core."""
     assert page.page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     for width in WIDTHS:
         page.page.set_viewport_size({"width": width, "height": 900})
-        page.page.wait_for_function(f"window.innerWidth === {width}")  # laid out at that width
+        wait_for_width(page, width)
         assert_fits(page, path, width)
         page.page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}-{width}.png"), full_page=True)
     page.page.add_script_tag(url="/__browser-tests__/axe.min.js")
