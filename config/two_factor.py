@@ -153,6 +153,8 @@ def enrol_or_verify(request):
         "form": form,
         "next": _next_url(request),
         "enrolling": enrolling,
+        # No side menu: every staff page in it would lead back here until the code is given.
+        "is_nav_sidebar_enabled": False,
     }
     if request.method == "POST" and form.is_valid():
         if enrolling:

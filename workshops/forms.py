@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -17,7 +18,8 @@ class FollowUpForm(forms.ModelForm):
     ``reported_by`` offers the subject's responsible organisations and the workshop's organiser.
     """
 
-    evidence_url = forms.URLField(label=_("evidence link"), required=False, assume_scheme="https")
+    # capfirst as Django does for the labels it takes from the model (the others of this form).
+    evidence_url = forms.URLField(label=capfirst(_("evidence link")), required=False, assume_scheme="https")
 
     class Meta:
         model = FollowUp
@@ -30,8 +32,12 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
         workshop = subject.recommendation.workshop if isinstance(subject, Commitment) else subject.workshop
-        self.fields["date"].initial = timezone.localdate()
-        self.fields["new_status"].initial = subject.status
+        # In self.initial, not on the fields: the view's empty FollowUp puts date=None and
+        # new_status="" there, which would win over a field's initial.
+        if not self.instance.date:
+            self.initial["date"] = timezone.localdate()
+        if not self.instance.new_status:
+            self.initial["new_status"] = subject.status
         self.fields["reported_by"].queryset = Organization.objects.filter(
             Q(pk__in=subject.responsible_organizations.values("pk")) | Q(pk=workshop.organizer_id)
         )

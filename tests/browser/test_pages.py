@@ -31,13 +31,15 @@ def pages(lang, workshop):
 
 
 # Elements wider than the viewport, ignoring what is visually hidden (clipped: the skip link, the
-# column headers of stacked tables, screen-reader tables) or not rendered.
+# column headers of stacked tables, screen-reader tables), not rendered, or inside a box that
+# scrolls sideways on its own (a wide table's; the box itself must fit).
 OVERFLOW_SCRIPT = """() => {
   const width = document.documentElement.clientWidth;
   const hidden = (element) => {
     for (let node = element; node && node !== document.documentElement; node = node.parentElement) {
       const style = getComputedStyle(node);
       if (style.clip !== "auto" || style.clipPath !== "none" || style.visibility === "hidden") return true;
+      if (node !== element && ["auto", "scroll"].includes(style.overflowX)) return true;
     }
     return false;
   };

@@ -141,6 +141,19 @@ def test_a_session_without_the_code_verifies_on_the_two_factor_page(half_signed_
     assert client.get(target).status_code == 200
 
 
+def test_the_two_factor_page_lists_no_staff_page_before_the_code(half_signed_in, django_user_model):
+    """Before the code, the page showed the admin's side menu with every model and "Add" link
+    (all leading back to it): none of the staff pages is listed, for enrolment or the code."""
+    client, _device = half_signed_in
+    account(django_user_model, "superuser", username="sami")
+    newcomer = Client()
+    password_login(newcomer, "sami")
+    for page in (client.get(ENROL).content.decode(), newcomer.get(ENROL).content.decode()):
+        assert 'name="otp_token"' in page
+        assert 'id="nav-sidebar"' not in page
+        assert reverse("admin:workshops_workshop_changelist") not in page
+
+
 def test_the_two_factor_page_sends_nobody_to_another_site(half_signed_in):
     client, device = half_signed_in
     response = client.post(ENROL, {"otp_token": code_of(device), "next": "https://evil.example/"})

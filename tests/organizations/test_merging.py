@@ -186,6 +186,10 @@ def test_the_admin_shows_what_would_move_then_merges_on_confirmation(admin_clien
     text = page.content.decode()
     assert "2 participations" in text and "was there twice (2 and 1 linked rows)" in text
     assert Person.objects.filter(pk=other.pk).exists()  # nothing merged yet
+    # Its buttons are styled as the admin's: the confirmation was a bare grey <button> and, on a
+    # phone, the buttons overlapped (forms.css, which styles the submit row, was not loaded).
+    assert 'class="button default" name="confirm"' in text
+    assert "admin/css/forms.css" in text
 
     done = post_merge(admin_client, "person", [kept, other], keep=kept.pk, confirm="yes")
     assert done.status_code == 302

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.conftest import _grant
 from tests.factories import (
@@ -210,6 +210,22 @@ def test_quick_update_form_records_an_update(client, updater):
     commitment.refresh_from_db()
     assert commitment.status == "limited"
     assert "Première réunion tenue." in client.get(commitment.get_absolute_url()).content.decode()
+
+
+def test_quick_update_form_starts_from_today_and_the_current_status(client, updater):
+    """The empty FollowUp the view gives the form must not blank the date and status it
+    proposes (they were lost: a staff member had to pick both by hand)."""
+    commitment = CommitmentFactory(status="limited")
+    client.force_login(updater)
+    response = client.get(url("workshops:commitment_update", "en", pk=commitment.pk))
+    form = response.context["form"]
+    assert form["date"].value() == timezone.localdate()
+    assert form["new_status"].value() == "limited"
+    page = response.content.decode()
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
+    assert '<option value="limited" selected>' in page
+    french = client.get(url("workshops:commitment_update", "fr", pk=commitment.pk)).content.decode()
+    assert "Lien vers le justificatif" in french  # capitalised like the form's other labels
 
 
 def test_quick_update_refuses_a_fake_evidence_file(client, updater):

@@ -1,0 +1,85 @@
+"""Staff pages in a real browser: the attendance import's preview and the report across
+workshops (the widest staff pages), and a list, fit a 375 px phone in Arabic and French, and
+axe-core finds no serious or critical fault on them. Screenshots go to test-artifacts/screenshots/
+(import-preview-, participants-report-, workshop-list-<lang>-<width>.png).
+
+The staff member is an Editor-like account (view workshops and participation, import
+attendance): such an account needs no second factor, so the browser signs in with the password
+alone."""
+
+from pathlib import Path
+
+import pytest
+
+from attendance.example import marrakech
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_pages import AXE_SCRIPT, WIDTHS, assert_fits
+from tests.conftest import _grant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "a-long-password-for-the-browser"
+EXAMPLE_SHEET = Path(marrakech.__file__).parent / "marrakech-2021-03-attendance-fr.csv"
+
+
+@pytest.fixture
+def importer(example, django_user_model):
+    """A staff account that may import attendance, made before the browser opens."""
+    user = django_user_model.objects.create_user("importer", password=PASSWORD, is_staff=True)
+    _grant(user, "workshops.view_workshop", "workshops.view_participation", "workshops.import_attendance")
+    return user
+
+
+def sign_in(page, lang):
+    page.page.goto(f"{page.base_url}/{lang}/admin/login/")
+    page.page.fill("#id_username", "importer")
+    page.page.fill("#id_password", PASSWORD)
+    page.page.click("#login-form [type=submit]")
+    page.page.wait_for_url(f"**/{lang}/admin/")
+
+
+def wait_for_width(page, width):
+    """Until the page is laid out at ``width`` (a resize is not instantaneous under load); polled
+    from here: the page's policy forbids the eval of ``wait_for_function``."""
+    for _attempt in range(50):
+        if page.page.evaluate("() => window.innerWidth") == width:
+            return
+        page.page.wait_for_timeout(100)
+    raise AssertionError(f"the page never took the width {width}")
+
+
+def assert_fits_and_passes_axe(page, path, name, lang):
+    """At each width: nothing wider than the screen, and a screenshot; then axe-core."""
+    assert page.page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    for width in WIDTHS:
+        page.page.set_viewport_size({"width": width, "height": 900})
+        wait_for_width(page, width)
+        assert_fits(page, path, width)
+        page.page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}-{width}.png"), full_page=True)
+    page.page.add_script_tag(url="/__browser-tests__/axe.min.js")
+    violations = page.page.evaluate(AXE_SCRIPT)
+    serious = [v for v in violations if v["impact"] in {"serious", "critical"}]
+    assert not serious, f"axe-core on {path}: {serious}"
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, page, axe_core, lang):
+    page.page.route(
+        "**/__browser-tests__/axe.min.js",
+        lambda route: route.fulfill(path=str(axe_core), content_type="text/javascript"),
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, lang)
+    path = f"/{lang}/admin/workshops/workshop/{example.pk}/import-attendance/"
+    page.open(path)
+    page.page.set_input_files("input[type=file]", str(EXAMPLE_SHEET))
+    page.page.click("#content-main input[type=submit].default")
+    page.page.wait_for_selector(".import-plan")
+    assert_fits_and_passes_axe(page, path, "import-preview", lang)
+    path = f"/{lang}/reports/participants/"
+    page.open(path)
+    assert_fits_and_passes_axe(page, path, "participants-report", lang)
+    path = f"/{lang}/admin/workshops/workshop/?q=2021"  # searched: "(N total)" beside the box
+    page.open(path)
+    assert page.page.locator("#changelist-search .small a").count() == 1
+    assert_fits_and_passes_axe(page, path, "workshop-list", lang)
