@@ -51,9 +51,9 @@ def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=
     workshop waits for the first, then plans against what the first saved, so the same sheet
     sent twice at once is saved once (the second changes nothing).
 
-    ``contacts_visible``: False for a user without *view personal data*; then a row whose phone or
-    e-mail belongs to a saved person of another name is refused without naming them, and no saved
-    person's contact appears in a message (``attendance.people``).
+    ``contacts_visible``: False for a user without *view personal data*; then no message names
+    the saved person a row's phone or e-mail leads to, nor shows a saved person's contact
+    (``attendance.people``): the preview lists the sheet's own names.
     """
     result, parsed = read_sheet(workshop, data, filename)
     result.contacts_visible = contacts_visible

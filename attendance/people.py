@@ -20,7 +20,7 @@ Against saved people
 
 from django.utils.translation import gettext as _
 
-from attendance.vocabulary import AttendanceImportError, SheetError, chunks, field_labels
+from attendance.vocabulary import SheetError, chunks, field_labels
 from organizations.models import Person
 from organizations.privacy import mask_email, mask_phone, skip_erased
 from regions.names import fold, name_key
@@ -235,12 +235,8 @@ def match_saved(workshop, parsed, by_phone, by_email, result):
     warning. Returns ``[[row, person or None, matched_by]]`` in sheet order; adds warnings and
     counts (``rows_merged``) to ``result`` (a ``plan.ImportResult``)."""
     resolved, by_person = [], {}
-    refused = []
     for row in parsed:
         person, matched_by = _contact_match(row, by_phone, by_email, result)
-        if person is not None and not result.contacts_visible and not _same_name(person, row):
-            refused.append(_refusal(row))
-            continue
         if person is not None and person.pk in by_person:
             earlier = by_person[person.pk][0]
             result.warnings.extend(merge_rows(earlier, row))
@@ -263,29 +259,9 @@ def match_saved(workshop, parsed, by_phone, by_email, result):
         resolved.append([row, person, matched_by])
         if person is not None:
             by_person[person.pk] = (row, matched_by)
-    if refused:
-        raise AttendanceImportError(refused)
     if any(person is None for _row, person, _by in resolved):
         _match_by_name(workshop, resolved, by_person, result)
     return resolved
-
-
-def _same_name(person, row):
-    """Whether the saved ``person`` and the sheet's ``row`` bear the same name (``name_key``)."""
-    return name_key(person.first_name, person.last_name) == name_key(row.first_name, row.last_name)
-
-
-def _refusal(row):
-    """The row error for a contact that leads to a saved person of another name, for an importer
-    who may not see contacts: saying whose it is would name the person behind a guessed number."""
-    return SheetError(
-        row.row,
-        None,
-        _(
-            "This phone or e-mail is already recorded for a person of another name. Only staff "
-            "allowed to see participants' contacts can import this row."
-        ),
-    )
 
 
 def _people_named(result, **people):

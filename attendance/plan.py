@@ -107,8 +107,8 @@ class ImportResult:
     header_row: int | None = None
     # [(ParsedRow, ErasureRecord)]: rows skipped because they are an erased person.
     erased: list = field(default_factory=list)
-    # False when whoever imports may not see participants' contacts: matching then names no
-    # saved person a row's phone or e-mail leads to (attendance.people).
+    # False when whoever imports may not see participants' contacts: messages then name no
+    # saved person that a row's phone or e-mail leads to (attendance.people).
     contacts_visible: bool = True
 
     def summary(self):
