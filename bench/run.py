@@ -147,6 +147,35 @@ def pages():
 PARTICIPATIONS = "/fr/admin/workshops/participation/"
 
 
+def sign_in_verified(client, user):
+    """Sign ``user`` in on ``client`` past the one-time code a superuser must give after the
+    password (config/two_factor.py), as the OTP middleware would record it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _new = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def print_baselines(minimal, minimal_cached, base):
+    """Print the table's header and its three anchor rows ((median, p95, queries, status) each)."""
+    print(
+        f"\n{'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x minimal':>10} {'x base page':>12}"
+    )
+    print(f"{'minimal view':<34} {minimal[0]:>10.2f} {minimal[1]:>8.2f} {minimal[2]:>8}")
+    print(
+        f"{'minimal view, page cache on':<34} {minimal_cached[0]:>10.2f} {minimal_cached[1]:>8.2f} "
+        f"{minimal_cached[2]:>8} {minimal_cached[0] / minimal[0]:>10.1f}"
+    )
+    print(
+        f"{'base template page':<34} {base[0]:>10.2f} {base[1]:>8.2f} {base[2]:>8} "
+        f"{base[0] / minimal[0]:>10.1f}"
+    )
+
+
 def bench_pages(repeat):
     """Measure the baselines, then each page of ``pages()``: public pages in three states
     (``MODES``), admin lists signed in. Returns ``{label: (median, p95, queries, status)}``."""
@@ -154,8 +183,6 @@ def bench_pages(repeat):
     from django.contrib.auth import get_user_model
     from django.core.cache import caches
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     add_minimal_views()
     user, _created = get_user_model().objects.get_or_create(
@@ -173,29 +200,13 @@ def bench_pages(repeat):
             caches[alias].clear()
         new = Client()
         if login:
-            new.force_login(user)
-            # A superuser passes a one-time code after the password (config/two_factor.py).
-            device, _new = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-            session = new.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+            sign_in_verified(new, user)
         return new
 
     minimal = measure(client("figures cached"), "/bench-minimal/", repeat)
     minimal_cached = measure(client("page cached"), "/bench-minimal/", repeat)
     base = measure(client("figures cached"), "/fr/bench-page/", repeat)
-    print(
-        f"\n{'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x minimal':>10} {'x base page':>12}"
-    )
-    print(f"{'minimal view':<34} {minimal[0]:>10.2f} {minimal[1]:>8.2f} {minimal[2]:>8}")
-    print(
-        f"{'minimal view, page cache on':<34} {minimal_cached[0]:>10.2f} {minimal_cached[1]:>8.2f} "
-        f"{minimal_cached[2]:>8} {minimal_cached[0] / minimal[0]:>10.1f}"
-    )
-    print(
-        f"{'base template page':<34} {base[0]:>10.2f} {base[1]:>8.2f} {base[2]:>8} "
-        f"{base[0] / minimal[0]:>10.1f}"
-    )
+    print_baselines(minimal, minimal_cached, base)
     results = {"minimal": minimal, "minimal, page cache on": minimal_cached, "base": base}
     staff = client("figures cached", login=True)
     for label, url, login in pages():

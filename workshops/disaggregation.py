@@ -249,9 +249,20 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     report.women = genders.get(Person.Gender.FEMALE, 0)
     report.women_share = share(report.women, report.unique_participants)
 
+    report.breakdowns = _breakdowns(genders, people, kinds, workshops)
+    report.completion = _completion(workshops, participations, counted, completion_percent)
+    if public:
+        _publish(report, people)
+    return report
+
+
+def _breakdowns(genders, people, kinds, workshops):
+    """The report's tables: people by gender (``genders``, a Counter), age band and region of
+    origin (``people``: ``{person_id: (gender, age_band, region_id)}``), by kind of organisation
+    (``kinds``: ``{(person_id, kind)}``) and ``workshops`` by the region of their venue."""
     regions = list(Region.objects.all())
     region_labels = [(r.pk, r.name) for r in regions] + [(None, _("Unknown"))]
-    report.breakdowns = [
+    return [
         _breakdown(_("Gender"), _("Gender"), genders, list(Person.Gender.choices)),
         _breakdown(
             _("Age band"),
@@ -279,10 +290,6 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
             region_labels,  # counts of workshops, not of people: nothing to protect
         ),
     ]
-    report.completion = _completion(workshops, participations, counted, completion_percent)
-    if public:
-        _publish(report, people)
-    return report
 
 
 def _completion(workshops, participations, counted, percent):
