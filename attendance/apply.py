@@ -24,6 +24,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attendance.choices import Choices
 from attendance.headers import first_sheet_with_header
 from attendance.people import sheet_people, skip_erased_people
 from attendance.plan import ImportResult, plan_import
@@ -38,7 +39,7 @@ from workshops.models import Attendance, Participation, Workshop
 LOCK_WAIT_SECONDS = 60
 
 
-def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=True):
+def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=True, choices=None):
     """Import an attendance sheet into ``workshop``.
 
     ``data``: the file's bytes; ``filename``: its name (for the extension). Returns an
@@ -54,8 +55,13 @@ def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=
     ``contacts_visible``: False for a user without *view personal data*; then no message names
     the saved person a row's phone or e-mail leads to, nor shows a saved person's contact
     (``attendance.people``): the preview lists the sheet's own names.
+
+    ``choices``: the staff member's answers to the preview's questions (``attendance.choices``;
+    None: every proposed answer). ``ImportResult.questions`` (or ``AttendanceImportError.questions``)
+    lists the questions with the answers used.
     """
-    result, parsed = read_sheet(workshop, data, filename)
+    choices = choices if choices is not None else Choices()
+    result, parsed = read_sheet(workshop, data, filename, choices)
     result.contacts_visible = contacts_visible
     if dry_run:
         plan_import(workshop, parsed, result.sessions, result)
@@ -67,14 +73,17 @@ def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=
     return result
 
 
-def read_sheet(workshop, data, filename):
-    """Read and check the sheet (bytes ``data`` named ``filename``) for ``workshop``; returns
-    ``(ImportResult with what was read, merged ParsedRows)``. Raises AttendanceImportError."""
+def read_sheet(workshop, data, filename, choices=None):
+    """Read and check the sheet (bytes ``data`` named ``filename``) for ``workshop`` with the
+    staff member's ``choices`` (``attendance.choices.Choices``); returns ``(ImportResult with
+    what was read and the questions asked, merged ParsedRows)``. Raises AttendanceImportError."""
+    choices = choices if choices is not None else Choices()
+    questions = []
     sessions = list(workshop.sessions.all())
     sheet, rows = first_sheet_with_header(data, filename, sessions)
     parsed = parse_rows(rows, sessions, Region.objects.matcher())
     if parsed.errors:
-        raise AttendanceImportError(parsed.errors)
+        raise AttendanceImportError(parsed.errors, questions)
     people, warnings = sheet_people(parsed)
     result = ImportResult(
         rows=sum(len(row.rows) for row in people),
@@ -85,6 +94,8 @@ def read_sheet(workshop, data, filename):
         encoding=sheet.encoding,
         sheet_name=sheet.name,
         header_row=parsed.header.number,
+        questions=questions,
+        choices=choices,
     )
     people, result.erased = skip_erased_people(people, result.warnings)
     return result, people

@@ -82,7 +82,8 @@ class ImportResult:
     ``plan``: one ``PlannedRow`` per participant, in sheet order; ``warnings``: SheetErrors
     that do not stop the import (merges, look-alikes, missing day columns); ``file_format``
     ("XLSX", "XLS", "ODS", "CSV"), ``encoding`` (text files) and ``sheet_name``: what was read;
-    ``header_row``: the header's row number; ``not_in_sheet``: people already registered for
+    ``header_row``: the header's row number; ``questions``: what the preview asks the staff
+    member (``attendance.choices``), with the answers used; ``not_in_sheet``: people already registered for
     the workshop whom the sheet does not list (left unchanged).
     """
 
@@ -110,6 +111,14 @@ class ImportResult:
     # False when whoever imports may not see participants' contacts: messages then name no
     # saved person that a row's phone or e-mail leads to (attendance.people).
     contacts_visible: bool = True
+    # attendance.choices.Question: what the preview asks, each with the answer in force.
+    questions: list = field(default_factory=list)
+    # attendance.choices.Choices: the answers given (plan_import reads its own from here).
+    choices: object = None
+
+    def answers(self):
+        """``{field name: answer}`` of every question, as the preview showed them."""
+        return {question.field_name: question.answer for question in self.questions}
 
     def summary(self):
         """The counts as ``[(translated label, int), …]`` for messages and pages."""

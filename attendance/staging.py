@@ -33,7 +33,7 @@ from django.http import Http404
 # A user keeps at most this many pending previews (the oldest are dropped).
 MAX_PENDING = 5
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-SUFFIXES = (".upload", ".json", ".claimed")
+SUFFIXES = (".upload", ".json", ".claimed", ".new")
 
 
 def _directory():
@@ -70,9 +70,10 @@ def sweep(now=None):
     return removed
 
 
-def stage(request, workshop, data, filename):
+def stage(request, workshop, data, filename, answers=None):
     """Keep ``data`` (bytes of the sheet named ``filename``) for ``request.user`` and
-    ``workshop``; return the token to put in the confirmation form."""
+    ``workshop``, with the ``answers`` (``{field name: answer}``) its preview showed; return the
+    token to put in the confirmation form."""
     sweep()
     token = secrets.token_urlsafe(24)
     entry = {
@@ -81,6 +82,7 @@ def stage(request, workshop, data, filename):
         "filename": os.path.basename(filename or "")[:200],
         "sha256": hashlib.sha256(data).hexdigest(),
         "created": time.time(),
+        "answers": dict(answers or {}),
     }
     _write_new(_path(token, ".json"), json.dumps(entry).encode())
     _write_new(_path(token, ".upload"), data)
@@ -144,6 +146,28 @@ def load(request, workshop, token):
     except FileNotFoundError:
         return None
     return _checked(data, entry)
+
+
+def answers(request, workshop, token):
+    """The answers (``{field name: answer}``) of the last preview of the sheet staged under
+    ``token``, or None when there is no such sheet. Raises Http404 as ``load`` does."""
+    entry = _owned_entry(request, workshop, token)
+    if entry is None:
+        return None
+    return dict(entry.get("answers") or {})
+
+
+def remember_answers(request, workshop, token, answers):
+    """Record ``answers`` as those of the latest preview of the sheet staged under ``token``
+    (written to a new file, then renamed over the old: a reader never sees half of it).
+    Raises Http404 as ``load`` does; does nothing when the sheet is gone."""
+    entry = _owned_entry(request, workshop, token)
+    if entry is None:
+        return
+    entry["answers"] = dict(answers)
+    fresh = _path(f"{token}-{secrets.token_hex(4)}", ".json.new")
+    _write_new(fresh, json.dumps(entry).encode())
+    os.replace(fresh, _path(token, ".json"))
 
 
 def claim(request, workshop, token):

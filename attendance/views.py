@@ -18,6 +18,7 @@ from django.views import View
 
 from attendance import bulk_exports, exports, staging
 from attendance.apply import import_attendance
+from attendance.choices import Choices
 from attendance.forms import AttendanceUploadForm
 from attendance.vocabulary import AttendanceImportError
 from organizations.models import ExportLog
@@ -33,25 +34,30 @@ PREVIEW_ROWS = 500
 
 
 def import_sheet(request, pk, admin_site):
-    """Upload an attendance sheet, preview what it does, then confirm or cancel; needs
-    ``workshops.import_attendance``.
+    """Upload an attendance sheet, preview what it does, answer its questions, then confirm or
+    cancel; needs ``workshops.import_attendance``.
 
     Upload: the sheet is checked and planned without saving, kept by ``attendance.staging``
-    and the preview shown. "Confirm import" re-reads the very same bytes and imports them
-    in one transaction; "Cancel" deletes them.
+    with the answers its preview used, and the preview shown with the questions it raises
+    (``attendance.choices``). "Preview again" re-reads the staged sheet with the answers
+    chosen. "Confirm import" imports the very same bytes with the answers of the preview last
+    shown, in one transaction; answers changed since that preview are previewed again first.
+    "Cancel" deletes the staged sheet.
     """
     if not request.user.has_perm("workshops.import_attendance"):
         raise PermissionDenied
     workshop = get_object_or_404(Workshop, pk=pk)
-    page = {"errors": [], "result": None, "token": "", "filename": ""}
-    if request.method == "POST" and ("confirm" in request.POST or "cancel" in request.POST):
-        response = _confirm_or_cancel(request, workshop, page)
+    page = {"errors": [], "result": None, "token": "", "filename": "", "questions": []}
+    form = AttendanceUploadForm()
+    if request.method == "POST" and STAGED_ACTIONS & set(request.POST):
+        response = _on_staged_sheet(request, workshop, page)
         if response is not None:
             return response
-    uploading = request.method == "POST" and "confirm" not in request.POST
-    form = AttendanceUploadForm(request.POST, request.FILES) if uploading else AttendanceUploadForm()
-    if uploading and form.is_valid():
-        _preview(request, workshop, form.cleaned_data["file"], page)
+    elif request.method == "POST":
+        form = AttendanceUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            _preview(request, workshop, upload.read(), upload.name, page, Choices())
     result = page["result"]
     context = {
         **admin_site.each_context(request),
@@ -66,23 +72,49 @@ def import_sheet(request, pk, admin_site):
     return TemplateResponse(request, "admin/attendance/import_attendance.html", context)
 
 
-def _confirm_or_cancel(request, workshop, page):
-    """Confirm or cancel the staged sheet named by the posted token: a redirect, or None with
-    the import's errors in ``page`` (the upload form is shown again). Another user's or another
+# The buttons of the preview's form, which names a staged sheet by its token.
+STAGED_ACTIONS = {"confirm", "cancel", "repreview"}
+
+
+def _on_staged_sheet(request, workshop, page):
+    """Cancel, preview again or confirm the staged sheet named by the posted token: a redirect,
+    or None with ``page`` filled (preview, or the import's errors). Another user's or another
     workshop's token is a 404 and touches nothing (``attendance.staging``)."""
-    change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
     token = request.POST.get("token", "")
     if "cancel" in request.POST:
         staging.discard(request, workshop, token)
         messages.info(request, _("Import cancelled: nothing was saved."))
-        return redirect(change_url)
+        return redirect(reverse("admin:workshops_workshop_change", args=[workshop.pk]))
+    posted = Choices.from_post(request.POST)
+    staged_answers = staging.answers(request, workshop, token)
+    if staged_answers is None:
+        messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
+        return redirect(request.path)
+    if "confirm" in request.POST and posted.answers == staged_answers:
+        return _confirm(request, workshop, token, Choices(staged_answers), page)
+    if "confirm" in request.POST:
+        messages.warning(request, _("You changed an answer: check the preview again, then confirm."))
+    staged = staging.load(request, workshop, token)
+    if staged is None:
+        messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
+        return redirect(request.path)
+    _preview(request, workshop, *staged, page, posted, token=token)
+    return None
+
+
+def _confirm(request, workshop, token, choices, page):
+    """Import the sheet staged under ``token`` with ``choices``: a redirect, or None with the
+    import's errors in ``page`` (the upload form is shown again)."""
+    change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
     staged = staging.claim(request, workshop, token)
     if staged is None:
         messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
         return redirect(request.path)
     data, page["filename"] = staged
     try:
-        result = import_attendance(workshop, data, page["filename"], contacts_visible=_sees_contacts(request))
+        result = import_attendance(
+            workshop, data, page["filename"], contacts_visible=_sees_contacts(request), choices=choices
+        )
     except AttendanceImportError as exc:
         page["errors"] = exc.errors
         return None
@@ -97,19 +129,30 @@ def _confirm_or_cancel(request, workshop, page):
     return redirect(change_url)
 
 
-def _preview(request, workshop, upload, page):
-    """Check and plan the uploaded sheet without saving; stage it when confirming would change
-    something. Fills ``page`` (errors, result, token, filename)."""
-    data, page["filename"] = upload.read(), upload.name
+def _preview(request, workshop, data, filename, page, choices, token=""):
+    """Check and plan the sheet (bytes ``data`` named ``filename``) with ``choices`` without
+    saving. It stays staged (under ``token``, or a new one) with the answers used while
+    confirming would change something or the preview asks questions. Fills ``page`` (errors,
+    questions, result, token, filename)."""
+    page["filename"] = filename
     try:
-        page["result"] = import_attendance(
-            workshop, data, page["filename"], dry_run=True, contacts_visible=_sees_contacts(request)
+        result = import_attendance(
+            workshop, data, filename, dry_run=True, contacts_visible=_sees_contacts(request), choices=choices
         )
     except AttendanceImportError as exc:
-        page["errors"] = exc.errors
+        page["errors"], page["questions"] = exc.errors, exc.questions
+    else:
+        page["result"], page["questions"] = result, result.questions
+    answers = {question.field_name: question.answer for question in page["questions"]}
+    if not (page["questions"] or (page["result"] and page["result"].changes_anything)):
+        if token:
+            staging.discard(request, workshop, token)
         return
-    if page["result"].changes_anything:
-        page["token"] = staging.stage(request, workshop, data, page["filename"])
+    if token:
+        staging.remember_answers(request, workshop, token, answers)
+        page["token"] = token
+    else:
+        page["token"] = staging.stage(request, workshop, data, filename, answers)
 
 
 def download(request, pk, fmt):

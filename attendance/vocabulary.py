@@ -258,9 +258,12 @@ class SheetError:
 
 
 class AttendanceImportError(Exception):
-    """Raised when a sheet cannot be imported; ``errors`` lists every ``SheetError``."""
+    """Raised when a sheet cannot be imported; ``errors`` lists every ``SheetError``;
+    ``questions`` (``attendance.choices.Question``) are what the staff member may answer in the
+    preview to get past some of them (a place spelling to map, another encoding)."""
 
-    def __init__(self, errors):
+    def __init__(self, errors, questions=()):
+        self.questions = list(questions)
         self.errors = capped(
             list(errors),
             lambda count: (
