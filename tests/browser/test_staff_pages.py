@@ -69,19 +69,26 @@ def assert_fits_and_passes_axe(page, path, name, lang):
     assert not serious, f"axe-core on {path}: {serious}"
 
 
-@pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, page, axe_core, lang):
+def preview_import(page, axe_core, lang, workshop, sheet):
+    """Sign in (in ``lang``), upload ``sheet`` (a path) to ``workshop``'s import page and wait for
+    the preview; axe-core is served to the page. Returns the page's path."""
     page.page.route(
         "**/__browser-tests__/axe.min.js",
         lambda route: route.fulfill(path=str(axe_core), content_type="text/javascript"),
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, lang)
-    path = f"/{lang}/admin/workshops/workshop/{example.pk}/import-attendance/"
+    path = f"/{lang}/admin/workshops/workshop/{workshop.pk}/import-attendance/"
     page.open(path)
-    page.page.set_input_files("input[type=file]", str(EXAMPLE_SHEET))
+    page.page.set_input_files("input[type=file]", str(sheet))
     page.page.click("#content-main input[type=submit].default")
     page.page.wait_for_selector(".import-plan")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, page, axe_core, lang):
+    path = preview_import(page, axe_core, lang, example, EXAMPLE_SHEET)
     assert_fits_and_passes_axe(page, path, "import-preview", lang)
     path = f"/{lang}/reports/participants/"
     page.open(path)
@@ -111,18 +118,7 @@ def sheet_without_days(folder):
 def test_import_preview_without_day_columns_asks_and_shows_what_was_read(
     importer, example, page, axe_core, lang, tmp_path
 ):
-    page.page.route(
-        "**/__browser-tests__/axe.min.js",
-        lambda route: route.fulfill(path=str(axe_core), content_type="text/javascript"),
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    sheet = sheet_without_days(tmp_path)
-    sign_in(page, lang)
-    path = f"/{lang}/admin/workshops/workshop/{example.pk}/import-attendance/"
-    page.open(path)
-    page.page.set_input_files("input[type=file]", str(sheet))
-    page.page.click("#content-main input[type=submit].default")
-    page.page.wait_for_selector(".import-plan")
+    path = preview_import(page, axe_core, lang, example, sheet_without_days(tmp_path))
     assert page.page.locator(".import-questions select option[selected]").get_attribute("value") == "all"
     assert page.page.locator(".import-totals table").count() == 2
     assert page.page.locator(".import-plan thead th").count() == 10  # 7 columns and 3 sessions
