@@ -86,6 +86,13 @@ def without_days_question(sessions, signed):
     return Question(kind=KIND, value="", text=text, options=options)
 
 
+def answer_without_days_with(answer):
+    """The answers (``{form field name: answer}``, for ``choices.Choices``) that answer the
+    question about a sheet without day columns with ``answer`` ("all", "registered",
+    "session-N"); for the management command, which has no form."""
+    return {Question(kind=KIND, value="", text="", options=[]).field_name: answer}
+
+
 def answer_without_days(sessions, parsed, covered, result):
     """Ask about a sheet without day columns and apply the answer; returns the sessions the
     sheet now covers.

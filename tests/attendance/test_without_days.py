@@ -3,9 +3,11 @@ every session, to one, or were only registered; the answer sets statuses and mar
 public figures follow."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from attendance.apply import import_attendance
@@ -199,3 +201,21 @@ def test_the_blank_sign_in_sheet_keeps_a_signature_column_per_session(three_day_
     html, names = sign_in_html(three_day_workshop, prefill=False)
     assert names == 0
     assert html.count('<th class="signature">') == 3
+
+
+def test_the_import_command_takes_an_answer_and_prints_the_question(three_day_workshop, tmp_path):
+    path = tmp_path / "atelier.xlsx"
+    path.write_bytes(french_sign_in_sheet())
+    errors = io.StringIO()
+    call_command(
+        "import_attendance",
+        str(three_day_workshop.pk),
+        str(path),
+        "--without-days",
+        "registered",
+        stdout=io.StringIO(),
+        stderr=errors,
+    )
+    assert "no column per day" in errors.getvalue()
+    assert errors.getvalue().rstrip().endswith("→ registered only (no attendance recorded)")
+    assert set(Participation.objects.values_list("status", flat=True)) == {"registered"}
