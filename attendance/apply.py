@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.choices import Choices
+from attendance.days import looks_like_sign_in
 from attendance.headers import first_sheet_with_header
 from attendance.people import sheet_people, skip_erased_people
 from attendance.plan import ImportResult, plan_import
@@ -39,7 +40,9 @@ from workshops.models import Attendance, Participation, Workshop
 LOCK_WAIT_SECONDS = 60
 
 
-def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=True, choices=None):
+def import_attendance(
+    workshop, data, filename, dry_run=False, contacts_visible=True, choices=None, names_visible=True
+):
     """Import an attendance sheet into ``workshop``.
 
     ``data``: the file's bytes; ``filename``: its name (for the extension). Returns an
@@ -54,7 +57,9 @@ def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=
 
     ``contacts_visible``: False for a user without *view personal data*; then no message names
     the saved person a row's phone or e-mail leads to, nor shows a saved person's contact
-    (``attendance.people``): the preview lists the sheet's own names.
+    (``attendance.people``): the preview lists the sheet's own names. ``names_visible``: False
+    for a user who may not see people (*view person*): then no message names a saved person at
+    all, and the preview shows no name (``attendance.views``).
 
     ``choices``: the staff member's answers to the preview's questions (``attendance.choices``;
     None: every proposed answer). ``ImportResult.questions`` (or ``AttendanceImportError.questions``)
@@ -62,7 +67,8 @@ def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=
     """
     choices = choices if choices is not None else Choices()
     result, parsed = read_sheet(workshop, data, filename, choices)
-    result.contacts_visible = contacts_visible
+    result.contacts_visible = contacts_visible and names_visible
+    result.names_visible = names_visible
     if dry_run:
         plan_import(workshop, parsed, result.sessions, result)
         return result
@@ -96,6 +102,7 @@ def read_sheet(workshop, data, filename, choices=None):
         header_row=parsed.header.number,
         questions=questions,
         choices=choices,
+        sign_in_sheet=looks_like_sign_in(rows, parsed.header, filename, sheet.name),
     )
     people, result.erased = skip_erased_people(people, result.warnings)
     return result, people

@@ -24,6 +24,7 @@ from attendance.vocabulary import (
     AttendanceImportError,
     SheetError,
     field_labels,
+    is_signature_column,
 )
 from regions.names import fold
 
@@ -279,12 +280,13 @@ def first_sheet_with_header(data, filename, sessions):
 
 def ignored_columns(header):
     """Warnings naming the header cells the import does not read: headings it does not
-    understand, and second columns for a field another column already gives."""
+    understand, and second columns for a field another column already gives. A signature column
+    ("Émargement") is expected on a sign-in sheet: no warning (``attendance.days``)."""
     labels = {**field_labels(), "number": _("row number")}
     used = {*header.columns.values(), *header.session_columns}
     warnings = []
     for col, text in enumerate(header.cells):
-        if not text or col in used:
+        if not text or col in used or is_signature_column(text):
             continue
         name = header_field(text)
         if name:

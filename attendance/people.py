@@ -326,7 +326,7 @@ def _match_by_name(workshop, resolved, taken, result):
                     "and organisation with %(person)s, already registered for this workshop. If this "
                     "is someone else, give the row a phone or e-mail."
                 )
-                % {"person": chosen.person},
+                % {"person": chosen.person if result.names_visible else _("a person already saved")},
             )
         )
 

@@ -5,9 +5,12 @@ are filled, others left as staff may have corrected them. The organisation is fo
 name or created (kind guessed from its name). The participation's status is the sheet's status
 column when it has one; else ``attended`` if present at any session, ``no_show`` if the sheet
 has session columns and none is ticked (a cancelled participation stays cancelled), else
-``registered`` for a new participation. Attendance marks of the sessions the sheet covers are
-set to exactly what the sheet says. ``ImportResult.plan`` lists, row by row, what will be
-created, matched or changed: the admin's preview.
+``registered`` for a new participation. A sheet without day columns for a workshop with
+sessions asks whether its people came to every session (``attendance.days``): the answer ticks
+the sessions as day columns would. Attendance marks of the sessions the sheet covers are set to
+exactly what the sheet says. ``ImportResult.plan`` lists, row by row, what will be created,
+matched or changed, with what was read (gender, region, organisation), and
+``ImportResult.totals`` the participants by gender and region: the admin's preview.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from attendance.days import answer_without_days
 from attendance.people import is_blank, match_saved, saved_contacts, warn_saved_look_alikes
 from attendance.vocabulary import capped, chunks
 from organizations.models import Organization, Person
@@ -46,7 +50,10 @@ class PlannedRow:
     True when the sheet gives neither phone nor e-mail; ``participation_action``: "new",
     "updated" or "unchanged"; ``old_status``/``status``: Participation.Status values;
     ``marks``: ``[(Session, present bool or None when the sheet has no column for it)]``;
-    ``added``/``removed``: attendance marks changed.
+    ``added``/``removed``: attendance marks changed. What the sheet says of the person:
+    ``gender`` (Person.Gender value), ``region`` (Region or None), ``province`` (when the sheet
+    gives one), ``organization`` (saved or planned Organization, or None); ``saved_name``: the
+    name a known person keeps when the sheet spells it otherwise ("" when the same).
     """
 
     rows: list
@@ -63,6 +70,11 @@ class PlannedRow:
     added: int = 0
     removed: int = 0
     participation: Participation | None = None
+    gender: str = ""
+    region: object = None
+    province: object = None
+    organization: Organization | None = None
+    saved_name: str = ""
 
     @property
     def first_row(self):
@@ -73,6 +85,15 @@ class PlannedRow:
 
     def get_old_status_display(self):
         return Participation.Status(self.old_status).label if self.old_status else ""
+
+    def get_gender_display(self):
+        return Person.Gender(self.gender or Person.Gender.UNSPECIFIED).label
+
+    @property
+    def counted(self):
+        """Whether the participation will count in public figures
+        (``ParticipationQuerySet.counted``: attended, and counted toward totals)."""
+        return self.status == Participation.Status.ATTENDED and self.participation.counts_toward_totals
 
 
 @dataclass
@@ -111,10 +132,14 @@ class ImportResult:
     # False when whoever imports may not see participants' contacts: messages then name no
     # saved person that a row's phone or e-mail leads to (attendance.people).
     contacts_visible: bool = True
+    # False when whoever imports may not see people: messages then name no saved person.
+    names_visible: bool = True
     # attendance.choices.Question: what the preview asks, each with the answer in force.
     questions: list = field(default_factory=list)
     # attendance.choices.Choices: the answers given (plan_import reads its own from here).
     choices: object = None
+    # The sheet looks like a sign-in sheet (attendance.days.looks_like_sign_in).
+    sign_in_sheet: bool = False
 
     def answers(self):
         """``{field name: answer}`` of every question, as the preview showed them."""
@@ -137,6 +162,30 @@ class ImportResult:
             (_("Attendance marks added"), self.marks_added),
             (_("Attendance marks removed"), self.marks_removed),
             (_("Registered people not on this sheet (unchanged)"), self.not_in_sheet),
+        ]
+
+    def totals(self):
+        """The participants by what the sheet says of them, before confirming: ``[("gender",
+        translated caption, rows), ("region", caption, rows)]``, each row ``(translated label,
+        people in the sheet, of whom counted in public figures)``, the last row the total.
+        Genders in their order, then regions by name, "not stated" last."""
+        by_gender, by_region = {}, {}
+        for planned in self.plan:
+            gender = planned.gender or Person.Gender.UNSPECIFIED
+            region = str(planned.region) if planned.region else ""
+            for table, key in ((by_gender, gender), (by_region, region)):
+                counts = table.setdefault(key, [0, 0])
+                counts[0] += 1
+                counts[1] += planned.counted
+        genders = [(g.label, *by_gender[g.value]) for g in Person.Gender if g.value in by_gender]
+        regions = [
+            (name or _("not stated"), *by_region[name])
+            for name in sorted(by_region, key=lambda n: (not n, n))
+        ]
+        total = (_("Total"), len(self.plan), sum(planned.counted for planned in self.plan))
+        return [
+            ("gender", _("Gender"), [*genders, total]),
+            ("region", _("Region"), [*regions, total]),
         ]
 
     def summary_text(self):
@@ -218,7 +267,9 @@ def plan_import(workshop, parsed, covered, result):
     """Decide, without writing, what importing ``parsed`` (merged ParsedRows) into ``workshop``
     does; ``covered``: the sessions the sheet has a column for. Fills ``result`` (counts,
     ``plan``, warnings) and returns a ``Plan`` for ``apply.apply_plan``. A fixed number of
-    queries (in slices of ``QUERY_CHUNK`` values)."""
+    queries (in slices of ``QUERY_CHUNK`` values). A sheet without day columns asks its
+    question (``attendance.days``), whose answer may tick sessions."""
+    covered = answer_without_days(list(workshop.sessions.all()), parsed, covered, result)
     saved = _saved(workshop, parsed)
     resolved = match_saved(workshop, parsed, saved.by_phone, saved.by_email, result)
     plan = Plan()
@@ -232,7 +283,7 @@ def plan_import(workshop, parsed, covered, result):
         else:
             planned = _known_person(row, person, matched_by, organization, saved, plan)
             result.people_matched_by_name += matched_by == "name"
-        planned.contactless = not row.phone and not row.email
+        _read_details(planned, row, organization)
         _plan_participation(planned, row, covered, saved, organization, plan)
         plan.rows.append(planned)
     warn_saved_look_alikes(new_names, result)
@@ -260,6 +311,15 @@ def _organization(row, organizations, plan):
     return organization
 
 
+def _read_details(planned, row, organization):
+    """Copy onto ``planned`` what the sheet says of its person, for the preview."""
+    planned.contactless = not row.phone and not row.email
+    planned.gender = row.gender
+    planned.region = row.region
+    planned.province = getattr(row, "province", None)
+    planned.organization = organization
+
+
 def _new_person(row, organization, plan):
     values = {name: getattr(row, name) for name in PERSON_FIELDS}
     person = Person(**values, organization=organization, consent_given=row.consent_date is not None)
@@ -269,7 +329,7 @@ def _new_person(row, organization, plan):
 
 def _known_person(row, person, matched_by, organization, saved, plan):
     """The PlannedRow of a saved ``person``: its blank fields take the row's values (except a
-    phone or e-mail that belongs to someone else)."""
+    phone or e-mail that belongs to someone else); a name the sheet spells otherwise is kept."""
     values = {name: getattr(row, name) for name in PERSON_FIELDS}
     values["organization"] = organization
     blanks = {
@@ -288,6 +348,8 @@ def _known_person(row, person, matched_by, organization, saved, plan):
         planned.filled = [str(Person._meta.get_field(name).verbose_name) for name in blanks]
         plan.completed.append(person)
         plan.completed_fields |= set(blanks)
+    if collapse_spaces(person.full_name) != collapse_spaces(row.name):
+        planned.saved_name = person.full_name  # only blanks are filled: the saved name stays
     return planned
 
 

@@ -200,7 +200,8 @@ def parse_rows(rows, sessions, region_matcher):
     """
     header = find_header(rows, sessions)
     errors, warnings = list(header.errors), []
-    if not header.session_columns:
+    # With sessions, a sheet without day columns is asked about instead (attendance.days).
+    if not header.session_columns and not sessions:
         warnings.append(
             SheetError(
                 None,

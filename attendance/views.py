@@ -67,6 +67,7 @@ def import_sheet(request, pk, admin_site):
         "title": _("Import attendance"),
         "form": form,
         "plan_rows": result.plan[:PREVIEW_ROWS] if result else [],
+        **_visibility(request),
         "preview_limit": PREVIEW_ROWS,
     }
     return TemplateResponse(request, "admin/attendance/import_attendance.html", context)
@@ -112,9 +113,7 @@ def _confirm(request, workshop, token, choices, page):
         return redirect(request.path)
     data, page["filename"] = staged
     try:
-        result = import_attendance(
-            workshop, data, page["filename"], contacts_visible=_sees_contacts(request), choices=choices
-        )
+        result = import_attendance(workshop, data, page["filename"], choices=choices, **_visibility(request))
     except AttendanceImportError as exc:
         page["errors"] = exc.errors
         return None
@@ -137,7 +136,7 @@ def _preview(request, workshop, data, filename, page, choices, token=""):
     page["filename"] = filename
     try:
         result = import_attendance(
-            workshop, data, filename, dry_run=True, contacts_visible=_sees_contacts(request), choices=choices
+            workshop, data, filename, dry_run=True, choices=choices, **_visibility(request)
         )
     except AttendanceImportError as exc:
         page["errors"], page["questions"] = exc.errors, exc.questions
@@ -224,7 +223,12 @@ class BulkExportView(StaffReportMixin, View):
         return response
 
 
-def _sees_contacts(request):
-    """Whether the importer may see participants' phones and e-mails (the admin's masking rule):
-    the preview of one who may not names nobody through a phone or e-mail."""
-    return request.user.has_perm("organizations.view_personal_data")
+def _visibility(request):
+    """What the importer may see (``docs/data-protection.md``): ``contacts_visible``, the
+    participants' phones and e-mails (the admin's masking rule: the preview of one who may not
+    names nobody through a phone or e-mail); ``names_visible``, people at all (*view person*:
+    the preview of one who may not shows rows by number, without names)."""
+    return {
+        "contacts_visible": request.user.has_perm("organizations.view_personal_data"),
+        "names_visible": request.user.has_perm("organizations.view_person"),
+    }

@@ -7,6 +7,7 @@ Words are compared folded (``regions.names.fold``: lower case, no accents, Arabi
 variants unified), so the lists hold one spelling of each.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -312,3 +313,22 @@ def chunks(values):
     values = sorted(values)
     for start in range(0, len(values), QUERY_CHUNK):
         yield values[start : start + QUERY_CHUNK]
+
+
+# Headings of a signature column (feuille d'émargement, ورقة الحضور): it holds nothing the
+# import reads, and says the sheet is a sign-in sheet (``attendance.days``).
+SIGNATURE_WORDS = ("émargement", "signature", "توقيع", "التوقيع", "إمضاء", "الإمضاء")
+
+
+def whole_words(words):
+    """A compiled pattern that finds any of ``words`` as whole words in text folded with
+    ``regions.names.fold`` (the words are folded too)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold(word)) for word in words) + r")(?!\w)")
+
+
+_SIGNATURE = whole_words(SIGNATURE_WORDS)
+
+
+def is_signature_column(text):
+    """True for a header cell naming a signature column ("Émargement", "Signature", "التوقيع")."""
+    return bool(_SIGNATURE.search(fold(text)))

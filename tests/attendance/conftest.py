@@ -58,7 +58,13 @@ def _staging_in_tmp(settings, tmp_path):
 @pytest.fixture
 def importer(django_user_model):
     user = django_user_model.objects.create_user("importer", password="x", is_staff=True)
-    _grant(user, "workshops.import_attendance", "workshops.view_workshop", "workshops.change_workshop")
+    _grant(
+        user,
+        "workshops.import_attendance",
+        "workshops.view_workshop",
+        "workshops.change_workshop",
+        "organizations.view_person",
+    )
     return django_user_model.objects.get(pk=user.pk)
 
 

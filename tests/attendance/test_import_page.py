@@ -6,16 +6,8 @@ from django.urls import reverse
 
 from organizations.models import Person
 from tests.attendance.conftest import sample
-from tests.conftest import _grant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def importer(django_user_model):
-    user = django_user_model.objects.create_user("importer", password="x", is_staff=True)
-    _grant(user, "workshops.import_attendance", "workshops.view_workshop", "workshops.change_workshop")
-    return django_user_model.objects.get(pk=user.pk)
 
 
 def import_url(workshop):

@@ -18,13 +18,6 @@ def staging_dir(settings, tmp_path):
     return tmp_path / "staging"
 
 
-@pytest.fixture
-def importer(django_user_model):
-    user = django_user_model.objects.create_user("importer", password="x", is_staff=True)
-    _grant(user, "workshops.import_attendance", "workshops.view_workshop", "workshops.change_workshop")
-    return django_user_model.objects.get(pk=user.pk)
-
-
 def url(workshop):
     return reverse("admin:workshops_workshop_import_attendance", args=[workshop.pk])
 

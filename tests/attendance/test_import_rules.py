@@ -148,7 +148,8 @@ def test_registered_then_attendance_sheet_walk_ins_and_no_shows(three_day_worksh
     )
     first = import_attendance(three_day_workshop, registration, "registration.csv")
     assert set(Participation.objects.values_list("status", flat=True)) == {"registered"}
-    assert "No per-session presence columns found" in first.warnings[0].message
+    [question] = first.questions  # no day columns: asked, "registered only" proposed
+    assert (question.kind, question.answer) == ("without_days", "registered")
     attendance = to_csv(
         [
             ["Nom complet", "Tél", "J1", "J2", "J3"],
@@ -228,7 +229,7 @@ def test_a_schools_export_is_refused_naming_the_missing_columns(three_day_worksh
     assert Person.objects.count() == 0
 
 
-def test_a_french_sign_in_template_gives_its_people_and_says_there_are_no_day_columns(three_day_workshop):
+def test_a_french_sign_in_template_gives_its_people_present_at_every_session(three_day_workshop):
     result = import_attendance(three_day_workshop, french_sign_in_template_shape(), "emargement.xlsx")
     assert result.header_row == 15
     people = Person.objects.all()
@@ -236,8 +237,11 @@ def test_a_french_sign_in_template_gives_its_people_and_says_there_are_no_day_co
     assert people.filter(gender="male").count() == 14
     assert people.filter(gender="female").count() == 8
     assert people.filter(last_name="LAMBERT", first_name="Élise").exists()
-    assert set(Participation.objects.values_list("status", flat=True)) == {"registered"}
-    assert "No per-session presence columns found" in result.warnings[0].message
+    # No day columns, and a file named as a sign-in sheet: "present at every session" proposed.
+    [question] = result.questions
+    assert (question.kind, question.answer) == ("without_days", "all")
+    assert set(Participation.objects.values_list("status", flat=True)) == {"attended"}
+    assert days(three_day_workshop) == [22, 22, 22]
 
 
 # Queries --------------------------------------------------------------------------------------

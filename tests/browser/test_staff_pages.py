@@ -1,7 +1,8 @@
 """Staff pages in a real browser: the attendance import's preview and the report across
 workshops (the widest staff pages), and a list, fit a 375 px phone in Arabic and French, and
 axe-core finds no serious or critical fault on them. Screenshots go to test-artifacts/screenshots/
-(import-preview-, participants-report-, workshop-list-<lang>-<width>.png).
+(import-preview-, import-preview-without-days-, participants-report-,
+workshop-list-<lang>-<width>.png).
 
 The staff member is an Editor-like account (view workshops and participation, import
 attendance): such an account needs no second factor, so the browser signs in with the password
@@ -26,7 +27,13 @@ EXAMPLE_SHEET = Path(marrakech.__file__).parent / "marrakech-2021-03-attendance-
 def importer(example, django_user_model):
     """A staff account that may import attendance, made before the browser opens."""
     user = django_user_model.objects.create_user("importer", password=PASSWORD, is_staff=True)
-    _grant(user, "workshops.view_workshop", "workshops.view_participation", "workshops.import_attendance")
+    _grant(
+        user,
+        "workshops.view_workshop",
+        "workshops.view_participation",
+        "workshops.import_attendance",
+        "organizations.view_person",
+    )
     return user
 
 
@@ -62,19 +69,26 @@ def assert_fits_and_passes_axe(page, path, name, lang):
     assert not serious, f"axe-core on {path}: {serious}"
 
 
-@pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, page, axe_core, lang):
+def preview_import(page, axe_core, lang, workshop, sheet):
+    """Sign in (in ``lang``), upload ``sheet`` (a path) to ``workshop``'s import page and wait for
+    the preview; axe-core is served to the page. Returns the page's path."""
     page.page.route(
         "**/__browser-tests__/axe.min.js",
         lambda route: route.fulfill(path=str(axe_core), content_type="text/javascript"),
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, lang)
-    path = f"/{lang}/admin/workshops/workshop/{example.pk}/import-attendance/"
+    path = f"/{lang}/admin/workshops/workshop/{workshop.pk}/import-attendance/"
     page.open(path)
-    page.page.set_input_files("input[type=file]", str(EXAMPLE_SHEET))
+    page.page.set_input_files("input[type=file]", str(sheet))
     page.page.click("#content-main input[type=submit].default")
     page.page.wait_for_selector(".import-plan")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, page, axe_core, lang):
+    path = preview_import(page, axe_core, lang, example, EXAMPLE_SHEET)
     assert_fits_and_passes_axe(page, path, "import-preview", lang)
     path = f"/{lang}/reports/participants/"
     page.open(path)
@@ -83,3 +97,29 @@ def test_import_preview_and_report_fit_a_phone_and_pass_axe(importer, example, p
     page.open(path)
     assert page.page.locator("#changelist-search .small a").count() == 1
     assert_fits_and_passes_axe(page, path, "workshop-list", lang)
+
+
+def sheet_without_days(folder):
+    """The example's French sheet as a typed-up sign-in sheet: a title line, the day columns
+    replaced by an empty "Émargement" column, one name spelled otherwise. Returns its path."""
+    lines = EXAMPLE_SHEET.read_text(encoding="utf-8-sig").splitlines()
+    rows = [line.split(";")[:-3] for line in lines]
+    rows[0].append("Émargement")
+    for row in rows[1:]:
+        row.append("")
+    rows[1][1] = "BENANI"
+    path = folder / "emargement.csv"
+    text = "\n".join(";".join(row) for row in [["Feuille d'émargement"], *rows])
+    path.write_text(text, encoding="utf-8-sig")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_import_preview_without_day_columns_asks_and_shows_what_was_read(
+    importer, example, page, axe_core, lang, tmp_path
+):
+    path = preview_import(page, axe_core, lang, example, sheet_without_days(tmp_path))
+    assert page.page.locator(".import-questions select option[selected]").get_attribute("value") == "all"
+    assert page.page.locator(".import-totals table").count() == 2
+    assert page.page.locator(".import-plan thead th").count() == 10  # 7 columns and 3 sessions
+    assert_fits_and_passes_axe(page, path, "import-preview-without-days", lang)

@@ -1,4 +1,4 @@
-"""``manage.py import_attendance <workshop> <file> [--dry-run]``."""
+"""``manage.py import_attendance <workshop> <file> [--dry-run] [--without-days ANSWER]``."""
 
 import os
 from pathlib import Path
@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from attendance.apply import import_attendance
+from attendance.choices import Choices
+from attendance.days import EVERY_SESSION, REGISTERED_ONLY, answer_without_days_with
 from attendance.management.commands._workshop import get_workshop
 from attendance.vocabulary import AttendanceImportError
 
@@ -18,7 +20,9 @@ class Command(BaseCommand):
         "Windows-1256 or Windows-1252, all detected) into a workshop, given by id or slug. All "
         "or nothing: on any error, every problem is listed by row and column and nothing is "
         "saved (exit status 1). Warnings (rows merged as one person, look-alike names) are "
-        "printed; --dry-run shows what would change without saving."
+        "printed; --dry-run shows what would change without saving. The preview's questions take "
+        "their proposed answers (each is printed), except a sheet without day columns with "
+        "--without-days."
     )
 
     def add_arguments(self, parser):
@@ -27,8 +31,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report what would change, save nothing"
         )
+        parser.add_argument(
+            "--without-days",
+            metavar="ANSWER",
+            help=(
+                f"for a sheet without day columns: {EVERY_SESSION} (present at every session), "
+                f"{REGISTERED_ONLY} (registered only) or session-N (present at session N only); "
+                "default: the proposed answer"
+            ),
+        )
 
-    def handle(self, *args, workshop, file, dry_run, **options):
+    def handle(self, *args, workshop, file, dry_run, without_days=None, **options):
         target = get_workshop(workshop)
         limit = settings.ATTENDANCE_UPLOAD_MAX_BYTES
         try:
@@ -46,13 +59,17 @@ class Command(BaseCommand):
                 % {"size": max(size, len(data)), "limit": limit}
             )
         try:
-            result = import_attendance(target, data, file.name, dry_run=dry_run)
+            choices = Choices(answer_without_days_with(without_days) if without_days else {})
+            result = import_attendance(target, data, file.name, dry_run=dry_run, choices=choices)
         except AttendanceImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(_("Nothing was imported.")) from exc
         for warning in result.warnings:
             self.stderr.write(str(warning))
+        for question in result.questions:
+            answer = dict(question.options).get(question.answer, question.answer)
+            self.stderr.write(f"{question.text} → {answer}")
         if dry_run:
             message = _("Check only, nothing was saved. %(summary)s")
         else:
