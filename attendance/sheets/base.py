@@ -61,6 +61,10 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
 def cell_text(value):
     """A cell's value as stripped text: dates as ``YYYY-MM-DD``, whole numbers without ``.0``,
     control characters removed and white space collapsed."""
+    # Most cells are already clean: printable text holds none of the characters removed and
+    # no white space other than the plain space.
+    if type(value) is str and value.isprintable() and "  " not in value and value[:1] != " " != value[-1:]:
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
