@@ -260,13 +260,16 @@ def read_error(exc, sessions=()):
 
 def check_people_rows(rows, header):
     """Refuse more than ``ATTENDANCE_MAX_ROWS`` rows below ``header`` (title lines and the
-    header do not count; blank rows at the end neither). Raises AttendanceImportError."""
+    header do not count; blank rows at the end neither). Raises AttendanceImportError naming
+    the last row holding something."""
     last = header.number + settings.ATTENDANCE_MAX_ROWS
     for number, cells in reversed(rows):
         if number <= last:
             return
         if cells:  # trimmed: a row of empty cells is an empty list
-            raise AttendanceImportError([read_error(too_many_rows())])
+            error = too_many_rows()
+            error.row = number
+            raise AttendanceImportError([read_error(error)])
 
 
 def first_sheet_with_header(data, filename, sessions):
