@@ -131,6 +131,12 @@ def test_an_error_value_is_read_as_its_text_as_before():
     assert sheet.rows[3][1][2] == "#N/A"
 
 
+def save_typed_xlsx():
+    workbook = Workbook()
+    workbook.active.append(TYPED_ROW)
+    return save(workbook)
+
+
 def typed_xls():
     workbook = xlwt.Workbook(encoding="utf-8")
     sheet = workbook.add_sheet("Présence")
@@ -147,42 +153,39 @@ def typed_xls():
     return buffer.getvalue()
 
 
+def typed_ods_cell(value):
+    if isinstance(value, bool):
+        return TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+    if isinstance(value, datetime.datetime):
+        return TableCell(valuetype="date", datevalue=value.isoformat())
+    if isinstance(value, int | float):
+        return TableCell(valuetype="float", value=value)
+    cell = TableCell(valuetype="string")
+    cell.addElement(P(text=value))
+    return cell
+
+
 def typed_ods():
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="Présence")
     row = TableRow()
     for value in TYPED_ROW:
-        if isinstance(value, bool):
-            cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
-        elif isinstance(value, datetime.datetime):
-            cell = TableCell(valuetype="date", datevalue=value.isoformat())
-        elif isinstance(value, int | float):
-            cell = TableCell(valuetype="float", value=value)
-        else:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=value))
-        row.addElement(cell)
+        row.addElement(typed_ods_cell(value))
+    table = Table(name="Présence")
     table.addElement(row)
+    document = OpenDocumentSpreadsheet()
     document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    with io.BytesIO() as buffer:
+        document.write(buffer)
+        return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
     ("maker", "name"),
-    [(lambda: save_typed_xlsx(), "a.xlsx"), (typed_xls, "a.xls"), (typed_ods, "a.ods")],
+    [(save_typed_xlsx, "a.xlsx"), (typed_xls, "a.xls"), (typed_ods, "a.ods")],
     ids=["xlsx", "xls", "ods"],
 )
 def test_typed_cells_read_to_the_same_text_in_every_format(maker, name):
     [sheet, *_others] = read_sheets(maker(), name)
     assert sheet.rows[0] == (1, TYPED_TEXT)
-
-
-def save_typed_xlsx():
-    workbook = Workbook()
-    workbook.active.append(TYPED_ROW)
-    return save(workbook)
 
 
 # Rows of people, not title lines, are capped ------------------------------------------------------
