@@ -38,6 +38,9 @@ from workshops.models import Attendance, Participation, Workshop
 
 # How long an import waits for another one of the same database to finish (SQLite).
 LOCK_WAIT_SECONDS = 60
+# Rows a bulk INSERT or UPDATE writes at most: bounds the SQL of one statement (an UPDATE of
+# many rows is a CASE over all of them). SQLite's 999 parameters cut INSERTs smaller still.
+WRITE_BATCH = 1000
 
 
 def import_attendance(
@@ -184,9 +187,11 @@ def record_in_audit_trail(workshop, result):
 
 
 def apply_plan(workshop, plan):
-    """Write ``plan`` (from ``plan.plan_import``): bulk inserts and updates, a fixed number of
-    queries. Call inside a transaction; raises IntegrityError on a conflict."""
-    Organization.objects.bulk_create(plan.organizations)
+    """Write ``plan`` (from ``plan.plan_import``): bulk inserts and updates of at most
+    ``WRITE_BATCH`` rows a query (SQLite allows fewer), the marks in one ``executemany``; the
+    number of queries depends on the rows only through those batches. Call inside a
+    transaction; raises IntegrityError on a conflict."""
+    Organization.objects.bulk_create(plan.organizations, batch_size=WRITE_BATCH)
     returns_pks = connection.features.can_return_rows_from_bulk_insert
     if not returns_pks:
         for organization in plan.organizations:
@@ -196,7 +201,7 @@ def apply_plan(workshop, plan):
     # bulk_create and bulk_update copy the primary keys of the objects just inserted into the
     # foreign keys that refer to them.
     if returns_pks:
-        Person.objects.bulk_create(plan.people)
+        Person.objects.bulk_create(plan.people, batch_size=WRITE_BATCH)
     else:
         for person in plan.people:
             person.save()
@@ -204,18 +209,35 @@ def apply_plan(workshop, plan):
         now = timezone.now()
         for person in plan.completed:
             person.updated_at = now
-        Person.objects.bulk_update(plan.completed, sorted({*plan.completed_fields, "updated_at"}))
+        fields = sorted({*plan.completed_fields, "updated_at"})
+        Person.objects.bulk_update(plan.completed, fields, batch_size=WRITE_BATCH)
     for participation in plan.participations:
         participation.workshop = workshop
     if returns_pks:
-        Participation.objects.bulk_create(plan.participations)
+        Participation.objects.bulk_create(plan.participations, batch_size=WRITE_BATCH)
     else:
         for participation in plan.participations:
             participation.save()
-    Participation.objects.bulk_update(plan.status_changes, ["status"])
-    Attendance.objects.bulk_create(
-        Attendance(participation=planned.participation, session_id=session_pk)
-        for planned, session_pk in plan.marks
+    Participation.objects.bulk_update(plan.status_changes, ["status"], batch_size=WRITE_BATCH)
+    insert_rows(
+        Attendance,
+        ("participation", "session"),
+        [(planned.participation.pk, session_pk) for planned, session_pk in plan.marks],
     )
     for chunk in chunks(plan.removed_marks):
         Attendance.objects.filter(pk__in=chunk).delete()
+
+
+def insert_rows(model, fields, rows):
+    """Insert ``rows`` (tuples of database-ready values of ``fields``, names of ``model``'s
+    fields) in one ``executemany``: one query whatever the number of rows, and no model
+    instance per row (a mark is two numbers; ``bulk_create`` spent more on the instances than
+    the database did on the rows). No primary keys are returned."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)

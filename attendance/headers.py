@@ -14,10 +14,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from attendance.sheets import SheetReadError, read_sheets
+from attendance.sheets.base import too_many_rows
 from attendance.vocabulary import (
     HEADER_INDEX,
     NAME_FIELDS,
@@ -257,6 +259,20 @@ def read_error(exc, sessions=()):
     return SheetError(exc.row, column, str(exc))
 
 
+def check_people_rows(rows, header):
+    """Refuse more than ``ATTENDANCE_MAX_ROWS`` rows below ``header`` (title lines and the
+    header do not count; blank rows at the end neither). Raises AttendanceImportError naming
+    the last row holding something."""
+    last = header.number + settings.ATTENDANCE_MAX_ROWS
+    for number, cells in reversed(rows):
+        if number <= last:
+            return
+        if cells:  # trimmed: a row of empty cells is an empty list
+            error = too_many_rows()
+            error.row = number
+            raise AttendanceImportError([read_error(error)])
+
+
 def first_sheet_with_header(data, filename, sessions):
     """Return ``(sheet, rows)`` of the first worksheet of the file (bytes ``data`` named
     ``filename``) whose header is found among ``sessions``; if none has one, raise the first
@@ -266,10 +282,11 @@ def first_sheet_with_header(data, filename, sessions):
         for sheet in read_sheets(data, filename):
             first = first or sheet
             try:
-                find_header(sheet.rows, sessions)
+                header = find_header(sheet.rows, sessions)
             except AttendanceImportError as exc:
                 first_error = first_error or exc
                 continue
+            check_people_rows(sheet.rows, header)
             return sheet, sheet.rows
     except SheetReadError as exc:
         raise AttendanceImportError([read_error(exc, sessions)]) from exc

@@ -9,6 +9,7 @@ Examples: ``fold("Fès - Meknès") == fold("fes-meknes") == "fes meknes"``;
 ``fold("آسفي") == fold("أسفي") == "اسفي"``.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -30,6 +31,9 @@ _ARABIC_LETTERS = str.maketrans(
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
 
 
+# An attendance sheet repeats its regions, organisations and words on every row: each distinct
+# value is folded once.
+@functools.lru_cache(maxsize=65536)
 def fold(text):
     """Return the matching key of ``text`` (str or None); ``""`` for empty input."""
     if not text:
@@ -50,6 +54,7 @@ def collapse_spaces(text):
     return " ".join(str(text or "").split())
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(first_name, last_name):
     """Comparison key of a person's name: folded words in sorted order, so that "IDRISSI Salma"
     and "Salma Idrissi" compare equal (the importer's and the erasure record's key)."""

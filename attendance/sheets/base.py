@@ -42,9 +42,15 @@ class Sheet:
     encoding: str = ""
 
 
+# Rows above the people that do not count toward ATTENDANCE_MAX_ROWS: title lines and the
+# header, looked for in the first 60 rows (headers.HEADER_SEARCH_ROWS), and a second header row.
+TITLE_ROWS = 61
+
+
 def limits():
-    """``(ATTENDANCE_MAX_ROWS, ATTENDANCE_MAX_COLUMNS)``."""
-    return settings.ATTENDANCE_MAX_ROWS, settings.ATTENDANCE_MAX_COLUMNS
+    """``(rows read at most, ATTENDANCE_MAX_COLUMNS)``: ``ATTENDANCE_MAX_ROWS`` rows of people
+    below up to ``TITLE_ROWS`` title and header rows (``headers`` caps the rows of people)."""
+    return settings.ATTENDANCE_MAX_ROWS + TITLE_ROWS, settings.ATTENDANCE_MAX_COLUMNS
 
 
 # Control characters that str.split() does not count as white space, and lone surrogates
@@ -55,6 +61,10 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
 def cell_text(value):
     """A cell's value as stripped text: dates as ``YYYY-MM-DD``, whole numbers without ``.0``,
     control characters removed and white space collapsed."""
+    # Most cells are already clean: printable text holds none of the characters removed and
+    # no white space other than the plain space.
+    if type(value) is str and value.isprintable() and "  " not in value and value[:1] != " " != value[-1:]:
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -76,10 +86,11 @@ def trim(cells):
     return cells[:end]
 
 
-def too_many_rows(max_rows):
-    """The SheetReadError for a sheet longer than ``max_rows`` rows."""
+def too_many_rows():
+    """The SheetReadError for a sheet of more than ``ATTENDANCE_MAX_ROWS`` rows of people."""
     return SheetReadError(
-        _("The sheet has more than %(limit)s rows; split it into smaller sheets.") % {"limit": max_rows}
+        _("The sheet has more than %(limit)s rows; split it into smaller sheets.")
+        % {"limit": settings.ATTENDANCE_MAX_ROWS}
     )
 
 
@@ -103,7 +114,7 @@ def collect(raw_rows):
     for number, values in raw_rows:
         if number > max_rows:
             if any(v not in (None, "") for v in values):
-                raise too_many_rows(max_rows)
+                raise too_many_rows()
             continue
         if values is not previous:
             cells = trim([cell_text(v) for v in values])

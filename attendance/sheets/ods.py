@@ -114,7 +114,7 @@ def _ods_tables(events):
             repeat = _repeat(element, "number-rows-repeated")
             if any(values):
                 if number + repeat > max_rows:
-                    raise too_many_rows(max_rows)
+                    raise too_many_rows()
                 raw.extend((number + i, values) for i in range(1, repeat + 1))
             number += repeat
             element.clear()

@@ -29,7 +29,7 @@ def read_xls(data):
             except Exception as exc:
                 raise SheetReadError(_("This file is not a valid .xls workbook.")) from exc
             if sheet.nrows > max_rows:
-                raise too_many_rows(max_rows)
+                raise too_many_rows()
             raw = []
             for row_index in range(sheet.nrows):
                 values = []
