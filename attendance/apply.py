@@ -98,6 +98,7 @@ def read_sheet(workshop, data, filename, choices=None):
         rows=sum(len(row.rows) for row in people),
         rows_merged=sum(len(row.rows) - 1 for row in people),
         sessions=parsed.sessions,
+        workshop_sessions=sessions,
         warnings=[*parsed.warnings, *warnings],
         file_format=FORMAT_LABELS.get(sheet.fmt, sheet.fmt),
         encoding=sheet.encoding,

@@ -136,6 +136,8 @@ class ImportResult:
     names_visible: bool = True
     # attendance.choices.Question: what the preview asks, each with the answer in force.
     questions: list = field(default_factory=list)
+    # Every session of the workshop in order, as read with the sheet (the sheet may cover fewer).
+    workshop_sessions: list = field(default_factory=list)
     # attendance.choices.Choices: the answers given (plan_import reads its own from here).
     choices: object = None
     # The sheet looks like a sign-in sheet (attendance.days.looks_like_sign_in).
@@ -269,7 +271,8 @@ def plan_import(workshop, parsed, covered, result):
     ``plan``, warnings) and returns a ``Plan`` for ``apply.apply_plan``. A fixed number of
     queries (in slices of ``QUERY_CHUNK`` values). A sheet without day columns asks its
     question (``attendance.days``), whose answer may tick sessions."""
-    covered = answer_without_days(list(workshop.sessions.all()), parsed, covered, result)
+    sessions = result.workshop_sessions or list(workshop.sessions.all())
+    covered = answer_without_days(sessions, parsed, covered, result)
     saved = _saved(workshop, parsed)
     resolved = match_saved(workshop, parsed, saved.by_phone, saved.by_email, result)
     plan = Plan()
