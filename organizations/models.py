@@ -51,7 +51,10 @@ _KIND_HINTS = [
 ]
 
 # Words that tell the language of a Latin-script name (OrganizationAlias.guess_language).
-_FRENCH_WORDS = {"de", "des", "du", "la", "le", "les", "l", "d", "pour", "et", "au", "aux", "association"}
+_FRENCH_WORDS = {
+    *"de des du la le les l d pour et au aux association commune reseau centre femmes jeunes".split(),
+    *"jeunesse developpement citoyennete initiative".split(),
+}
 _ENGLISH_WORDS = {"of", "for", "the", "and", "network", "foundation", "women", "youth", "rights"}
 
 
