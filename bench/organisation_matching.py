@@ -125,9 +125,8 @@ def main():
         right = sum(proposed)
         precision = right / len(proposed) if proposed else 1.0
         mark = "  <- FUZZY_THRESHOLD" if threshold == FUZZY_THRESHOLD else ""
-        print(
-            f"{threshold:9d}  {len(proposed):8d}  {right:5d}  {precision:9.2f}  {right / len(SAME):6.2f}{mark}"
-        )
+        recall = right / len(SAME)
+        print(f"{threshold:9d}  {len(proposed):8d}  {right:5d}  {precision:9.2f}  {recall:6.2f}{mark}")
     print("\nscores (same?, score, a, b), highest negatives and lowest positives:")
     for score, same, a, b in sorted(scored, key=lambda item: -item[0]):
         print(f"  {'same' if same else 'diff'} {score:3d}  {a}  |  {b}")

@@ -43,7 +43,9 @@ FRENCH = {
     "جمعية تطوان للتنمية والمواطنة": "Association de Tétouan pour le Développement et la Citoyenneté",
     "جمعية مكناس للتنمية والمواطنة": "Association de Meknès pour le Développement et la Citoyenneté",
     "شبكة شباب مكناس للمشاركة": "Réseau Jeunesse de Meknès - Participation",
-    "جمعية الفقيه بن صالح للتنمية والمواطنة": "Association de Fkih Ben Saleh pour le Développement et la Citoyenneté",
+    "جمعية الفقيه بن صالح للتنمية والمواطنة": (
+        "Association de Fkih Ben Saleh pour le Développement et la Citoyenneté"
+    ),
     "شبكة شباب خريبكة للمشاركة": "Réseau Jeunesse de Khouribga - Participation",
     "جمعية نساء تطوان للمبادرة": "Association Femmes de Tétouan pour l'Initiative",
     "جمعية إفران للتنمية والمواطنة": "Association d'Ifrane pour le Développement et la Citoyenneté",
