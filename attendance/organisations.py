@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from attendance.choices import Question
 from attendance.vocabulary import chunks
-from organizations.matching import CANDIDATE_THRESHOLD, FUZZY_THRESHOLD, ranked
+from organizations.matching import CANDIDATE_THRESHOLD, FUZZY_THRESHOLD, NameIndex
 from organizations.models import Organization, OrganizationAlias
 from regions.names import collapse_spaces, fold
 from workshops.models import Participation
@@ -122,8 +122,8 @@ def _organisations_of_people(unknown):
 
 
 def _organisations_in_regions(unknown):
-    """``{region pk: [(Organization, [folded names])]}``: the saved organisations of the regions
-    ``unknown``'s rows give, with their acronyms and aliases. Two queries."""
+    """``{region pk: organizations.matching.NameIndex}``: the saved organisations of the regions
+    ``unknown``'s rows give, by name, acronym and aliases. Two queries."""
     regions = {pk for name in unknown.values() for pk in name.regions}
     if not regions:
         return {}
@@ -135,14 +135,16 @@ def _organisations_in_regions(unknown):
     by_region = {}
     for pk, organization in organisations.items():
         by_region.setdefault(organization.region_id, []).append((organization, keys[pk]))
-    return by_region
+    return {region: NameIndex(candidates) for region, candidates in by_region.items()}
 
 
 def _question(key, name, known_by_people, in_regions):
     """``(Question, {answer: Organization})``: the question about the unknown name ``key`` and
     the organisations its "same as" options stand for."""
     by_people = Counter(known_by_people[p.pk] for p in name.people if p.pk in known_by_people)
-    candidates = [(score, o) for pk in name.regions for score, o in ranked(key, in_regions.get(pk, []))]
+    candidates = [
+        (score, o) for pk in name.regions if pk in in_regions for score, o in in_regions[pk].ranked(key)
+    ]
     candidates.sort(key=lambda pair: (-pair[0], pair[1].pk))
     proposed = [o for o, _count in by_people.most_common()]
     proposed += [o for score, o in candidates if score >= FUZZY_THRESHOLD]

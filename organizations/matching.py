@@ -13,7 +13,7 @@ are found by alias, or through the people who belong to them (``attendance.organ
 (``bench/organisation_matching.py`` prints precision and recall per threshold).
 """
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from regions.names import fold
 
@@ -73,14 +73,37 @@ def _unshared(words, others):
     return left
 
 
-def ranked(key, candidates, floor=CANDIDATE_THRESHOLD):
-    """``[(score, organisation)]`` best first, for the candidates scoring at least ``floor``
-    against the folded name ``key``. ``candidates``: ``[(organisation, [folded names it goes
-    by])]``; an organisation scores its best name."""
-    scores = []
-    for organization, keys in candidates:
-        score = max((key_similarity(key, other) for other in keys if other), default=0)
-        if score >= floor:
-            scores.append((score, organization))
-    scores.sort(key=lambda pair: (-pair[0], pair[1].pk or 0))
-    return scores
+class NameIndex:
+    """Saved organisations to compare sheet names with, prepared once: ``candidates`` is
+    ``[(organisation, [folded names it goes by])]`` (name, acronym, aliases)."""
+
+    def __init__(self, candidates):
+        self.entries = [(organization, key) for organization, keys in candidates for key in keys if key]
+        self.texts = [" ".join(significant_words(key)) for _organization, key in self.entries]
+
+    def ranked(self, key, floor=CANDIDATE_THRESHOLD):
+        """``[(score, organisation)]`` best first, each organisation once with its best name,
+        for those scoring at least ``floor`` against the folded name ``key``. rapidfuzz scores
+        every name in C; only those that come near (or may be an acronym) are scored in full."""
+        words = significant_words(key)
+        if not words:
+            return []
+        near = {
+            index
+            for _text, _score, index in process.extract(
+                " ".join(words), self.texts, scorer=fuzz.token_sort_ratio, score_cutoff=floor, limit=None
+            )
+        }
+        if len(words) == 1:
+            near |= {i for i, text in enumerate(self.texts) if _is_acronym_of(words[0], text.split())}
+        else:
+            near |= {
+                i for i, text in enumerate(self.texts) if " " not in text and _is_acronym_of(text, words)
+            }
+        best = {}
+        for index in near:
+            organization, other = self.entries[index]
+            score = key_similarity(key, other)
+            if score >= floor and score > best.get(organization.pk, (-1, None))[0]:
+                best[organization.pk] = (score, organization)
+        return sorted(best.values(), key=lambda pair: (-pair[0], pair[1].pk))
