@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from attendance.organisations import decide_organisations
-from attendance.people import is_blank, match_saved, saved_contacts, warn_saved_look_alikes
+from attendance.people import is_blank, match_by_name, match_saved, saved_contacts, warn_saved_look_alikes
 from attendance.vocabulary import capped
 from organizations.models import Organization, Person
 from regions.names import collapse_spaces, fold, name_key
@@ -224,6 +224,7 @@ def plan_import(workshop, parsed, covered, result):
     saved = _saved(workshop, parsed)
     resolved = match_saved(workshop, parsed, saved.by_phone, saved.by_email, result)
     decided = decide_organisations(resolved, result)
+    match_by_name(workshop, resolved, decided.found, result)
     saved.organizations = decided.found
     plan = Plan(aliases=decided.aliases)
     new_names = {}

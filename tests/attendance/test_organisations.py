@@ -239,3 +239,20 @@ def test_the_page_asks_and_confirming_same_as_records_the_alias(client, importer
     assert espace.aliases.get().name == "الفضاء الجمعوي"
     assert Participation.objects.get().organization == espace
     assert Organization.objects.count() == 2  # and the workshop's organiser
+
+
+def test_a_sheet_without_contacts_naming_an_alias_imported_twice_changes_nothing(three_day_workshop):
+    espace = OrganizationFactory(name="Espace Associatif", region=region_named("06"))
+    data = sheet(["Alaoui", "Sara", "F", "Espace Associatif", "", "", "x"])
+    import_attendance(three_day_workshop, data, "a.csv")
+    other_spelling = sheet(["Alaoui", "Sara", "F", "Espace Associatif (EA)", "Casablanca-Settat", "", "x"])
+    preview = import_attendance(three_day_workshop, other_spelling, "a.csv", dry_run=True)
+    assert preview.questions[0].options[0][0] == f"org-{espace.pk}"
+    before = counts()
+
+    result = import_attendance(three_day_workshop, other_spelling, "a.csv")
+    again = import_attendance(three_day_workshop, other_spelling, "a.csv")
+
+    assert counts() == before
+    assert (result.people_matched_by_name, again.people_matched_by_name, again.questions) == (1, 1, [])
+    assert espace.aliases.get().name == "Espace Associatif (EA)"
