@@ -32,7 +32,7 @@ from attendance.plan import ImportResult, plan_import
 from attendance.rows import parse_rows
 from attendance.sheets import FORMAT_LABELS
 from attendance.vocabulary import AttendanceImportError, SheetError, chunks
-from organizations.models import Organization, Person
+from organizations.models import Organization, OrganizationAlias, Person
 from regions.models import Region
 from workshops.models import Attendance, Participation, Workshop
 
@@ -193,6 +193,8 @@ def apply_plan(workshop, plan):
     number of queries depends on the rows only through those batches. Call inside a
     transaction; raises IntegrityError on a conflict."""
     Organization.objects.bulk_create(plan.organizations, batch_size=WRITE_BATCH)
+    # An alias recorded meanwhile by an import into another workshop says the same thing.
+    OrganizationAlias.objects.bulk_create(plan.aliases, ignore_conflicts=True, batch_size=WRITE_BATCH)
     returns_pks = connection.features.can_return_rows_from_bulk_insert
     if not returns_pks:
         for organization in plan.organizations:

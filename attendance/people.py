@@ -12,9 +12,10 @@ Against saved people
     phone matches one saved person and e-mail another is matched on the phone, with a warning;
     rows that reach the same saved person become one participant. A row that no phone or
     e-mail matches is matched, with a warning, to a person already registered for the
-    workshop with the same name (``regions.names.name_key``) and organisation, when no phone,
-    e-mail or organisation contradicts it: so a sheet without contacts imported twice changes
-    nothing (homonyms pair up one to one). A new person with the name and organisation of a
+    workshop with the same name (``regions.names.name_key``) and organisation (however the
+    import reads the sheet's spelling: ``match_by_name``), when no phone, e-mail or
+    organisation contradicts it: so a sheet without contacts imported twice changes nothing
+    (homonyms pair up one to one). A new person with the name and organisation of a
     saved one is warned about (``warn_saved_look_alikes``).
 """
 
@@ -230,10 +231,10 @@ def _contact_match(row, by_phone, by_email, result):
 
 
 def match_saved(workshop, parsed, by_phone, by_email, result):
-    """Match the merged rows ``parsed`` to saved people: by phone, e-mail, then name within
-    ``workshop`` (``_match_by_name``). Rows that reach the same saved person are merged, with a
-    warning. Returns ``[[row, person or None, matched_by]]`` in sheet order; adds warnings and
-    counts (``rows_merged``) to ``result`` (a ``plan.ImportResult``)."""
+    """Match the merged rows ``parsed`` to saved people by phone, then e-mail (then, once the
+    sheet's organisations are known, ``match_by_name``). Rows that reach the same saved person
+    are merged, with a warning. Returns ``[[row, person or None, matched_by]]`` in sheet order;
+    adds warnings and counts (``rows_merged``) to ``result`` (a ``plan.ImportResult``)."""
     resolved, by_person = [], {}
     for row in parsed:
         person, matched_by = _contact_match(row, by_phone, by_email, result)
@@ -259,9 +260,17 @@ def match_saved(workshop, parsed, by_phone, by_email, result):
         resolved.append([row, person, matched_by])
         if person is not None:
             by_person[person.pk] = (row, matched_by)
-    if any(person is None for _row, person, _by in resolved):
-        _match_by_name(workshop, resolved, by_person, result)
     return resolved
+
+
+def match_by_name(workshop, resolved, organisations, result):
+    """Match the rows of ``resolved`` (from ``match_saved``, changed in place) that no phone
+    or e-mail matched, by name within ``workshop`` (``_match_by_name``). ``organisations``:
+    ``{folded organisation name: saved Organization}`` as the import decided them (a name
+    spelt otherwise, an alias, matches its organisation)."""
+    if any(person is None for _row, person, _by in resolved):
+        taken = {person.pk for _row, person, _by in resolved if person is not None}
+        _match_by_name(workshop, resolved, taken, organisations, result)
 
 
 def _people_named(result, **people):
@@ -280,16 +289,17 @@ def _organization_keys(participation):
     }
 
 
-def _match_by_name(workshop, resolved, taken, result):
+def _match_by_name(workshop, resolved, taken, organisations, result):
     """Match rows that no phone or e-mail matched to people already registered for the
     workshop with the same name (``name_key``) and organisation, so that a sheet without
     contacts imported twice changes nothing.
 
     ``resolved``: ``[row, person or None, matched_by]`` lists, changed in place; ``taken``:
-    pks of saved people already matched. One query. A saved person is matched at most once (homonyms
-    pair up in sheet order and saved order) and only when nothing contradicts: a phone or
-    e-mail on both sides (they would differ), or two different organisations. An exact
-    organisation match is preferred to a blank one. Each match is a warning on its row.
+    pks of saved people already matched (a set, added to); ``organisations``: see
+    ``match_by_name``. One query. A saved person is matched at most once (homonyms pair up in
+    sheet order and saved order) and only when nothing contradicts: a phone or e-mail on both
+    sides (they would differ), or two different organisations. An exact organisation match is
+    preferred to a blank one. Each match is a warning on its row.
     """
     candidates = {}
     participations = workshop.participations.select_related("person__organization", "organization")
@@ -303,19 +313,25 @@ def _match_by_name(workshop, resolved, taken, result):
         if not group:
             continue
         org = fold(row.organization)
+        same = organisations.get(org)
+
+        def known(p, org=org, same=same):
+            ids = {p.organization_id, p.person.organization_id}
+            return org in _organization_keys(p) or (same is not None and same.pk in ids)
+
         compatible = [
             p
             for p in group
             if not (row.phone and p.person.phone)
             and not (row.email and p.person.email)
-            and (not org or org in _organization_keys(p) or _organization_keys(p) == {""})
+            and (not org or known(p) or _organization_keys(p) == {""})
         ]
-        exact = [p for p in compatible if org in _organization_keys(p)]
+        exact = [p for p in compatible if known(p)]
         chosen = (exact or compatible or [None])[0]
         if chosen is None:
             continue
         group.remove(chosen)
-        taken[chosen.person.pk] = (row, "name")
+        taken.add(chosen.person.pk)
         entry[1], entry[2] = chosen.person, "name"
         result.warnings.append(
             SheetError(

@@ -2,15 +2,17 @@
 
 Per participant: the person is found (``people``) or created; blank fields of a found person
 are filled, others left as staff may have corrected them. The organisation is found by folded
-name or created (kind guessed from its name). The participation's status is the sheet's status
-column when it has one; else ``attended`` if present at any session, ``no_show`` if the sheet
-has session columns and none is ticked (a cancelled participation stays cancelled), else
-``registered`` for a new participation. A sheet without day columns for a workshop with
-sessions asks whether its people came to every session (``attendance.days``): the answer ticks
-the sessions as day columns would. Attendance marks of the sessions the sheet covers are set to
-exactly what the sheet says. ``ImportResult.plan`` lists, row by row, what will be created,
-matched or changed, with what was read (gender, region, organisation), and
-``ImportResult.totals`` the participants by gender and region: the admin's preview.
+name or alias, or the preview asks whether it is a saved one under another spelling
+(``attendance.organisations``); else it is created (kind guessed from its name). The
+participation's status is the sheet's status column when it has one; else ``attended`` if
+present at any session, ``no_show`` if the sheet has session columns and none is ticked (a
+cancelled participation stays cancelled), else ``registered`` for a new participation. A sheet
+without day columns for a workshop with sessions asks whether its people came to every session
+(``attendance.days``): the answer ticks the sessions as day columns would. Attendance marks of
+the sessions the sheet covers are set to exactly what the sheet says. ``ImportResult.plan``
+lists, row by row, what will be created, matched or changed, with what was read (gender,
+region, organisation), and ``ImportResult.totals`` the participants by gender and region: the
+admin's preview.
 """
 
 from dataclasses import dataclass, field
@@ -19,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from attendance.days import answer_without_days
-from attendance.people import is_blank, match_saved, saved_contacts, warn_saved_look_alikes
-from attendance.vocabulary import capped, chunks
+from attendance.organisations import decide_organisations
+from attendance.people import is_blank, match_by_name, match_saved, saved_contacts, warn_saved_look_alikes
+from attendance.vocabulary import capped
 from organizations.models import Organization, Person
 from regions.names import collapse_spaces, fold, name_key
 from workshops.models import Attendance, Participation
@@ -216,7 +219,9 @@ class ImportResult:
 class Plan:
     """Everything ``apply_plan`` writes, gathered by ``plan_import`` without writing.
 
-    ``organizations``: unsaved Organization objects; ``people``: unsaved Person objects;
+    ``organizations``: unsaved Organization objects; ``aliases``: unsaved OrganizationAlias
+    objects (spellings the staff member said are a saved organisation's); ``people``: unsaved
+    Person objects;
     ``completed``: saved Person objects with filled blanks and ``completed_fields`` (names);
     ``participations``/``status_changes``: unsaved / changed Participations; ``marks``:
     ``[(PlannedRow, session_pk)]`` to add; ``removed_marks``: Attendance pks to delete.
@@ -224,6 +229,7 @@ class Plan:
 
     rows: list = field(default_factory=list)
     organizations: list = field(default_factory=list)
+    aliases: list = field(default_factory=list)
     people: list = field(default_factory=list)
     completed: list = field(default_factory=list)
     completed_fields: set = field(default_factory=set)
@@ -236,7 +242,7 @@ class Plan:
 @dataclass
 class Saved:
     """What is already saved that a sheet may match: ``by_phone``/``by_email`` (Person by
-    contact), ``organizations`` (Organization by folded name, new ones added as planned),
+    contact), ``organizations`` (Organization by folded name or alias, new ones added as planned),
     ``participations`` (the workshop's, by person pk), ``marks`` ((participation pk, session
     pk) → Attendance pk)."""
 
@@ -251,10 +257,6 @@ def _saved(workshop, parsed):
     """Load the ``Saved`` facts ``parsed`` (merged ParsedRows) may match: a fixed number of
     queries (in slices of ``QUERY_CHUNK`` values)."""
     by_phone, by_email = saved_contacts(parsed)
-    organizations = {}
-    for chunk in chunks({fold(row.organization) for row in parsed if row.organization}):
-        for organization in Organization.objects.filter(name_key__in=chunk).order_by("-pk"):
-            organizations[organization.name_key] = organization  # the oldest wins
     participations = {p.person_id: p for p in workshop.participations.all()}
     marks = {
         (participation_id, session_id): pk
@@ -262,7 +264,7 @@ def _saved(workshop, parsed):
             participation__workshop=workshop
         ).values_list("pk", "participation_id", "session_id")
     }
-    return Saved(by_phone, by_email, organizations, participations, marks)
+    return Saved(by_phone, by_email, {}, participations, marks)
 
 
 def plan_import(workshop, parsed, covered, result):
@@ -275,7 +277,10 @@ def plan_import(workshop, parsed, covered, result):
     covered = answer_without_days(sessions, parsed, covered, result)
     saved = _saved(workshop, parsed)
     resolved = match_saved(workshop, parsed, saved.by_phone, saved.by_email, result)
-    plan = Plan()
+    decided = decide_organisations(resolved, result)
+    match_by_name(workshop, resolved, decided.found, result)
+    saved.organizations = decided.found
+    plan = Plan(aliases=decided.aliases)
     new_names = {}
     for row, person, matched_by in resolved:
         organization = _organization(row, saved.organizations, plan)

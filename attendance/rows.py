@@ -6,8 +6,12 @@ Values
     spelling (``Region.objects.matcher``); phone: normalised to E.164 with ``phonenumbers``,
     Morocco as default region; e-mail: validated and lower-cased; dates: dd/mm/yyyy or
     yyyy-mm-dd or a date cell; status (optional): registered, present, absent or cancelled
-    (``annulé``, ``ملغى``…). Cell text is kept as text: a name starting with ``=`` is stored as
-    typed (exports neutralise it).
+    (``annulé``, ``ملغى``…). Names (people's, organisation, position, city) are never formulas:
+    text that a spreadsheet would run (``=…``, or ``+``, ``-``, ``@`` before a function call, a
+    cell reference or arithmetic) is refused naming row and column. A reader that gives a
+    formula cell's cached value (what the spreadsheet showed) gives plain text, read as such.
+    A leading ``'`` before ``=``, ``+``, ``-`` or ``@`` (how our exports neutralise such text,
+    ``workshops.spreadsheets.neutralize``) is dropped, so an export reads back as typed.
 
 Every value must fit the model fields it is written to (``VALUE_FIELDS``, and the
 organisation's folded ``name_key``). Each column is read by one entry of a table
@@ -16,6 +20,7 @@ value it refuses, and the message names the value.
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -47,6 +52,16 @@ MAX_LENGTHS = {name: min(f.max_length for f in fields) for name, fields in VALUE
 ORGANIZATION_KEY_LENGTH = Organization._meta.get_field("name_key").max_length
 # The text values checked against MAX_LENGTHS, in the order their errors are listed.
 TEXT_FIELDS = ("first_name", "last_name", "organization", "position", "city", "email", "phone")
+
+# Text a spreadsheet runs as a formula: "=…", or "+", "-", "@" before a function call, a cell
+# reference or arithmetic ("+SUM(A1)", "-A1", "-2+3", "@HYPERLINK(…)"); "- Ahmed" is not one.
+FORMULA = re.compile(
+    r"\s*(?:=|[+\-@]\s*(?:[A-Za-z_][\w.]*\s*\(|\$?[A-Za-z]{1,3}\$?[0-9]+\b|[0-9.]+\s*[-+*/^&]))"
+)
+# The fields holding names: never a formula.
+NAME_FIELDS = ("first_name", "last_name", "full_name", "organization", "position", "city")
+# What our exports put before text starting with a formula trigger (workshops.spreadsheets).
+NEUTRALISED = re.compile(r"'(?=[=+\-@])")
 
 AGE_BANDS = [
     (17, Person.AgeBand.UNDER_18),
@@ -229,14 +244,42 @@ def parse_rows(rows, sessions, region_matcher):
     return ParsedSheet(header, parsed, errors, warnings, ordered_sessions)
 
 
+def is_formula(text):
+    """True when a spreadsheet would run ``text`` (a cell's text) as a formula."""
+    return bool(FORMULA.match(text))
+
+
+def _name_texts(header, number, cells, errors):
+    """``{field: text}`` of the row's name fields (``NAME_FIELDS``), an export's neutralising
+    ``'`` dropped; an error for each that is a formula."""
+    texts = {}
+    for name in NAME_FIELDS:
+        text = NEUTRALISED.sub("", header.cell(cells, name), count=1)
+        if is_formula(text):
+            errors.append(
+                SheetError(
+                    number,
+                    header.label(name),
+                    _(
+                        "“%(value)s” is a spreadsheet formula, not a name: type the name itself (or copy "
+                        "the cells and paste them as values only)."
+                    )
+                    % {"value": text},
+                )
+            )
+        texts[name] = text
+    return texts
+
+
 def parse_row(header, number, cells, columns):
     """Check one data row (sheet row ``number``, ``cells``) against the table ``columns``.
 
     Returns ``(ParsedRow, errors, warnings)``; the row is to be dropped when there are errors.
     """
     errors, warnings = [], []
-    first, last = _name(header, number, cells, errors)
-    texts = {name: header.cell(cells, name) for name in ("position", "city")}
+    names = _name_texts(header, number, cells, errors)
+    first, last = _name(header, number, names, errors)
+    texts = {name: names[name] for name in ("position", "city")}
     values = {}
     for column in columns:
         text = header.cell(cells, column.field)
@@ -249,7 +292,7 @@ def parse_row(header, number, cells, columns):
     status = _read(STATUS_COLUMN, raw_status, header, number, errors)
     if status:
         _check_status(header, number, raw_status, status, present, errors, warnings)
-    organization = header.cell(cells, "organization")
+    organization = names["organization"]
     if not fold(organization):
         organization = ""  # "-", "?", "/": no organisation given
     texts.update(first_name=first, last_name=last, organization=organization)
@@ -287,12 +330,12 @@ def _read(column, text, header, number, errors):
         return column.blank
 
 
-def _name(header, number, cells, errors):
-    """``(first name, last name)`` of a row; a full name goes in the last name. An error when
-    there is none."""
-    first, last = header.cell(cells, "first_name"), header.cell(cells, "last_name")
+def _name(header, number, names, errors):
+    """``(first name, last name)`` of a row from its name ``names`` (``_name_texts``); a full
+    name goes in the last name. An error when there is none."""
+    first, last = names["first_name"], names["last_name"]
     if not (first or last):
-        last = header.cell(cells, "full_name")
+        last = names["full_name"]
     if not (first or last):
         columns = header.columns
         name = (

@@ -397,6 +397,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "regions.Region",
     "regions.Province",
     "organizations.Organization",
+    "organizations.OrganizationAlias",
     "organizations.FocusArea",
     {
         "model": "organizations.Person",

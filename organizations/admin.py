@@ -15,7 +15,7 @@ from config.admin_privacy import PERSONAL_DATA_PERMISSION
 from config.admin_search import SearchesRelatedByKeyMixin
 from organizations.forms import ReadmitForm
 from organizations.merging import MergeRefused, merge
-from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
+from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, OrganizationAlias, Person
 from organizations.privacy import (
     can_export_personal_data,
     erase_person,
@@ -94,6 +94,42 @@ def merge_selected(model_admin, request, queryset):
     return TemplateResponse(request, "admin/organizations/merge_confirmation.html", context)
 
 
+class OrganizationAliasInline(admin.TabularInline):
+    """The organisation's other names, kept by whoever may change the organisation."""
+
+    model = OrganizationAlias
+    fields = ["name", "language", "source", "created_at", "created_by"]
+    readonly_fields = ["source", "created_at", "created_by"]
+    extra = 0
+
+    def _may_change_organization(self, request):
+        return request.user.has_perm("organizations.change_organization")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_change_organization(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change_organization(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change_organization(request)
+
+
+@admin.register(OrganizationAlias)
+class OrganizationAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "language", "source", "created_at"]
+    list_filter = ["language", "source"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "organization__name"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["source", "created_at", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "region", "city"]
@@ -103,6 +139,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region", "province", "focus_areas"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [merge_selected]
+    inlines = [OrganizationAliasInline]
+
+    def save_formset(self, request, form, formset, change):
+        for alias_form in formset.forms:
+            if isinstance(alias_form.instance, OrganizationAlias) and alias_form.instance.pk is None:
+                alias_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -7,7 +7,8 @@ areas...), so this module names no model of the apps above it. Where a move woul
 uniqueness rule (one person twice in one workshop), the two rows are merged the same way: the
 one with more rows of its own (attendance marks) is kept, the other's rows move to it (marks
 merged per session), and the pair is reported as a conflict. Nothing is dropped silently: a row
-goes only when the kept row already holds the same thing.
+goes only when the kept row already holds the same thing. An organisation merged away leaves
+its name as an alias of the one kept (``Organization.remember_name_of``); its aliases move.
 """
 
 from collections import Counter
@@ -19,6 +20,8 @@ from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+
+from organizations.models import Organization
 
 # A person's consents are taken together from the record with the latest consent date: the
 # most recent statement of their wishes, whether it gave or withdrew consent.
@@ -57,6 +60,8 @@ def merge(keep, others, dry_run=False):
             for other in others:
                 _fill_blanks(keep, other, report)
                 _move_rows(type(keep), keep, other, report)
+                if isinstance(keep, Organization):
+                    keep.remember_name_of(other)  # a sheet with the old spelling finds it
                 type(keep)._base_manager.filter(pk=other.pk).delete()
                 _adopt_history(type(keep), other.pk, keep.pk)
             keep.save()

@@ -50,6 +50,13 @@ _KIND_HINTS = [
     ("academic", [r"\bجامعه\b", r"\bكليه\b", r"\buniversite\b", r"\bfaculte\b", r"\buniversity\b"]),
 ]
 
+# Words that tell the language of a Latin-script name (OrganizationAlias.guess_language).
+_FRENCH_WORDS = {
+    *"de des du la le les l d pour et au aux association commune reseau centre femmes jeunes".split(),
+    *"jeunesse developpement citoyennete initiative".split(),
+}
+_ENGLISH_WORDS = {"of", "for", "the", "and", "network", "foundation", "women", "youth", "rights"}
+
 
 class FocusArea(models.Model):
     """A theme an organisation works on (women's rights, youth, local governance…)."""
@@ -78,6 +85,19 @@ class OrganizationQuerySet(models.QuerySet):
             return None
         candidates = self.filter(name_key=key).order_by("pk")
         return candidates.first()
+
+    def by_name_or_alias(self, keys):
+        """``{folded name: Organization}`` for those of ``keys`` (folded names, at most a few
+        hundred: one query each way) that are an organisation's name or, failing that, an
+        alias (``OrganizationAlias``). Among organisations of one folded name the oldest wins."""
+        keys = set(keys)
+        found = {}
+        for organization in self.filter(name_key__in=keys).order_by("-pk"):
+            found[organization.name_key] = organization
+        aliases = OrganizationAlias.objects.filter(key__in=keys - set(found)).select_related("organization")
+        for alias in aliases:
+            found[alias.key] = alias.organization
+        return found
 
 
 class Organization(models.Model):
@@ -158,6 +178,20 @@ class Organization(models.Model):
         self.name_key = fold(self.name)
         super().save(*args, **kwargs)
 
+    def remember_name_of(self, other):
+        """Record the name of ``other`` (an Organization merged into this one) as an alias of
+        this one, unless it folds like this name or is an alias already; returns the new
+        OrganizationAlias or None."""
+        key = fold(other.name)
+        if not key or key == fold(self.name) or OrganizationAlias.objects.filter(key=key).exists():
+            return None
+        return OrganizationAlias.objects.create(
+            organization=self,
+            name=other.name,
+            language=OrganizationAlias.guess_language(other.name),
+            source=OrganizationAlias.Source.MERGE,
+        )
+
     @classmethod
     def guess_kind(cls, name):
         """Guess the Kind from words in ``name`` (جمعية → association, Commune → commune…).
@@ -169,6 +203,112 @@ class Organization(models.Model):
             if any(re.search(pattern, key) for pattern in patterns):
                 return kind
         return cls.Kind.OTHER
+
+
+class OrganizationAlias(models.Model):
+    """Another name of an organisation: its name in another language (``الفضاء الجمعوي`` for
+    Espace Associatif), an older name, a common spelling or acronym. An import that meets the
+    alias takes the organisation (``attendance.organisations``).
+
+    ``key`` is the folded alias (``regions.names.fold``), unique across all aliases: one
+    spelling leads to one organisation. ``save`` and the model's validation keep it in step
+    with ``name`` (``bulk_create`` callers set it themselves). ``language``: "ar", "fr", "en",
+    "zgh" or "" (not known); ``source``: where the alias came from (``Source``).
+    """
+
+    class Language(models.TextChoices):
+        ARABIC = "ar", _("Arabic")
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+        TAMAZIGHT = "zgh", _("Tamazight")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("entered by staff")
+        IMPORT = "import", _("confirmed at an import")
+        MERGE = "merge", _("name of a merged organisation")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("organisation")
+    )
+    name = models.CharField(
+        _("other name"), max_length=255, help_text=_("As it is written, in any language.")
+    )
+    key = models.CharField(_("matching key"), max_length=255, editable=False)
+    language = models.CharField(_("language"), max_length=3, choices=Language, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source, default=Source.STAFF, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("other name of an organisation")
+        verbose_name_plural = _("other names of organisations")
+        ordering = ["name"]
+        constraints = [
+            # Also the index of the import's look-up of a sheet's organisation names.
+            models.UniqueConstraint(
+                fields=["key"],
+                name="organizations_organizationalias_unique_key",
+                violation_error_message=_(
+                    "This name is already another name of an organisation (names are compared "
+                    "without regard to case, accents or spacing)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(key=""),
+                name="organizations_organizationalias_key_not_empty",
+                violation_error_message=_("Give the other name in letters."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = collapse_spaces(self.name)
+        self.key = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        """The key follows the name: its rules are checked whenever the name is (a form shows
+        the key's violations although the key is not one of its fields)."""
+        self.key = fold(self.name)
+        if exclude and "name" not in exclude:
+            exclude = set(exclude) - {"key"}
+        super().validate_constraints(exclude)
+
+    def clean(self):
+        """An alias that is already an organisation's own name would never be used. Raises
+        ValidationError ``{"name": [...]}``."""
+        key = fold(self.name)
+        named = Organization.objects.filter(name_key=key).exclude(pk=self.organization_id).first()
+        if key and self.organization_id and named is not None:
+            raise ValidationError(
+                {"name": _("“%(name)s” is the name of another organisation.") % {"name": named.name}}
+            )
+
+    @staticmethod
+    def guess_language(name):
+        """ "ar" for a name in Arabic letters, "fr" or "en" when it holds a word of that language
+        only (de, des, pour… / of, for, the…), else ""."""
+        if re.search(r"[\u0600-\u06ff]", name):
+            return OrganizationAlias.Language.ARABIC
+        words = set(fold(name).split())
+        french, english = words & _FRENCH_WORDS, words & _ENGLISH_WORDS
+        if french and not english:
+            return OrganizationAlias.Language.FRENCH
+        if english and not french:
+            return OrganizationAlias.Language.ENGLISH
+        return ""
 
 
 class Person(models.Model):

@@ -15,7 +15,7 @@ by ``manage.py sync_roles`` after new models arrive.
 
 BUSINESS_MODELS = {
     "regions": ["region", "province"],
-    "organizations": ["organization", "focusarea", "person"],
+    "organizations": ["organization", "organizationalias", "focusarea", "person"],
     "workshops": [
         "project",
         "workshop",
@@ -46,8 +46,10 @@ def _perms(actions, models):
 
 
 VIEW_ALL = _perms(["view"], BUSINESS_MODELS)
-EDIT_CONTENT = _perms(["add", "change", "delete"], {"workshops": BUSINESS_MODELS["workshops"]}) | _perms(
-    ["add", "change"], {"organizations": ["organization", "focusarea", "person"]}
+EDIT_CONTENT = (
+    _perms(["add", "change", "delete"], {"workshops": BUSINESS_MODELS["workshops"]})
+    | _perms(["add", "change"], {"organizations": ["organization", "focusarea", "person"]})
+    | _perms(["add", "change", "delete"], {"organizations": ["organizationalias"]})
 )
 
 ROLES = {

@@ -11,8 +11,11 @@ from openpyxl import load_workbook
 
 from attendance.apply import import_attendance
 from attendance.exports import render_attendance
+from attendance.rows import parse_rows
 from attendance.vocabulary import AttendanceImportError
 from organizations.models import Person
+from regions.models import Region
+from tests.attendance.conftest import refused
 from tests.attendance.sheetmakers import french_sign_in_template_shape, schools_export_shape, to_csv, to_xlsx
 from tests.factories import OrganizationFactory, ParticipationFactory, PersonFactory
 from workshops.models import Participation
@@ -185,33 +188,88 @@ def test_a_cancelled_participation_stays_cancelled_without_ticks(three_day_works
 # Formula-like text ----------------------------------------------------------------------------
 
 
-FORMULAS = ["=1+2", "+33 cmd", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x")']
+FORMULAS = ["=1+2", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x")', "+A1", " =1"]
+NOT_FORMULAS = ["+33 cmd", "- Ahmed", "@jeunes", "Tabbed"]
 
 
-def test_formula_like_cells_are_stored_as_text_and_exported_neutralised(three_day_workshop):
+def test_formulas_are_never_names_and_are_refused_naming_row_and_column(three_day_workshop):
     rows = [
         [value, "Sara", "F", "", "", f"061234560{i}", "", "x", "", ""] for i, value in enumerate(FORMULAS)
     ]
+    rows.append(["Alaoui", "Sara", "F", '=HYPERLINK("http://x","Association Amal")', "", "0612345609"])
+    errors = refused(three_day_workshop, sheet(*rows), "a.csv")
+    assert [(e.row, e.column) for e in errors] == [(n, "Nom") for n in range(2, 8)] + [(8, "Organisation")]
+    assert errors[0].message == (
+        "“=1+2” is a spreadsheet formula, not a name: type the name itself (or copy the cells and paste "
+        "them as values only)."
+    )
+
+
+def test_text_like_a_formula_but_not_one_is_a_name(three_day_workshop):
+    rows = [
+        [value, "Sara", "F", "", "", f"061234560{i}", "", "x", "", ""] for i, value in enumerate(NOT_FORMULAS)
+    ]
     rows.append(["\tTabbed", "\rReturn", "F", "", "", "0612345609", "", "x", "", ""])
     import_attendance(three_day_workshop, sheet(*rows), "a.csv")
-    stored = set(Person.objects.values_list("last_name", flat=True))
-    assert stored == {*FORMULAS, "Tabbed"}
+    assert set(Person.objects.values_list("last_name", flat=True)) == set(NOT_FORMULAS)
+
+
+def test_names_stored_before_look_like_formulas_are_exported_neutralised(three_day_workshop):
+    for value in FORMULAS + NOT_FORMULAS:
+        ParticipationFactory(workshop=three_day_workshop, person=PersonFactory(last_name=value))
     exported = list(csv.reader(io.StringIO(render_attendance(three_day_workshop, "csv").decode("utf-8-sig"))))
-    last_names = {row[0] for row in exported[1:7]}
-    assert last_names == {"'" + value for value in FORMULAS} | {"Tabbed"}
+    count = len(FORMULAS + NOT_FORMULAS)
+    last_names = {row[0] for row in exported[1 : count + 1]}
+    expected = {"'" + v if v[0] in "=+-@" else v for v in FORMULAS + NOT_FORMULAS}
+    assert last_names == expected
     workbook = load_workbook(io.BytesIO(render_attendance(three_day_workshop, "xlsx")))
-    cells = [row[0] for row in workbook.worksheets[0].iter_rows(min_row=2, max_row=7)]
-    assert {cell.value for cell in cells} == {"'" + value for value in FORMULAS} | {"Tabbed"}
+    cells = [row[0] for row in workbook.worksheets[0].iter_rows(min_row=2, max_row=count + 1)]
+    assert {cell.value for cell in cells} == expected
     assert {cell.data_type for cell in cells} == {"s"}
 
 
-def test_text_cells_starting_with_equals_in_xlsx_stay_text(three_day_workshop):
+def test_an_exports_neutralised_names_read_back_as_typed(three_day_workshop):
+    rows = [
+        ["'" + value, "Sara", "F", "'@Jeunes", "", f"061234560{i}", "", "x", "", ""]
+        for i, value in enumerate(NOT_FORMULAS[:3])
+    ]
+    import_attendance(three_day_workshop, sheet(*rows), "a.csv")
+    assert set(Person.objects.values_list("last_name", flat=True)) == set(NOT_FORMULAS[:3])
+    assert set(Person.objects.values_list("organization__name", flat=True)) == {"@Jeunes"}
+    errors = refused(three_day_workshop, sheet(["'=1+2", "Sara", "F", "", "", "0612345609"]), "a.csv")
+    assert [(e.row, e.column) for e in errors] == [(2, "Nom")]
+    assert errors[0].message.startswith("“=1+2” is a spreadsheet formula")
+
+
+def test_a_text_cell_starting_with_equals_in_xlsx_is_refused(three_day_workshop):
     data = to_xlsx(
         [["Nom complet", "Tél", "J1"], ['=HYPERLINK("http://x","y")', "0612345601", "✓"]],
         text_cells={'=HYPERLINK("http://x","y")'},
     )
-    import_attendance(three_day_workshop, data, "a.xlsx")
-    assert Person.objects.get().last_name == '=HYPERLINK("http://x","y")'
+    [error] = refused(three_day_workshop, data, "a.xlsx")
+    assert (error.row, error.column) == (2, "Nom complet")
+
+
+@pytest.mark.parametrize(
+    ("cell", "accepted"),
+    [
+        # openpyxl in read-only mode gives the formula's text when it has no cached value...
+        ('=HYPERLINK("https://amal.ma","Association Amal")', False),
+        # ...and python-calamine (like openpyxl's data_only) the value the spreadsheet showed.
+        ("Association Amal", True),
+    ],
+)
+def test_both_readers_outputs_go_through_the_row_parser_as_plain_text(three_day_workshop, cell, accepted):
+    sessions = list(three_day_workshop.sessions.all())
+    rows = [
+        (1, ["Nom", "Prénom", "Organisation", "Tél", "J1"]),
+        (2, ["Alaoui", "Sara", cell, "0612345601", "x"]),
+    ]
+    parsed = parse_rows(rows, sessions, Region.objects.matcher())
+    if accepted:
+        assert parsed.errors == [] and parsed.rows[0].organization == "Association Amal"
+    else:
+        assert [(e.row, e.column) for e in parsed.errors] == [(2, "Organisation")] and parsed.rows == []
 
 
 # Sheets shaped like real ones ------------------------------------------------------------------

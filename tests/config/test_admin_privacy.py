@@ -33,7 +33,7 @@ from config.admin_privacy import (
     ordering_paths,
     reads_guarded_field,
 )
-from organizations.models import ErasureRecord, ExportLog, Person
+from organizations.models import ErasureRecord, ExportLog, OrganizationAlias, Person
 from tests.factories import (
     AttendanceFactory,
     FollowUpFactory,
@@ -84,6 +84,8 @@ def rows(db):
     for user in [staff, User.objects.create_user("omar", is_staff=True)]:
         TOTPDevice.objects.create(user=user, name=f"{user} phone", confirmed=user == staff)
         StaticDevice.objects.create(user=user, name=f"{user} codes")
+    OrganizationAlias.objects.create(organization=atlas, name="جمعية الأطلس", language="ar", source="import")
+    OrganizationAlias.objects.create(organization=OrganizationFactory(), name="Atlas Assoc", created_by=staff)
     for username, failures in [("nadia", 5), ("omar", 1)]:
         AccessAttempt.objects.create(
             username=username, ip_address="10.0.0.9", user_agent="Firefox", failures_since_start=failures
