@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from attendance.sheets import SheetReadError, read_sheets
+from attendance.choices import Question
+from attendance.sheets import SheetReadError, head_rows, read_sheets, text_encoding
+from attendance.sheets.encodings import encoding_name, garbled
 from attendance.vocabulary import (
     HEADER_INDEX,
     NAME_FIELDS,
@@ -256,13 +258,14 @@ def read_error(exc, sessions=()):
     return SheetError(exc.row, column, str(exc))
 
 
-def first_sheet_with_header(data, filename, sessions):
+def first_sheet_with_header(data, filename, sessions, encoding=None):
     """Return ``(sheet, rows)`` of the first worksheet of the file (bytes ``data`` named
     ``filename``) whose header is found among ``sessions``; if none has one, raise the first
-    worksheet's AttendanceImportError (or one for a file that cannot be read)."""
+    worksheet's AttendanceImportError (or one for a file that cannot be read). ``encoding``:
+    the codec of a text file (None: detected)."""
     first_error, first = None, None
     try:
-        for sheet in read_sheets(data, filename):
+        for sheet in read_sheets(data, filename, encoding=encoding):
             first = first or sheet
             try:
                 find_header(sheet.rows, sessions)
@@ -298,3 +301,78 @@ def ignored_columns(header):
             )
         warnings.append(SheetError(header.number, text, message))
     return warnings
+
+
+SAMPLE_NAMES = 3
+
+
+def encoding_question(data, filename):
+    """The sheet-wide ``Question(kind="encoding")`` for a text file whose encoding was guessed
+    (not said by a byte-order mark or the UTF-8/UTF-16 shape), else None. Its options are the
+    plausible codecs, the detected one first, each labelled with its name and up to
+    ``SAMPLE_NAMES`` names of the sheet as that codec decodes them."""
+    detection = text_encoding(data, filename)
+    if detection is None or detection.certain:
+        return None
+    heads = {codec: head_rows(data, codec) for codec in detection.candidates}
+    positions = _sample_positions(heads, detection.codec)
+    options = []
+    for codec, rows in heads.items():
+        samples = [_cells_text(rows, index, cols) for index, cols in positions]
+        label = encoding_name(codec)
+        if samples:
+            label = _("%(encoding)s: %(names)s …") % {"encoding": label, "names": ", ".join(samples)}
+        options.append((codec, label))
+    text = _(
+        "This text file does not say which encoding it is in: it was read as %(encoding)s. If the "
+        "names shown with that choice look garbled, pick the encoding in which they read right "
+        "and preview again."
+    ) % {"encoding": encoding_name(detection.codec)}
+    return Question("encoding", "", text, options)
+
+
+def _cells_text(rows, index, cols):
+    cells = rows[index][1] if index < len(rows) else []
+    return " ".join(cells[col] for col in cols if col < len(cells) and cells[col])[:60]
+
+
+def _sample_positions(heads, codec):
+    """Up to ``SAMPLE_NAMES`` ``(row index, [columns])`` of the names (else other cells) with
+    letters outside ASCII in ``heads[codec]``, those the candidates decode differently first."""
+    rows = heads[codec]
+    try:
+        header = find_header(rows, [])
+    except AttendanceImportError:
+        header = None
+    if header is not None and (cols := [header.columns[n] for n in NAME_FIELDS if n in header.columns]):
+        positions = [(index, cols) for index in range(header.index + 1, len(rows))]
+    else:
+        positions = [(index, [col]) for index, (_n, cells) in enumerate(rows) for col in range(len(cells))]
+    positions = [p for p in positions if not _cells_text(rows, *p).isascii()]
+    differs = [p for p in positions if len({_cells_text(other, *p) for other in heads.values()}) > 1]
+    return (differs + [p for p in positions if p not in differs])[:SAMPLE_NAMES]
+
+
+def garbled_cells(rows, header, asked):
+    """A ``SheetError`` for each cell of ``rows`` whose text looks decoded with the wrong
+    encoding (``attendance.sheets.encodings.garbled``), its column named by ``header`` below
+    it. ``asked``: the preview asks for the encoding, and the message points there."""
+    if asked:
+        message = _(
+            "“%(text)s” looks like text read with the wrong encoding: pick another encoding in the "
+            "question below the preview and preview again."
+        )
+    else:
+        message = _(
+            "“%(text)s” looks like text garbled by a wrong encoding before it was saved in this file "
+            "(for example “Ã©” for “é”, or “ÑÔíÏ” for an Arabic name): correct it in the file and "
+            "upload it again."
+        )
+    errors = []
+    for index, (number, cells) in enumerate(rows):
+        for col, cell in enumerate(cells):
+            if cell and garbled(cell):
+                below = index > header.index and col < len(header.cells) and header.cells[col]
+                column = header.cells[col] if below else get_column_letter(col + 1)
+                errors.append(SheetError(number, column, message % {"text": cell[:60]}))
+    return errors
