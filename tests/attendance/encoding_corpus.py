@@ -113,3 +113,72 @@ def corpus():
                 name = f"{shape} {size}{f' from {start + 1}' if start else ''} {label}"
                 cases.append((name, bom + text.encode(codec), text, delimiter))
     return cases
+
+
+# What the import must make of the sheets' cells: region codes and genders.
+REGION_CODES = {
+    "Fès-Meknès": "03",
+    "Fes-Meknes": "03",
+    "جهة فاس مكناس": "03",
+    "Béni Mellal-Khénifra": "05",
+    "طنجة تطوان الحسيمة": "01",
+    "Tanger-Tétouan-Al Hoceïma": "01",
+    "الدار البيضاء سطات": "06",
+    "Drâa-Tafilalet": "08",
+    "مراكش آسفي": "07",
+    "Marrakech-Safi": "07",
+    "جهة الشرق": "02",
+    "Rabat-Salé-Kénitra": "04",
+    "Souss-Massa": "09",
+}
+GENDERS = {"F": "female", "H": "male", "أنثى": "female", "ذكر": "male"}
+
+
+def truth(text, delimiter):
+    """``{phone: (full name, gender, region code)}`` the sheet ``text`` must import as."""
+    lines = text.splitlines()[1:]
+    people = {}
+    for line in lines:
+        name, gender, region, _organisation, _town, phone, *_ticks = line.split(delimiter)
+        people["+212" + phone[1:]] = (name, GENDERS[gender], REGION_CODES[region])
+    return people
+
+
+# Names, places and words as typed in real sheets, which must never look garbled.
+REAL_WORDS = (
+    "Hélène;Aït Melloul;Ouézzane;Œuvre;Noël;Zoé;Françoise;Jérôme;Anaïs;Maïmouna;Loïc;Gaëlle;Raphaël;"
+    "Ismaël;Saïd;Aïcha;Réélu;Créée;CRÉÉE;ÉTÉ;Université d'été;Béni Mellal-Khénifra;Drâa-Tafilalet;"
+    "Laâyoune-Sakia El Hamra;Guelmim-Oued Noun;Tanger-Tétouan-Al Hoceïma;Dakhla-Oued Ed-Dahab;Fès;Salé;"
+    "Kénitra;Témara;Khémisset;ÉCOLE;Élève;Éducation;Cœur;Sœur;Forêt;Âge;Ça;Où;Déjà;Événement;Muñoz;"
+    "Peñón;Müller;HÉLÈNE;AÏT OUFKIR;N° 12;Boîte;Maître;Côte;Île;Noûr;Aïn Sebaâ;Taza-Al Hoceïma;"
+    "M'hamed;M’hamed Benali;Zoë;Chloé;Inès;Anaëlle;Ksar El Kébir;Lalla Fatéma;Sâadia;Bâtonnier;Pâques;"
+    "Ébène;L’Oriental;Association “Amal”;Réseau – Citoyen;Jeunes… d’avenir;Lalla Aïcha — présidente;"
+    "جمعية “الأمل”;جمعية «الأمل»;الرقم 12°;رشيد بوزيد;فاطمة الزهراء;آيت ملول;Ouarzazate"
+).split(";")
+CODECS = ("utf-8", "cp1256", "cp1252", "latin-1", "iso-8859-6")
+
+
+def words():
+    """Every cell of the corpus's sheets and ``REAL_WORDS``: text as typed."""
+    cells = set(REAL_WORDS)
+    for header, people in SHAPES.values():
+        cells.update(header)
+        for person in people:
+            cells.update(person)
+    return sorted(cells)
+
+
+def misread_words(pairs=None):
+    """Every word of ``words()`` encoded in one codec and decoded with another, where that
+    changes it (undecodable bytes become U+FFFD); ``pairs``: the ``(written, read)`` codecs,
+    by default every pair of ``CODECS``."""
+    misread = set()
+    for cell in words():
+        for written, read in pairs or itertools.permutations(CODECS, 2):
+            try:
+                data = cell.encode(written)
+            except UnicodeEncodeError:
+                continue
+            if (text := data.decode(read, errors="replace")) != cell:
+                misread.add(text)
+    return sorted(misread)
