@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from attendance.choices import Question
+from attendance.choices import Choices, Question
 from attendance.sheets import SheetReadError, head_rows, read_sheets, text_encoding
 from attendance.sheets.encodings import encoding_name, garbled
 from attendance.vocabulary import (
@@ -331,6 +331,12 @@ def encoding_question(data, filename):
     return Question("encoding", "", text, options)
 
 
+def encoding_answer(codec):
+    """``Choices`` answering the encoding question with ``codec`` (one of
+    ``attendance.sheets.encodings.SINGLE_BYTE``), for a caller without the preview's form."""
+    return Choices({Question("encoding", "", "", []).field_name: codec})
+
+
 def _cells_text(rows, index, cols):
     cells = rows[index][1] if index < len(rows) else []
     return " ".join(cells[col] for col in cols if col < len(cells) and cells[col])[:60]
@@ -359,8 +365,8 @@ def garbled_cells(rows, header, asked):
     it. ``asked``: the preview asks for the encoding, and the message points there."""
     if asked:
         message = _(
-            "“%(text)s” looks like text read with the wrong encoding: pick another encoding in the "
-            "question below the preview and preview again."
+            "“%(text)s” looks like text read with the wrong encoding: pick another encoding under "
+            "“Questions about this sheet” below, then preview again."
         )
     else:
         message = _(
@@ -368,10 +374,12 @@ def garbled_cells(rows, header, asked):
             "(for example “Ã©” for “é”, or “ÑÔíÏ” for an Arabic name): correct it in the file and "
             "upload it again."
         )
-    errors = []
+    errors, seen = [], {}
     for index, (number, cells) in enumerate(rows):
         for col, cell in enumerate(cells):
-            if cell and garbled(cell):
+            if cell not in seen:  # the same region or organisation comes back on many rows
+                seen[cell] = bool(cell) and garbled(cell)
+            if seen[cell]:
                 below = index > header.index and col < len(header.cells) and header.cells[col]
                 column = header.cells[col] if below else get_column_letter(col + 1)
                 errors.append(SheetError(number, column, message % {"text": cell[:60]}))

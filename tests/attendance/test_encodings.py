@@ -8,6 +8,7 @@ import csv
 import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from attendance.apply import import_attendance
@@ -148,8 +149,8 @@ def test_a_wrong_pick_is_refused_naming_rows_and_columns_and_nothing_is_saved(th
         (3, "Ville"),
     ]
     assert excinfo.value.errors[0].message == (
-        "“ÑÔíÏ ÈæÒíÏ” looks like text read with the wrong encoding: pick another encoding in the "
-        "question below the preview and preview again."
+        "“ÑÔíÏ ÈæÒíÏ” looks like text read with the wrong encoding: pick another encoding under "
+        "“Questions about this sheet” below, then preview again."
     )
     [asked] = excinfo.value.questions
     assert (asked.kind, asked.answer) == ("encoding", "cp1252")
@@ -210,3 +211,18 @@ def test_a_confirmation_with_a_wrong_pick_saves_nothing(client, importer, three_
     response = client.post(url, {"token": token, "confirm": "1", question.field_name: "cp1252"})
     assert "looks like text read with the wrong encoding" in response.content.decode()
     assert three_day_workshop.participations.count() == 0
+
+
+def test_the_import_command_says_the_encoding_and_takes_another(three_day_workshop, tmp_path):
+    path = tmp_path / "inscrits.csv"
+    path.write_bytes(MIXED_CP1256)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_attendance", str(three_day_workshop.pk), str(path), "--encoding=cp1252", stderr=err
+        )
+    assert "“ÑÔíÏ ÈæÒíÏ” looks like text read with the wrong encoding" in err.getvalue()
+    err = io.StringIO()
+    call_command("import_attendance", str(three_day_workshop.pk), str(path), stderr=err, stdout=io.StringIO())
+    assert "Text encoding: Arabic (Windows-1256)." in err.getvalue()
+    assert three_day_workshop.participations.count() == 3

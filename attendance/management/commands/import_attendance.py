@@ -1,4 +1,4 @@
-"""``manage.py import_attendance <workshop> <file> [--dry-run]``."""
+"""``manage.py import_attendance <workshop> <file> [--dry-run] [--encoding CODEC]``."""
 
 import os
 from pathlib import Path
@@ -8,14 +8,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from attendance.apply import import_attendance
+from attendance.headers import encoding_answer
 from attendance.management.commands._workshop import get_workshop
+from attendance.sheets.encodings import SINGLE_BYTE
 from attendance.vocabulary import AttendanceImportError
 
 
 class Command(BaseCommand):
     help = (
         "Import an attendance sheet (.xlsx, .xls, .ods, or .csv/.tsv/.txt in UTF-8, UTF-16, "
-        "Windows-1256 or Windows-1252, all detected) into a workshop, given by id or slug. All "
+        "Windows-1256, Windows-1252, Latin-1 or ISO-8859-6, all detected) into a workshop, given by "
+        "id or slug. All "
         "or nothing: on any error, every problem is listed by row and column and nothing is "
         "saved (exit status 1). Warnings (rows merged as one person, look-alike names) are "
         "printed; --dry-run shows what would change without saving."
@@ -27,8 +30,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report what would change, save nothing"
         )
+        parser.add_argument(
+            "--encoding",
+            choices=SINGLE_BYTE,
+            help="read a text file whose encoding is not certain (no byte-order mark, not UTF-8) "
+            "with this one rather than the one detected",
+        )
 
-    def handle(self, *args, workshop, file, dry_run, **options):
+    def handle(self, *args, workshop, file, dry_run, encoding=None, **options):
         target = get_workshop(workshop)
         limit = settings.ATTENDANCE_UPLOAD_MAX_BYTES
         try:
@@ -46,11 +55,14 @@ class Command(BaseCommand):
                 % {"size": max(size, len(data)), "limit": limit}
             )
         try:
-            result = import_attendance(target, data, file.name, dry_run=dry_run)
+            choices = encoding_answer(encoding) if encoding else None
+            result = import_attendance(target, data, file.name, dry_run=dry_run, choices=choices)
         except AttendanceImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(_("Nothing was imported.")) from exc
+        if result.encoding:
+            self.stderr.write(_("Text encoding: %(encoding)s.") % {"encoding": result.encoding})
         for warning in result.warnings:
             self.stderr.write(str(warning))
         if dry_run:
