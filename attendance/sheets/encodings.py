@@ -62,15 +62,31 @@ class Detection:
     candidates: tuple
 
 
+# High bytes of the UTF-16 code units sheets hold: ASCII and Latin-1 (0x00), Latin Extended
+# (0x01), Arabic (0x06), punctuation such as ’ “ ” (0x20), Arabic presentation forms (0xFB, 0xFE).
+_UTF16_HIGH_BYTES = frozenset({0x00, 0x01, 0x06, 0x20, 0xFB, 0xFE})
+
+
 def utf16_without_bom(data):
-    """True when ``data`` looks like UTF-16 text without a byte-order mark (every other byte zero)."""
-    sample = data[:4096]
+    """True when ``data`` looks like UTF-16 text without a byte-order mark: one byte of each
+    pair is zero for ASCII (cell delimiters and line ends at least) and the high bytes
+    of Latin or Arabic letters otherwise, while the other byte is almost never zero. Text in a
+    single-byte encoding or UTF-8 has no zero bytes."""
+    sample = data[: 4096 - 4096 % 2]
     if len(sample) < 8:
         return False
-    even_zeros = sample[0::2].count(0)
-    odd_zeros = sample[1::2].count(0)
     half = len(sample) // 2
-    return max(even_zeros, odd_zeros) > 0.3 * half and min(even_zeros, odd_zeros) < 0.05 * half
+    for high, low in ((sample[1::2], sample[0::2]), (sample[0::2], sample[1::2])):
+        usual = sum(1 for byte in high if byte in _UTF16_HIGH_BYTES)
+        if high.count(0) > 0.1 * half and usual > 0.95 * half and low.count(0) < 0.05 * half:
+            return True
+    return False
+
+
+def _utf16_order(data):
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark: the high bytes
+    (zero for ASCII) come second in little-endian."""
+    return "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
 
 
 def detect(data):
@@ -79,7 +95,7 @@ def detect(data):
         if data.startswith(bom):
             return Detection(codec, True, (codec,))
     if utf16_without_bom(data):
-        codec = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+        codec = _utf16_order(data)
         if _decodes(data, codec):
             return Detection(codec, True, (codec,))
     if _decodes(data, "utf-8"):

@@ -5,7 +5,7 @@ typed, so a decoder is right when it gives that text back. The sheets mix what r
 mix: French headers, Latin names with accents, Arabic names, regions and towns in both
 scripts (``mixed``); Arabic headers and Arabic names with a few unaccented Latin ones
 (``arabic``, the only shape ISO-8859-6 can hold); French only (``french``). Each shape comes
-short (3 people) and long (60), in every encoding that can hold it.
+with one person, 3 (from each person of the list in turn) and 60, in every encoding that can hold it.
 """
 
 import codecs
@@ -64,7 +64,7 @@ SHAPES = {
     "french": (FRENCH_HEADER, FRENCH_PEOPLE),
     "latin-mostly": (MIXED_HEADER, LATIN_MOSTLY_PEOPLE),
 }
-SIZES = {"short": 3, "long": 60}
+SIZES = {"one": 1, "short": 3, "long": 60}
 
 # (label, codec to encode with, byte-order mark in front, delimiter, shapes it is used for)
 ENCODINGS = [
@@ -99,20 +99,48 @@ def sheet_text(shape, size, delimiter, start=0):
     return "\r\n".join(lines) + "\r\n"
 
 
+# Two-line sheets, each in the encodings that can hold it: the least a detector has to go on.
+MICRO = [
+    "Nom;Ville\r\nHélène;فاس\r\n",
+    "Nom;Région\r\nSaïd;جهة الشرق\r\n",
+    "Nom complet;Sexe\r\nرشيد;H\r\nKarim;H\r\n",
+    "Nom;Prénom;Région\r\nBenali;Hélène;Fès-Meknès\r\nبوزيد;رشيد;فاس\r\n",
+    "Nom;Région\r\nÉlodie;Fès\r\n",
+    "Nom;Ville\r\nNoël;Salé\r\nZoé;Témara\r\n",
+    "Nom;Ville\r\nنزهة;فاس\r\n",
+    "الاسم;المدينة\r\nKarim;Fes\r\n",
+    "Nom;Organisation\r\nKarim;جمعية\r\n",
+    "Nom;Organisation\r\nÉCOLE;Université d'ÉTÉ\r\n",
+    "Nom;Organisation\r\nCœur;Œuvre\r\n",
+]
+
+
+def micro_cases():
+    """``MICRO`` in cp1256, cp1252 and ISO-8859-6 where each can hold it."""
+    cases = []
+    for index, text in enumerate(MICRO, start=1):
+        for codec in ("cp1256", "cp1252", "iso-8859-6"):
+            try:
+                cases.append((f"micro {index} {codec}", text.encode(codec), text, ";"))
+            except UnicodeEncodeError:
+                continue
+    return cases
+
+
 def corpus():
     """Every ``(label, data, truth, delimiter)`` case: shapes × sizes × the encodings that fit;
     short sheets once from each person of the list (a short sheet is where guesses go wrong)."""
     cases = []
     for (label, codec, bom, delimiter, shapes), size in itertools.product(ENCODINGS, SIZES):
         for shape in shapes:
-            starts = range(len(SHAPES[shape][1])) if size == "short" else [0]
+            starts = range(len(SHAPES[shape][1])) if SIZES[size] < 10 else [0]
             for start in starts:
                 text = sheet_text(shape, size, delimiter, start)
                 if codec == "latin-1":
                     text = latin_1_safe(text)
                 name = f"{shape} {size}{f' from {start + 1}' if start else ''} {label}"
                 cases.append((name, bom + text.encode(codec), text, delimiter))
-    return cases
+    return cases + micro_cases()
 
 
 # What the import must make of the sheets' cells: region codes and genders.
