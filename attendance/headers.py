@@ -13,6 +13,7 @@ workshop's sessions by date when one is given, else by order.
 import datetime as dt
 import re
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -308,11 +309,11 @@ SAMPLE_NAMES = 3
 
 def encoding_question(data, filename):
     """The sheet-wide ``Question(kind="encoding")`` for a text file whose encoding was guessed
-    (not said by a byte-order mark or the UTF-8/UTF-16 shape), else None. Its options are the
-    plausible codecs, the detected one first, each labelled with its name and up to
-    ``SAMPLE_NAMES`` names of the sheet as that codec decodes them."""
+    (not said by a byte-order mark or the UTF-8/UTF-16 shape) among codecs that read it
+    differently, else None. Its options are those codecs, the detected one first, each
+    labelled with its name and up to ``SAMPLE_NAMES`` names of the sheet as it reads them."""
     detection = text_encoding(data, filename)
-    if detection is None or detection.certain:
+    if detection is None or detection.certain or len(detection.candidates) < 2:
         return None
     heads = {codec: head_rows(data, codec) for codec in detection.candidates}
     positions = _sample_positions(heads, detection.codec)
@@ -343,20 +344,42 @@ def _cells_text(rows, index, cols):
 
 
 def _sample_positions(heads, codec):
-    """Up to ``SAMPLE_NAMES`` ``(row index, [columns])`` of the names (else other cells) with
-    letters outside ASCII in ``heads[codec]``, those the candidates decode differently first."""
+    """Up to ``SAMPLE_NAMES`` ``(row index, [columns])`` of cells with letters outside ASCII in
+    ``heads[codec]`` (``{codec: rows}``): first those telling apart two candidates that no
+    cell chosen before tells apart (names before other cells), then more names."""
     rows = heads[codec]
+    names, others = _name_and_other_cells(rows)
+    chosen, shown, told_apart = [], set(), set()
+    for position in names + others:
+        pairs = {
+            (a, b)
+            for a, b in combinations(heads, 2)
+            if _cells_text(heads[a], *position) != _cells_text(heads[b], *position)
+        }
+        if len(chosen) < SAMPLE_NAMES and pairs - told_apart:
+            chosen.append(position)
+            shown.add(_cells_text(rows, *position))
+            told_apart |= pairs
+    for position in names:
+        text = _cells_text(rows, *position)
+        if len(chosen) < SAMPLE_NAMES and not text.isascii() and text not in shown:
+            chosen.append(position)
+            shown.add(text)
+    return chosen
+
+
+def _name_and_other_cells(rows):
+    """``(names, others)``: the ``(row index, [columns])`` of each data row's name and of its
+    other cells one by one; every cell is an "other" when no header is found."""
     try:
         header = find_header(rows, [])
     except AttendanceImportError:
-        header = None
-    if header is not None and (cols := [header.columns[n] for n in NAME_FIELDS if n in header.columns]):
-        positions = [(index, cols) for index in range(header.index + 1, len(rows))]
-    else:
-        positions = [(index, [col]) for index, (_n, cells) in enumerate(rows) for col in range(len(cells))]
-    positions = [p for p in positions if not _cells_text(rows, *p).isascii()]
-    differs = [p for p in positions if len({_cells_text(other, *p) for other in heads.values()}) > 1]
-    return (differs + [p for p in positions if p not in differs])[:SAMPLE_NAMES]
+        return [], [(index, [col]) for index, (_n, cells) in enumerate(rows) for col in range(len(cells))]
+    cols = [header.columns[name] for name in NAME_FIELDS if name in header.columns]
+    data = range(header.index + 1, len(rows))
+    names = [(index, cols) for index in data] if cols else []
+    others = [(index, [col]) for index in data for col in range(len(rows[index][1])) if col not in cols]
+    return names, others
 
 
 def garbled_cells(rows, header, asked):

@@ -16,7 +16,7 @@ from attendance.choices import Choices
 from attendance.headers import first_sheet_with_header
 from attendance.sheets import decode_text
 from attendance.sheets.base import cell_text
-from attendance.sheets.encodings import garbled
+from attendance.sheets.encodings import SINGLE_BYTE, encoding_name, garbled
 from attendance.vocabulary import AttendanceImportError
 from organizations.models import Person
 from tests.attendance.conftest import counts, upload
@@ -63,31 +63,36 @@ def people(workshop):
     return {p.phone: (f"{p.first_name} {p.last_name}".strip(), p.gender, p.region.code) for p in found}
 
 
+# (shape, codec written, byte-order mark, delimiter, encoding the import names)
 SHAPES = [
-    ("mixed", "cp1256", b"", ";"),
-    ("latin-mostly", "cp1256", b"", ";"),
-    ("arabic", "cp1256", b"", ";"),
-    ("mixed", "utf-8", b"", ","),
-    ("mixed", "utf-8", codecs.BOM_UTF8, ";"),
-    ("mixed", "utf-16-le", codecs.BOM_UTF16_LE, "\t"),
-    ("mixed", "utf-16-be", codecs.BOM_UTF16_BE, "\t"),
-    ("mixed", "utf-16-le", b"", "\t"),
-    ("arabic", "utf-16-be", b"", "\t"),
-    ("french", "cp1252", b"", ";"),
-    ("french", "cp1256", b"", ";"),
-    ("arabic", "iso-8859-6", b"", ";"),
+    ("mixed", "cp1256", b"", ";", "cp1256"),
+    ("latin-mostly", "cp1256", b"", ";", "cp1256"),
+    ("arabic", "cp1256", b"", ";", "cp1256"),
+    ("mixed", "utf-8", b"", ",", "utf-8"),
+    ("mixed", "utf-8", codecs.BOM_UTF8, ";", "utf-8-sig"),
+    ("mixed", "utf-16-le", codecs.BOM_UTF16_LE, "\t", "utf-16"),
+    ("mixed", "utf-16-be", codecs.BOM_UTF16_BE, "\t", "utf-16"),
+    ("mixed", "utf-16-le", b"", "\t", "utf-16-le"),
+    ("arabic", "utf-16-be", b"", "\t", "utf-16-be"),
+    ("french", "cp1252", b"", ";", "cp1252"),
+    # French letters have the same bytes in both Windows encodings: the same text either way.
+    ("french", "cp1256", b"", ";", "cp1252"),
+    ("arabic", "iso-8859-6", b"", ";", "iso-8859-6"),
 ]
 
 
-@pytest.mark.parametrize(("shape", "codec", "bom", "delimiter"), SHAPES)
+@pytest.mark.parametrize(("shape", "codec", "bom", "delimiter", "named"), SHAPES)
 @pytest.mark.parametrize("size", ["short", "long"])
 def test_each_encoding_imports_the_names_genders_and_regions_typed(
-    three_day_workshop, shape, codec, bom, delimiter, size
+    three_day_workshop, shape, codec, bom, delimiter, named, size
 ):
     text = sheet_text(shape, size, delimiter)
     result = import_attendance(three_day_workshop, bom + text.encode(codec), "sheet.csv")
     assert people(three_day_workshop) == truth(text, delimiter)
     assert not [w for w in result.warnings if "encoding" in w.message]
+    assert result.encoding == encoding_name(named)
+    # Asked only when guessed: not with a byte-order mark, UTF-16 or UTF-8.
+    assert [q.kind for q in result.questions] == (["encoding"] if named in SINGLE_BYTE else [])
 
 
 def test_a_latin_1_sheet_imports_the_names_typed(three_day_workshop):
@@ -122,8 +127,14 @@ def test_a_guessed_encoding_is_asked_with_sample_names(three_day_workshop):
     assert (question.kind, question.value, question.answer) == ("encoding", "", "cp1256")
     assert [value for value, _label in question.options] == ["cp1256", "cp1252", "latin-1"]
     labels = dict(question.options)
-    assert labels["cp1256"] == "Arabic (Windows-1256): رشيد بوزيد, Hélène Benali, Fatima Zahra Aït Oufkir …"
-    assert labels["cp1252"].startswith("Western European (Windows-1252): ÑÔíÏ ÈæÒíÏ, Hélène Benali")
+    # Samples that tell each two encodings apart: an Arabic name, then Œ (not in Latin-1).
+    assert labels == {
+        "cp1256": "Arabic (Windows-1256): رشيد بوزيد, Association Œuvre Sociale, Hélène Benali …",
+        "cp1252": "Western European (Windows-1252): ÑÔíÏ ÈæÒíÏ, Association Œuvre Sociale, Hélène Benali …",
+        "latin-1": (
+            "Western European (ISO-8859-1, Latin-1): ÑÔíÏ ÈæÒíÏ, Association uvre Sociale, Hélène Benali …"
+        ),
+    }
     assert "read as Arabic (Windows-1256)" in question.text
 
 
