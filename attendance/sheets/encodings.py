@@ -153,9 +153,9 @@ _LATIN = re.compile(f"[{_LATIN_LETTERS}]")
 _CONTINUATION = (
     "\u00a1-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122"
 )
-# Latin-1 symbols (not « » or quotes, which Arabic text uses) that UTF-8 bytes become next to
-# Arabic letters when read as Windows-1256.
-_SYMBOLS = "[\u00a1-\u00aa\u00ac-\u00ba\u00bc-\u00bf\u201a\u201e\u0192\u2020\u2021\u02c6\u2030]"
+# Latin-1 symbols that UTF-8 bytes become next to Arabic letters when read as Windows-1256; not
+# « » or quotes, which Arabic text uses, nor ° ¹ ² ³ (م² for square metres).
+_SYMBOLS = "[\u00a1-\u00aa\u00ac-\u00af\u00b1\u00b4-\u00b8\u00ba\u00bc-\u00bf\u201a\u201e\u0192\u2020\u2021\u02c6\u2030]"
 _GARBLED = re.compile(
     "|".join(
         [

@@ -181,7 +181,7 @@ REAL_WORDS = (
     "Peñón;Müller;HÉLÈNE;AÏT OUFKIR;N° 12;Boîte;Maître;Côte;Île;Noûr;Aïn Sebaâ;Taza-Al Hoceïma;"
     "M'hamed;M’hamed Benali;Zoë;Chloé;Inès;Anaëlle;Ksar El Kébir;Lalla Fatéma;Sâadia;Bâtonnier;Pâques;"
     "Ébène;L’Oriental;Association “Amal”;Réseau – Citoyen;Jeunes… d’avenir;Lalla Aïcha — présidente;"
-    "جمعية “الأمل”;جمعية «الأمل»;الرقم 12°;رشيد بوزيد;فاطمة الزهراء;آيت ملول;Ouarzazate"
+    "جمعية “الأمل”;جمعية «الأمل»;الرقم 12°;قاعة 40 م²;رشيد بوزيد;فاطمة الزهراء;آيت ملول;Ouarzazate"
 ).split(";")
 CODECS = ("utf-8", "cp1256", "cp1252", "latin-1", "iso-8859-6")
 
