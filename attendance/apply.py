@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 
 from attendance.choices import Choices
 from attendance.days import looks_like_sign_in
-from attendance.headers import first_sheet_with_header
+from attendance.headers import encoding_question, first_sheet_with_header, garbled_cells
 from attendance.people import sheet_people, skip_erased_people
 from attendance.plan import ImportResult, plan_import
 from attendance.rows import parse_rows
 from attendance.sheets import FORMAT_LABELS
+from attendance.sheets.encodings import encoding_name
 from attendance.vocabulary import AttendanceImportError, SheetError, chunks
 from organizations.models import Organization, OrganizationAlias, Person
 from regions.models import Region
@@ -89,8 +90,20 @@ def read_sheet(workshop, data, filename, choices=None):
     choices = choices if choices is not None else Choices()
     questions = []
     sessions = list(workshop.sessions.all())
-    sheet, rows = first_sheet_with_header(data, filename, sessions)
+    encoding = encoding_question(data, filename)
+    if encoding is not None:
+        questions.append(encoding)
+        encoding = choices.answer(encoding)
+    try:
+        sheet, rows = first_sheet_with_header(data, filename, sessions, encoding=encoding)
+    except AttendanceImportError as exc:
+        exc.questions[:0] = questions
+        raise
     parsed = parse_rows(rows, sessions, Region.objects.matcher())
+    garbled = garbled_cells(rows, parsed.header, asked=encoding is not None)
+    if garbled and sheet.fmt == "text":
+        # The wrong encoding's text is never saved; the other errors would only repeat it.
+        raise AttendanceImportError(garbled, questions)
     if parsed.errors:
         raise AttendanceImportError(parsed.errors, questions)
     people, warnings = sheet_people(parsed)
@@ -99,9 +112,9 @@ def read_sheet(workshop, data, filename, choices=None):
         rows_merged=sum(len(row.rows) - 1 for row in people),
         sessions=parsed.sessions,
         workshop_sessions=sessions,
-        warnings=[*parsed.warnings, *warnings],
+        warnings=[*garbled, *parsed.warnings, *warnings],
         file_format=FORMAT_LABELS.get(sheet.fmt, sheet.fmt),
-        encoding=sheet.encoding,
+        encoding=encoding_name(sheet.encoding) if sheet.encoding else "",
         sheet_name=sheet.name,
         header_row=parsed.header.number,
         questions=questions,

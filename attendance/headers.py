@@ -13,13 +13,16 @@ workshop's sessions by date when one is given, else by order.
 import datetime as dt
 import re
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from attendance.sheets import SheetReadError, read_sheets
+from attendance.choices import Choices, Question
+from attendance.sheets import SheetReadError, head_rows, read_sheets, text_encoding
 from attendance.sheets.base import too_many_rows
+from attendance.sheets.encodings import encoding_name, garbled
 from attendance.vocabulary import (
     HEADER_INDEX,
     NAME_FIELDS,
@@ -273,13 +276,14 @@ def check_people_rows(rows, header):
             raise AttendanceImportError([read_error(error)])
 
 
-def first_sheet_with_header(data, filename, sessions):
+def first_sheet_with_header(data, filename, sessions, encoding=None):
     """Return ``(sheet, rows)`` of the first worksheet of the file (bytes ``data`` named
     ``filename``) whose header is found among ``sessions``; if none has one, raise the first
-    worksheet's AttendanceImportError (or one for a file that cannot be read)."""
+    worksheet's AttendanceImportError (or one for a file that cannot be read). ``encoding``:
+    the codec of a text file (None: detected)."""
     first_error, first = None, None
     try:
-        for sheet in read_sheets(data, filename):
+        for sheet in read_sheets(data, filename, encoding=encoding):
             first = first or sheet
             try:
                 header = find_header(sheet.rows, sessions)
@@ -317,3 +321,108 @@ def ignored_columns(header):
             )
         warnings.append(SheetError(header.number, text, message))
     return warnings
+
+
+SAMPLE_NAMES = 3
+
+
+def encoding_question(data, filename):
+    """The sheet-wide ``Question(kind="encoding")`` for a text file whose encoding was guessed
+    (not said by a byte-order mark or the UTF-8/UTF-16 shape) among codecs that read it
+    differently, else None. Its options are those codecs, the detected one first, each
+    labelled with its name and up to ``SAMPLE_NAMES`` names of the sheet as it reads them."""
+    detection = text_encoding(data, filename)
+    if detection is None or detection.certain or len(detection.candidates) < 2:
+        return None
+    heads = {codec: head_rows(data, codec) for codec in detection.candidates}
+    positions = _sample_positions(heads, detection.codec)
+    options = []
+    for codec, rows in heads.items():
+        samples = [_cells_text(rows, index, cols) for index, cols in positions]
+        label = encoding_name(codec)
+        if samples:
+            label = _("%(encoding)s: %(names)s …") % {"encoding": label, "names": ", ".join(samples)}
+        options.append((codec, label))
+    text = _(
+        "This text file does not say which encoding it is in: it was read as %(encoding)s. If the "
+        "names shown with that choice look garbled, pick the encoding in which they read right "
+        "and preview again."
+    ) % {"encoding": encoding_name(detection.codec)}
+    return Question("encoding", "", text, options)
+
+
+def encoding_answer(codec):
+    """``Choices`` answering the encoding question with ``codec`` (one of
+    ``attendance.sheets.encodings.SINGLE_BYTE``), for a caller without the preview's form."""
+    return Choices({Question("encoding", "", "", []).field_name: codec})
+
+
+def _cells_text(rows, index, cols):
+    cells = rows[index][1] if index < len(rows) else []
+    return " ".join(cells[col] for col in cols if col < len(cells) and cells[col])[:60]
+
+
+def _sample_positions(heads, codec):
+    """Up to ``SAMPLE_NAMES`` ``(row index, [columns])`` of cells with letters outside ASCII in
+    ``heads[codec]`` (``{codec: rows}``): first those telling apart two candidates that no
+    cell chosen before tells apart (names before other cells), then more names."""
+    rows = heads[codec]
+    names, others = _name_and_other_cells(rows)
+    chosen, shown, told_apart = [], set(), set()
+    for position in names + others:
+        pairs = {
+            (a, b)
+            for a, b in combinations(heads, 2)
+            if _cells_text(heads[a], *position) != _cells_text(heads[b], *position)
+        }
+        if len(chosen) < SAMPLE_NAMES and pairs - told_apart:
+            chosen.append(position)
+            shown.add(_cells_text(rows, *position))
+            told_apart |= pairs
+    for position in names:
+        text = _cells_text(rows, *position)
+        if len(chosen) < SAMPLE_NAMES and not text.isascii() and text not in shown:
+            chosen.append(position)
+            shown.add(text)
+    return chosen
+
+
+def _name_and_other_cells(rows):
+    """``(names, others)``: the ``(row index, [columns])`` of each data row's name and of its
+    other cells one by one; every cell is an "other" when no header is found."""
+    try:
+        header = find_header(rows, [])
+    except AttendanceImportError:
+        return [], [(index, [col]) for index, (_n, cells) in enumerate(rows) for col in range(len(cells))]
+    cols = [header.columns[name] for name in NAME_FIELDS if name in header.columns]
+    data = range(header.index + 1, len(rows))
+    names = [(index, cols) for index in data] if cols else []
+    others = [(index, [col]) for index in data for col in range(len(rows[index][1])) if col not in cols]
+    return names, others
+
+
+def garbled_cells(rows, header, asked):
+    """A ``SheetError`` for each cell of ``rows`` whose text looks decoded with the wrong
+    encoding (``attendance.sheets.encodings.garbled``), its column named by ``header`` below
+    it. ``asked``: the preview asks for the encoding, and the message points there."""
+    if asked:
+        message = _(
+            "“%(text)s” looks like text read with the wrong encoding: pick another encoding under "
+            "“Questions about this sheet” below, then preview again."
+        )
+    else:
+        message = _(
+            "“%(text)s” looks like text garbled by a wrong encoding before it was saved in this file "
+            "(for example “Ã©” for “é”, or “ÑÔíÏ” for an Arabic name): correct it in the file and "
+            "upload it again."
+        )
+    errors, seen = [], {}
+    for index, (number, cells) in enumerate(rows):
+        for col, cell in enumerate(cells):
+            if cell not in seen:  # the same region or organisation comes back on many rows
+                seen[cell] = bool(cell) and garbled(cell)
+            if seen[cell]:
+                below = index > header.index and col < len(header.cells) and header.cells[col]
+                column = header.cells[col] if below else get_column_letter(col + 1)
+                errors.append(SheetError(number, column, message % {"text": cell[:60]}))
+    return errors

@@ -1,5 +1,6 @@
-"""Delimited text (CSV, TSV): the encoding and the delimiter detected from the content, and
-quoted cells that would swallow the lines below refused (see the package's docstring)."""
+"""Sheet readers: bytes of any accepted format → ``Sheet`` objects (rows of text). The format is
+told by the content, not the name (``sniff_format``); text files are decoded with the encoding
+given or detected (``encodings``), with their delimiter detected (``text``)."""
 
 import io
 import logging
@@ -11,12 +12,23 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from attendance.sheets.base import Sheet, SheetReadError, cell_text, check_zip
+from attendance.sheets.encodings import detect, utf16_without_bom
 from attendance.sheets.ods import read_ods
-from attendance.sheets.text import decode_text, read_texts, utf16_without_bom
+from attendance.sheets.text import decode_text, head_rows, read_texts
 from attendance.sheets.xls import read_xls
 from attendance.sheets.xlsx import read_xlsx
 
-__all__ = ["Sheet", "SheetReadError", "cell_text", "check_zip", "decode_text", "read_sheets", "sniff_format"]
+__all__ = [
+    "Sheet",
+    "SheetReadError",
+    "cell_text",
+    "check_zip",
+    "decode_text",
+    "head_rows",
+    "read_sheets",
+    "sniff_format",
+    "text_encoding",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +86,23 @@ def _not_valid(suffix):
     return SheetReadError(_("This file is not a spreadsheet or a text (CSV) file."))
 
 
-def read_sheets(data, filename):
+def text_encoding(data, filename):
+    """The ``encodings.Detection`` of a file that ``read_sheets`` would read as text, else None."""
+    suffix = Path(filename or "").suffix.lower()
+    if len(data) > settings.ATTENDANCE_UPLOAD_MAX_BYTES or suffix not in ACCEPTED_SUFFIXES:
+        return None  # read_sheets refuses it
+    if suffix in {".xlsx", ".xlsm", ".ods"} or sniff_format(data) != "text":
+        return None
+    return detect(data)
+
+
+def read_sheets(data, filename, encoding=None):
     """Yield the worksheets of ``data`` (bytes) as ``Sheet`` objects, first sheet first.
 
     ``filename`` gives the extension, which must be one of ``ACCEPTED_SUFFIXES``; the
     content decides how it is read (an ``.xls`` that is really XLSX or tab-separated text,
-    as some web exports are, is read as what it is). Raises ``SheetReadError``.
+    as some web exports are, is read as what it is). ``encoding``: the codec a text file is
+    read with (None: detected; ignored for workbooks). Raises ``SheetReadError``.
     """
     limit = settings.ATTENDANCE_UPLOAD_MAX_BYTES
     if len(data) > limit:
@@ -96,7 +119,7 @@ def read_sheets(data, filename):
     fmt = sniff_format(data)
     readers = {"xlsx": read_xlsx, "ods": read_ods, "xls": read_xls}
     if fmt == "text" and suffix not in {".xlsx", ".xlsm", ".ods"}:
-        readers["text"] = read_texts
+        readers["text"] = lambda data: read_texts(data, encoding)
     if fmt not in readers:
         raise _not_valid(suffix)
     try:

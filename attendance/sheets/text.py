@@ -16,58 +16,24 @@ from attendance.sheets.base import (
     too_many_columns,
     trim,
 )
+from attendance.sheets.encodings import BOMS, detect
 
 
-def utf16_without_bom(data):
-    """True when ``data`` looks like UTF-16 text without a byte-order mark (every other byte zero)."""
-    sample = data[:4096]
-    if len(sample) < 8:
-        return False
-    even_zeros = sample[0::2].count(0)
-    odd_zeros = sample[1::2].count(0)
-    half = len(sample) // 2
-    return max(even_zeros, odd_zeros) > 0.3 * half and min(even_zeros, odd_zeros) < 0.05 * half
-
-
-def decode_text(data):
-    """Decode a text sheet. Returns ``(text, codec)``; see the module docstring for the order."""
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), codec
-            except UnicodeDecodeError as exc:
-                raise SheetReadError(
-                    _("This text file starts like %(codec)s but is not valid %(codec)s.") % {"codec": codec}
-                ) from exc
-    if utf16_without_bom(data):
-        codec = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            pass
+def decode_text(data, encoding=None):
+    """Decode a text sheet with ``encoding`` (a codec name), or with the one detected when it
+    is None (``attendance.sheets.encodings.detect``). Returns ``(text, codec)``. Bytes the
+    encoding has no character for become U+FFFD, which the import refuses as garbled text;
+    raises SheetReadError for a byte-order mark followed by something else."""
+    if encoding is None:
+        encoding = detect(data).codec
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if _looks_arabic_single_byte(data):
-        return data.decode("cp1256", errors="replace"), "cp1256"
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _looks_arabic_single_byte(data):
-    """True if bytes above 0x7F mostly stand next to one another (Arabic words in Windows-1256)
-    rather than alone between ASCII letters (accented letters in French, Windows-1252)."""
-    runs = re.findall(rb"[\x80-\xff]+", data[:65536])
-    in_runs = sum(len(run) for run in runs if len(run) > 1)
-    alone = sum(1 for run in runs if len(run) == 1)
-    return in_runs > alone
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        if any(data.startswith(bom) for bom, codec in BOMS if codec == encoding):
+            raise SheetReadError(
+                _("This text file starts like %(codec)s but is not valid %(codec)s.") % {"codec": encoding}
+            ) from exc
+        return data.decode(encoding, errors="replace"), encoding
 
 
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
@@ -214,15 +180,34 @@ def _unreadable_record(lines, first, last, delimiter, row, raw, exc):
     )
 
 
-def read_texts(data):
-    """Yield the one ``Sheet`` of a delimited text file (bytes); raises SheetReadError."""
-    yield _read_text(data)
+def read_texts(data, encoding=None):
+    """Yield the one ``Sheet`` of a delimited text file (bytes) read with ``encoding`` (a codec
+    name; None: detected); raises SheetReadError."""
+    yield _read_text(data, encoding)
 
 
-def _read_text(data):
+def head_rows(data, encoding, lines=60):
+    """The first ``lines`` rows of a text sheet (bytes) decoded with ``encoding``, as in
+    ``Sheet.rows``, for showing what another encoding would give. Never raises."""
+    text = data[: SAMPLE_LINE_LENGTH * 4].decode(encoding, errors="replace")
+    head = io.StringIO(text, newline="").readlines()[:lines]
+    if head and _SEP_LINE.match(head[0].rstrip("\r\n")):
+        delimiter, head = _SEP_LINE.match(head[0].rstrip("\r\n")).group(1), head[1:]
+    else:
+        delimiter = _detect_delimiter(head)
+    rows, reader = [], csv.reader(head, delimiter=delimiter)
+    try:
+        for number, values in enumerate(reader, start=1):
+            rows.append((number, trim([cell_text(value) for value in values])))
+    except csv.Error:
+        pass  # a sample: what was read before the damaged line is enough
+    return rows
+
+
+def _read_text(data, encoding=None):
     """Read delimited text into one Sheet; rows are numbered by record, as a spreadsheet
     program shows them (a cell on two lines is one row)."""
-    text, codec = decode_text(data)
+    text, codec = decode_text(data, encoding)
     # Only \r, \n and \r\n end lines (str.splitlines would also split at U+2028, form feed…).
     lines = io.StringIO(text, newline="").readlines()
     start = 0

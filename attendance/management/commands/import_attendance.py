@@ -1,4 +1,5 @@
-"""``manage.py import_attendance <workshop> <file> [--dry-run] [--without-days ANSWER]``."""
+"""``manage.py import_attendance <workshop> <file> [--dry-run] [--without-days ANSWER]
+[--encoding CODEC]``."""
 
 import os
 from pathlib import Path
@@ -10,14 +11,17 @@ from django.utils.translation import gettext as _
 from attendance.apply import import_attendance
 from attendance.choices import Choices
 from attendance.days import EVERY_SESSION, REGISTERED_ONLY, answer_without_days_with
+from attendance.headers import encoding_answer
 from attendance.management.commands._workshop import get_workshop
+from attendance.sheets.encodings import SINGLE_BYTE
 from attendance.vocabulary import AttendanceImportError
 
 
 class Command(BaseCommand):
     help = (
         "Import an attendance sheet (.xlsx, .xls, .ods, or .csv/.tsv/.txt in UTF-8, UTF-16, "
-        "Windows-1256 or Windows-1252, all detected) into a workshop, given by id or slug. All "
+        "Windows-1256, Windows-1252, Latin-1 or ISO-8859-6, all detected) into a workshop, given by "
+        "id or slug. All "
         "or nothing: on any error, every problem is listed by row and column and nothing is "
         "saved (exit status 1). Warnings (rows merged as one person, look-alike names) are "
         "printed; --dry-run shows what would change without saving. The preview's questions take "
@@ -40,8 +44,14 @@ class Command(BaseCommand):
                 "default: the proposed answer"
             ),
         )
+        parser.add_argument(
+            "--encoding",
+            choices=SINGLE_BYTE,
+            help="read a text file whose encoding is not certain (no byte-order mark, not UTF-8) "
+            "with this one rather than the one detected",
+        )
 
-    def handle(self, *args, workshop, file, dry_run, without_days=None, **options):
+    def handle(self, *args, workshop, file, dry_run, without_days=None, encoding=None, **options):
         target = get_workshop(workshop)
         limit = settings.ATTENDANCE_UPLOAD_MAX_BYTES
         try:
@@ -60,11 +70,15 @@ class Command(BaseCommand):
             )
         try:
             choices = Choices(answer_without_days_with(without_days) if without_days else {})
+            if encoding:
+                choices.answers.update(encoding_answer(encoding).answers)
             result = import_attendance(target, data, file.name, dry_run=dry_run, choices=choices)
         except AttendanceImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(_("Nothing was imported.")) from exc
+        if result.encoding:
+            self.stderr.write(_("Text encoding: %(encoding)s.") % {"encoding": result.encoding})
         for warning in result.warnings:
             self.stderr.write(str(warning))
         for question in result.questions:
