@@ -194,7 +194,7 @@ def apply_plan(workshop, plan):
     else:
         for participation in plan.participations:
             participation.save()
-    Participation.objects.bulk_update(plan.status_changes, ["status"])
+    Participation.objects.bulk_update(plan.status_changes, ["status", "role", "counts_toward_totals"])
     Attendance.objects.bulk_create(
         Attendance(participation=planned.participation, session_id=session_pk)
         for planned, session_pk in plan.marks

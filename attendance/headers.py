@@ -19,11 +19,11 @@ from openpyxl.utils import get_column_letter
 
 from attendance.sheets import SheetReadError, read_sheets
 from attendance.vocabulary import (
-    HEADER_INDEX,
     NAME_FIELDS,
     AttendanceImportError,
     SheetError,
     field_labels,
+    header_index,
 )
 from regions.names import fold
 
@@ -91,9 +91,10 @@ def _column_for_session(header, sessions):
 def header_field(cell):
     """The field a header cell names ("last_name", "gender"…), or None. A note in brackets is
     ignored: ``Sexe (H / F)`` is the gender column."""
-    name = HEADER_INDEX.get(fold(cell))
+    index = header_index()
+    name = index.get(fold(cell))
     if name is None and ("(" in cell or "[" in cell):
-        name = HEADER_INDEX.get(fold(_BRACKETED.sub(" ", cell)))
+        name = index.get(fold(_BRACKETED.sub(" ", cell)))
     return name
 
 
@@ -107,6 +108,9 @@ def _fields(cells):
         name = header_field(cell) if cell else None
         if name and name not in columns:
             columns[name] = col
+    if "role" in columns and "position" not in columns:
+        # A lone "Rôle" column is the position, as partners write it ("Présidente").
+        columns["position"] = columns.pop("role")
     return columns
 
 

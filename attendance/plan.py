@@ -5,7 +5,9 @@ are filled, others left as staff may have corrected them. The organisation is fo
 name or created (kind guessed from its name). The participation's status is the sheet's status
 column when it has one; else ``attended`` if present at any session, ``no_show`` if the sheet
 has session columns and none is ticked (a cancelled participation stays cancelled), else
-``registered`` for a new participation. Attendance marks of the sessions the sheet covers are
+``registered`` for a new participation. Role and "counts toward totals" are the sheet's when
+it has those columns; a new participation without them is a participant, and its counted
+flag follows its role (``Participation.Role.counts_by_default``). Attendance marks of the sessions the sheet covers are
 set to exactly what the sheet says. ``ImportResult.plan`` lists, row by row, what will be
 created, matched or changed: the admin's preview.
 """
@@ -158,7 +160,8 @@ class Plan:
 
     ``organizations``: unsaved Organization objects; ``people``: unsaved Person objects;
     ``completed``: saved Person objects with filled blanks and ``completed_fields`` (names);
-    ``participations``/``status_changes``: unsaved / changed Participations; ``marks``:
+    ``participations``/``status_changes``: unsaved / changed Participations (status, role or
+    counted flag); ``marks``:
     ``[(PlannedRow, session_pk)]`` to add; ``removed_marks``: Attendance pks to delete.
     """
 
@@ -330,8 +333,14 @@ def _plan_participation(planned, row, covered, saved, organization, plan):
     planned.status = status
     if participation is None:
         participation = Participation(
-            person=planned.person, organization=organization, position=row.position, status=status
+            person=planned.person,
+            organization=organization,
+            position=row.position,
+            status=status,
+            role=row.role or Participation.Role.PARTICIPANT,
+            counts_toward_totals=row.counts,
         )
+        participation.apply_role_default()
         plan.participations.append(participation)
         planned.participation_action = "new"
     else:
@@ -341,17 +350,33 @@ def _plan_participation(planned, row, covered, saved, organization, plan):
             and participation.status == Participation.Status.CANCELLED
             and status == Participation.Status.NO_SHOW
         )
+        changed = _role_and_counts(participation, row)
         if not (row.status or covered) or keep_cancelled:
             planned.status = participation.status
-            planned.participation_action = "unchanged"
         elif participation.status != status:
             participation.status = status
+            changed = True
+        if changed:
             plan.status_changes.append(participation)
-            planned.participation_action = "updated"
-        else:
-            planned.participation_action = "unchanged"
+        planned.participation_action = "updated" if changed else "unchanged"
     planned.participation = participation
     _plan_marks(planned, row, covered, saved.marks, plan)
+
+
+def _role_and_counts(participation, row):
+    """Give a saved ``participation`` the role and counted flag ``row`` states; a new role
+    without a counted column brings that role's default. Returns whether anything changed."""
+    role = row.role or participation.role
+    counts = row.counts
+    if counts is None:
+        counts = (
+            participation.counts_toward_totals
+            if role == participation.role
+            else Participation.Role(role).counts_by_default
+        )
+    changed = (role, counts) != (participation.role, participation.counts_toward_totals)
+    participation.role, participation.counts_toward_totals = role, counts
+    return changed
 
 
 def _plan_marks(planned, row, covered, marks, plan):
