@@ -108,8 +108,9 @@ def _fields(cells):
         name = header_field(cell) if cell else None
         if name and name not in columns:
             columns[name] = col
-    if "role" in columns and "position" not in columns:
-        # A lone "Rôle" column is the position, as partners write it ("Présidente").
+    if "role" in columns and not ("position" in columns or "counts" in columns):
+        # A lone "Rôle" column is the position, as partners write it ("Présidente"); next to a
+        # position or a "counts toward totals" column it is the participation's role.
         columns["position"] = columns.pop("role")
     return columns
 
