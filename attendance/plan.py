@@ -7,9 +7,9 @@ column when it has one; else ``attended`` if present at any session, ``no_show``
 has session columns and none is ticked (a cancelled participation stays cancelled), else
 ``registered`` for a new participation. Role and "counts toward totals" are the sheet's when
 it has those columns; a new participation without them is a participant, and its counted
-flag follows its role (``Participation.Role.counts_by_default``). Attendance marks of the sessions the sheet covers are
-set to exactly what the sheet says. ``ImportResult.plan`` lists, row by row, what will be
-created, matched or changed: the admin's preview.
+flag follows its role (``Participation.Role.counts_by_default``). Attendance marks of the
+sessions the sheet covers are set to exactly what the sheet says. ``ImportResult.plan``
+lists, row by row, what will be created, matched or changed: the admin's preview.
 """
 
 from dataclasses import dataclass, field

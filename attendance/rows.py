@@ -8,8 +8,9 @@ Values
     yyyy-mm-dd or a date cell; status (optional): registered, present, absent or cancelled
     (``annulé``, ``ملغى``…); role, age band, counted (optional): the labels the attendance
     report writes, in every language (``vocabulary``), and common spellings (animateur,
-    oui/non, نعم/لا, 1/0). Below the people, an exported report's summary ends the rows. Cell text is kept as text: a name starting with ``=`` is stored as
-    typed (exports neutralise it).
+    oui/non, نعم/لا, 1/0). Below the people, an exported report's summary ends the rows.
+    Cell text is kept as text: a name starting with ``=`` is stored as typed (exports
+    neutralise it).
 
 Every value must fit the model fields it is written to (``VALUE_FIELDS``, and the
 organisation's folded ``name_key``). Each column is read by one entry of a table

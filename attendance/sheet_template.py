@@ -10,8 +10,8 @@ age band, region, role, counted, status and presence.
 from django.utils.translation import gettext as _
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from regions.models import Region
 from organizations.models import Person
+from regions.models import Region
 from workshops.models import Participation
 from workshops.reports import ATTENDANCE_COLUMNS, COUNTED_LABELS, session_heading
 from workshops.spreadsheets import add_table_sheet, new_workbook, workbook_bytes

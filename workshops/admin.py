@@ -161,7 +161,7 @@ class ParticipationForm(forms.ModelForm):
 
     class Meta:
         model = Participation
-        fields = "__all__"
+        fields = ["workshop", "person", "organization", "position", "role", "status", "counts_toward_totals"]
 
 
 @admin.register(Participation)

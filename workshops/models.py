@@ -322,9 +322,7 @@ class Participation(models.Model):
     counts_toward_totals = models.BooleanField(
         _("counts toward totals"),
         default=None,
-        help_text=_(
-            "Participants count; facilitators, speakers and organising staff do not unless ticked."
-        ),
+        help_text=_("Participants count; facilitators, speakers and organising staff do not unless ticked."),
     )
     sessions = models.ManyToManyField(
         Session, through="Attendance", related_name="participations", verbose_name=_("sessions attended")

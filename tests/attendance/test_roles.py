@@ -25,7 +25,9 @@ def test_new_participation_counts_as_its_role_says(role, counted):
 
 def test_explicit_counted_flag_wins_over_the_role():
     assert ParticipationFactory(role=Role.STAFF, counts_toward_totals=True).counts_toward_totals is True
-    assert ParticipationFactory(role=Role.PARTICIPANT, counts_toward_totals=False).counts_toward_totals is False
+    assert (
+        ParticipationFactory(role=Role.PARTICIPANT, counts_toward_totals=False).counts_toward_totals is False
+    )
 
 
 def test_saving_again_keeps_the_saved_flag():

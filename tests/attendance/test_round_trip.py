@@ -32,7 +32,12 @@ PEOPLE = [
     ),
     (
         dict(first_name="Karim", last_name="El Idrissi", gender="male", age_band="35_44", region="07"),
-        dict(role=Role.FACILITATOR, status=Status.ATTENDED, organization="Association Tilila", position="Formateur"),
+        dict(
+            role=Role.FACILITATOR,
+            status=Status.ATTENDED,
+            organization="Association Tilila",
+            position="Formateur",
+        ),
         [1, 2, 3, 4],
     ),
     (
@@ -46,7 +51,9 @@ PEOPLE = [
         [],
     ),
     (
-        dict(first_name="Fatima Zahra", last_name="Amrani", gender="female", age_band="under_18", region="11"),
+        dict(
+            first_name="Fatima Zahra", last_name="Amrani", gender="female", age_band="under_18", region="11"
+        ),
         dict(role=Role.PARTICIPANT, status=Status.NO_SHOW, organization="جمعية الأمل"),
         [],
     ),
@@ -56,7 +63,9 @@ PEOPLE = [
         [],
     ),
     (
-        dict(first_name="خديجة", last_name="العلوي", gender="female", age_band="45_54", region="02", email=""),
+        dict(
+            first_name="خديجة", last_name="العلوي", gender="female", age_band="45_54", region="02", email=""
+        ),
         dict(role=Role.STAFF, status=Status.NO_SHOW, organization="Réseau Espace Associatif"),
         [],
     ),

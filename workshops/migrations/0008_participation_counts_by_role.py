@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workshops', '0007_constraint_messages'),
+        ("workshops", "0007_constraint_messages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='participation',
-            name='counts_toward_totals',
-            field=models.BooleanField(default=None, help_text='Participants count; facilitators, speakers and organising staff do not unless ticked.', verbose_name='counts toward totals'),
+            model_name="participation",
+            name="counts_toward_totals",
+            field=models.BooleanField(
+                default=None,
+                help_text="Participants count; facilitators, speakers and organising staff do not unless ticked.",
+                verbose_name="counts toward totals",
+            ),
         ),
     ]
