@@ -290,7 +290,7 @@ class Participation(models.Model):
         def counts_by_default(self):
             """Whether a participation in this role counts toward totals unless told otherwise:
             participants do; facilitators, speakers and organising staff do not."""
-            return self == self.PARTICIPANT
+            return self == type(self).PARTICIPANT
 
     class Status(models.TextChoices):
         REGISTERED = "registered", pgettext_lazy("participation status", "registered")
@@ -362,7 +362,8 @@ class Participation(models.Model):
         """Set ``counts_toward_totals`` from the role when it is unset (None); a value given
         (True or False) is kept."""
         if self.counts_toward_totals is None:
-            self.counts_toward_totals = self.Role(self.role or self.Role.PARTICIPANT).counts_by_default
+            role = self.role if self.role in self.Role.values else self.Role.PARTICIPANT
+            self.counts_toward_totals = self.Role(role).counts_by_default
 
 
 class Attendance(models.Model):
