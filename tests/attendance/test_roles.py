@@ -123,22 +123,25 @@ def test_old_csv_report_summary_is_not_read_as_people(three_day_workshop):
     assert list(import_rows(three_day_workshop, rows)) == ["Alaoui"]
 
 
-def test_admin_form_offers_the_role_default(admin_client):
-    participation = ParticipationFactory.build(role=Role.STAFF)
+@pytest.mark.parametrize(("role", "counted"), [(Role.PARTICIPANT, True), (Role.STAFF, False)])
+def test_admin_form_offers_the_role_default(admin_client, role, counted):
+    participation = ParticipationFactory.build()
     participation.workshop.organizer.save()
     participation.workshop.save()
     participation.person.save()
+    url = reverse("admin:workshops_participation_add")
+    assert "as the role says" in admin_client.get(url).content.decode()
     response = admin_client.post(
-        reverse("admin:workshops_participation_add"),
+        url,
         {
             "workshop": participation.workshop.pk,
             "person": participation.person.pk,
-            "role": Role.STAFF,
+            "role": role,
             "status": Participation.Status.ATTENDED,
-            "counts_toward_totals": "",
+            "counts_toward_totals": "unknown",
             "attendances-TOTAL_FORMS": "0",
             "attendances-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert Participation.objects.get().counts_toward_totals is False
+    assert Participation.objects.get().counts_toward_totals is counted
