@@ -161,8 +161,8 @@ class Plan:
     ``organizations``: unsaved Organization objects; ``people``: unsaved Person objects;
     ``completed``: saved Person objects with filled blanks and ``completed_fields`` (names);
     ``participations``/``status_changes``: unsaved / changed Participations (status, role or
-    counted flag); ``marks``:
-    ``[(PlannedRow, session_pk)]`` to add; ``removed_marks``: Attendance pks to delete.
+    counted flag); ``marks``: ``[(PlannedRow, session_pk)]`` to add; ``removed_marks``:
+    Attendance pks to delete.
     """
 
     rows: list = field(default_factory=list)
