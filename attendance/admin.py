@@ -1,8 +1,9 @@
 """The attendance pages on a workshop's admin page: "Import attendance" and the downloads.
 
 ``workshops`` knows nothing of this app, so the workshop admin is registered again here, with
-the same URLs and URL names as before (``admin:workshops_workshop_import_attendance`` and
-``admin:workshops_workshop_export_attendance``, used by the workshop's change form).
+the same URLs and URL names as before (``admin:workshops_workshop_import_attendance``,
+``admin:workshops_workshop_export_attendance`` and ``admin:workshops_workshop_attendance_template``,
+used by the workshop's change form).
 """
 
 from django.contrib import admin
@@ -22,6 +23,11 @@ class AttendanceWorkshopAdmin(WorkshopAdmin):
                 "<int:pk>/import-attendance/",
                 self.admin_site.admin_view(self.import_attendance_view),
                 name="workshops_workshop_import_attendance",
+            ),
+            path(
+                "<int:pk>/attendance-template.xlsx",
+                self.admin_site.admin_view(views.template),
+                name="workshops_workshop_attendance_template",
             ),
             path(
                 "<int:pk>/attendance.<str:fmt>",

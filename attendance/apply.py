@@ -234,7 +234,9 @@ def apply_plan(workshop, plan):
     else:
         for participation in plan.participations:
             participation.save()
-    Participation.objects.bulk_update(plan.status_changes, ["status"], batch_size=WRITE_BATCH)
+    Participation.objects.bulk_update(
+        plan.status_changes, ["status", "role", "counts_toward_totals"], batch_size=WRITE_BATCH
+    )
     insert_rows(
         Attendance,
         ("participation", "session"),

@@ -16,7 +16,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from organizations.models import ExportLog
-from workshops.reports import attendance_table
+from workshops.reports import SUMMARY_LABEL, attendance_table
 from workshops.spreadsheets import (
     CONTENT_TYPES,
     add_table_sheet,
@@ -50,7 +50,9 @@ def _render(workshop, fmt, blank=False):
         writer = csv.writer(buffer)
         writer.writerow([neutralize(v) for v in header])
         writer.writerows([neutralize(v) for v in row] for row in rows)
+        # A blank line, then a line "Summary" that the import stops at (not people).
         writer.writerow([])
+        writer.writerow([str(SUMMARY_LABEL)])
         writer.writerows([neutralize(v) for v in row] for row in summary)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8"), len(rows)
     if fmt == "xlsx":
@@ -72,9 +74,11 @@ def _render(workshop, fmt, blank=False):
 def render_attendance(workshop, fmt, blank=False):
     """Return the attendance report of ``workshop`` as bytes in ``fmt`` ("csv", "xlsx", "pdf").
 
-    CSV: the participant table, a blank line, then the summary table, UTF-8 with BOM so that
-    Excel shows Arabic. XLSX: sheets "Participants" and "Summary", styled header, frozen first
-    row, right to left in Arabic. PDF: the sign-in sheet (``attendance.signin``), pre-filled
+    CSV: the participant table, a blank line, a line "Summary", then the summary table, UTF-8
+    with BOM so that Excel shows Arabic. XLSX: sheets "Participants" (the people only) and
+    "Summary", styled header, frozen first row, right to left in Arabic. Both import back into
+    the workshop unchanged (``attendance.apply``): the import reads the headers and labels in
+    every language and stops at the summary. PDF: the sign-in sheet (``attendance.signin``), pre-filled
     with the participants unless ``blank``. Raises ValueError for another format. Writes no
     log entry: use ``export_attendance`` for anything that leaves the server.
     """

@@ -24,11 +24,11 @@ from attendance.sheets import SheetReadError, head_rows, read_sheets, text_encod
 from attendance.sheets.base import too_many_rows
 from attendance.sheets.encodings import encoding_name, garbled
 from attendance.vocabulary import (
-    HEADER_INDEX,
     NAME_FIELDS,
     AttendanceImportError,
     SheetError,
     field_labels,
+    header_index,
     is_signature_column,
 )
 from regions.names import fold
@@ -97,9 +97,10 @@ def _column_for_session(header, sessions):
 def header_field(cell):
     """The field a header cell names ("last_name", "gender"…), or None. A note in brackets is
     ignored: ``Sexe (H / F)`` is the gender column."""
-    name = HEADER_INDEX.get(fold(cell))
+    index = header_index()
+    name = index.get(fold(cell))
     if name is None and ("(" in cell or "[" in cell):
-        name = HEADER_INDEX.get(fold(_BRACKETED.sub(" ", cell)))
+        name = index.get(fold(_BRACKETED.sub(" ", cell)))
     return name
 
 
@@ -113,6 +114,10 @@ def _fields(cells):
         name = header_field(cell) if cell else None
         if name and name not in columns:
             columns[name] = col
+    if "role" in columns and not ("position" in columns or "counts" in columns):
+        # A lone "Rôle" column is the position, as partners write it ("Présidente"); next to a
+        # position or a "counts toward totals" column it is the participation's role.
+        columns["position"] = columns.pop("role")
     return columns
 
 

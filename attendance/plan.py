@@ -12,7 +12,9 @@ without day columns for a workshop with sessions asks whether its people came to
 the sessions the sheet covers are set to exactly what the sheet says. ``ImportResult.plan``
 lists, row by row, what will be created, matched or changed, with what was read (gender,
 region, organisation), and ``ImportResult.totals`` the participants by gender and region: the
-admin's preview.
+admin's preview. Role and "counts toward totals" are the sheet's when it has those columns; a
+new participation without them is a participant, and its counted flag follows its role
+(``Participation.Role.counts_by_default``).
 """
 
 from dataclasses import dataclass, field
@@ -223,8 +225,9 @@ class Plan:
     objects (spellings the staff member said are a saved organisation's); ``people``: unsaved
     Person objects;
     ``completed``: saved Person objects with filled blanks and ``completed_fields`` (names);
-    ``participations``/``status_changes``: unsaved / changed Participations; ``marks``:
-    ``[(PlannedRow, session_pk)]`` to add; ``removed_marks``: Attendance pks to delete.
+    ``participations``/``status_changes``: unsaved / changed Participations (status, role or
+    counted flag); ``marks``: ``[(PlannedRow, session_pk)]`` to add; ``removed_marks``:
+    Attendance pks to delete.
     """
 
     rows: list = field(default_factory=list)
@@ -409,8 +412,14 @@ def _plan_participation(planned, row, covered, saved, organization, plan):
     planned.status = status
     if participation is None:
         participation = Participation(
-            person=planned.person, organization=organization, position=row.position, status=status
+            person=planned.person,
+            organization=organization,
+            position=row.position,
+            status=status,
+            role=row.role or Participation.Role.PARTICIPANT,
+            counts_toward_totals=row.counts,
         )
+        participation.apply_role_default()
         plan.participations.append(participation)
         planned.participation_action = "new"
     else:
@@ -420,17 +429,33 @@ def _plan_participation(planned, row, covered, saved, organization, plan):
             and participation.status == Participation.Status.CANCELLED
             and status == Participation.Status.NO_SHOW
         )
+        changed = _role_and_counts(participation, row)
         if not (row.status or covered) or keep_cancelled:
             planned.status = participation.status
-            planned.participation_action = "unchanged"
         elif participation.status != status:
             participation.status = status
+            changed = True
+        if changed:
             plan.status_changes.append(participation)
-            planned.participation_action = "updated"
-        else:
-            planned.participation_action = "unchanged"
+        planned.participation_action = "updated" if changed else "unchanged"
     planned.participation = participation
     _plan_marks(planned, row, covered, saved.marks, plan)
+
+
+def _role_and_counts(participation, row):
+    """Give a saved ``participation`` the role and counted flag ``row`` states; a new role
+    without a counted column brings that role's default. Returns whether anything changed."""
+    role = row.role or participation.role
+    counts = row.counts
+    if counts is None:
+        counts = (
+            participation.counts_toward_totals
+            if role == participation.role
+            else Participation.Role(role).counts_by_default
+        )
+    changed = (role, counts) != (participation.role, participation.counts_toward_totals)
+    participation.role, participation.counts_toward_totals = role, counts
+    return changed
 
 
 def _plan_marks(planned, row, covered, marks, plan):

@@ -6,7 +6,10 @@ Values
     spelling (``Region.objects.matcher``); phone: normalised to E.164 with ``phonenumbers``,
     Morocco as default region; e-mail: validated and lower-cased; dates: dd/mm/yyyy or
     yyyy-mm-dd or a date cell; status (optional): registered, present, absent or cancelled
-    (``annulé``, ``ملغى``…). Names (people's, organisation, position, city) are never formulas:
+    (``annulé``, ``ملغى``…); role, age band, counted (optional): the labels the attendance
+    report writes, in every language (``vocabulary``), and common spellings (animateur,
+    oui/non, نعم/لا, 1/0). Below the people, an exported report's summary ends the rows.
+    Names (people's, organisation, position, city) are never formulas:
     text that a spreadsheet would run (``=…``, or ``+``, ``-``, ``@`` before a function call, a
     cell reference or arithmetic) is refused naming row and column. A reader that gives a
     formula cell's cached value (what the spreadsheet showed) gives plain text, read as such.
@@ -30,7 +33,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attendance.headers import find_header, ignored_columns, parse_date
-from attendance.vocabulary import GENDER_INDEX, STATUS_INDEX, SheetError, parse_presence
+from attendance.vocabulary import (
+    SheetError,
+    age_band_index,
+    gender_index,
+    is_summary_start,
+    parse_counted,
+    parse_presence,
+    role_index,
+    status_index,
+)
 from organizations.models import Organization, Person
 from organizations.phones import normalise_phone
 from regions.models import Region
@@ -92,6 +104,8 @@ class ParsedRow:
     present: dict  # session pk -> bool
     status: str = ""
     rows: list = field(default_factory=list)
+    role: str = ""  # a Participation.Role, "" when the sheet gives none
+    counts: bool | None = None  # None when the sheet does not say: the role decides
 
     @property
     def name(self):
@@ -123,10 +137,10 @@ def age_band(text):
 
 
 def _looked_up(index):
-    """A parser returning ``index``'s value for the folded text; ValueError when absent."""
+    """A parser returning ``index()``'s value for the folded text; ValueError when absent."""
 
     def parse(text):
-        value = index.get(fold(text))
+        value = index().get(fold(text))
         if value is None:
             raise ValueError(text)
         return value
@@ -168,12 +182,13 @@ class Column:
 
 def value_columns(region_matcher):
     """The table of columns read from every row, in the order their errors are listed:
-    gender, region (by ``region_matcher``: text → Region or None), phone, e-mail, age, consent
-    date. The status column is read after presence (``STATUS_COLUMN``)."""
+    gender, region (by ``region_matcher``: text → Region or None), phone, e-mail, age, age
+    band, consent date, role, counted. The status column is read after presence
+    (``STATUS_COLUMN``)."""
     return (
         Column(
             "gender",
-            _looked_up(GENDER_INDEX),
+            _looked_up(gender_index),
             gettext_lazy(
                 "“%(value)s” is not a gender this sheet understands (use F/H, أنثى/ذكر, female/male)."
             ),
@@ -189,9 +204,29 @@ def value_columns(region_matcher):
         Column("email", _email, gettext_lazy("“%(value)s” is not a valid e-mail address.")),
         Column("age", age_band, gettext_lazy("“%(value)s” is not an age in years.")),
         Column(
+            "age_band",
+            _looked_up(age_band_index),
+            gettext_lazy("“%(value)s” is not an age band this sheet understands (use 18-24, 25-34…)."),
+        ),
+        Column(
             "consent_date",
             parse_date,
             gettext_lazy("“%(value)s” is not a valid date (use dd/mm/yyyy)."),
+            None,
+        ),
+        Column(
+            "role",
+            _looked_up(role_index),
+            gettext_lazy(
+                "“%(value)s” is not a role this sheet understands (use participant, facilitator, "
+                "speaker or organising staff; participant, animateur, intervenant, organisateur; "
+                "مشارك، ميسر، متدخل، منظم)."
+            ),
+        ),
+        Column(
+            "counts",
+            parse_counted,
+            gettext_lazy("“%(value)s” is not a yes or no (use yes/no, oui/non, نعم/لا, 1/0)."),
             None,
         ),
     )
@@ -199,7 +234,7 @@ def value_columns(region_matcher):
 
 STATUS_COLUMN = Column(
     "status",
-    _looked_up(STATUS_INDEX),
+    _looked_up(status_index),
     gettext_lazy(
         "“%(value)s” is not a status this sheet understands (use registered, present, "
         "absent or cancelled; inscrit, présent, absent, annulé; مسجل، حاضر، غائب، ملغى)."
@@ -230,6 +265,8 @@ def parse_rows(rows, sessions, region_matcher):
     columns = value_columns(region_matcher)
     parsed = []
     for number, cells in rows[header.index + 1 :]:
+        if is_summary_start(cells):
+            break  # the summary below an exported report's people: not people
         if not any(c for i, c in enumerate(cells) if c and i != header.columns.get("number")):
             continue
         row, row_errors, row_warnings = parse_row(header, number, cells, columns)
@@ -309,11 +346,13 @@ def parse_row(header, number, cells, columns):
         region=values["region"],
         phone=values["phone"],
         email=values["email"],
-        age_band=values["age"],
+        age_band=values["age_band"] or values["age"],
         consent_date=values["consent_date"],
         present=present,
         status=status,
         rows=[number],
+        role=values["role"],
+        counts=values["counts"],
     )
     return row, errors, warnings
 

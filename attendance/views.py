@@ -6,13 +6,16 @@ import tempfile
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -20,6 +23,7 @@ from attendance import bulk_exports, exports, staging
 from attendance.apply import import_attendance
 from attendance.choices import Choices
 from attendance.forms import AttendanceUploadForm
+from attendance.sheet_template import render_template, template_filename
 from attendance.vocabulary import AttendanceImportError
 from organizations.models import ExportLog
 from organizations.privacy import can_export_personal_data, personal_data_download, private_download
@@ -168,12 +172,37 @@ def download(request, pk, fmt):
         raise PermissionDenied
     workshop = get_object_or_404(Workshop, pk=pk)
     export = exports.export_attendance(workshop, fmt, user=request.user, blank=blank)
-    response = HttpResponse(export.content, content_type=export.content_type)
-    ascii_name = f"{'sign-in' if fmt == 'pdf' else 'attendance'}-{workshop.pk}.{fmt}"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(export.filename)}"
+    response = _attachment(
+        export.content,
+        export.content_type,
+        f"{'sign-in' if fmt == 'pdf' else 'attendance'}-{workshop.pk}.{fmt}",
+        export.filename,
     )
     return response if blank else private_download(response)
+
+
+def template(request, pk):
+    """Download the empty attendance template (XLSX, ``attendance.sheet_template``) of the
+    workshop, in the active language or the one named by ``?language=ar|fr|en``. It holds no
+    personal data: needs only ``workshops.view_workshop``, like the blank sign-in sheet."""
+    if not request.user.has_perm("workshops.view_workshop"):
+        raise PermissionDenied
+    workshop = get_object_or_404(Workshop, pk=pk)
+    language = request.GET.get("language")
+    with translation.override(language if language in dict(settings.LANGUAGES) else get_language()):
+        content = render_template(workshop)
+    return _attachment(
+        content, CONTENT_TYPES["xlsx"], f"attendance-template-{workshop.pk}.xlsx", template_filename(workshop)
+    )
+
+
+def _attachment(content, content_type, ascii_name, filename):
+    """A download of ``content`` named ``filename`` (``ascii_name`` for old browsers)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
 
 
 class AttendanceExportForm(forms.Form):

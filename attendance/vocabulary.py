@@ -7,15 +7,19 @@ Words are compared folded (``regions.names.fold``: lower case, no accents, Arabi
 variants unified), so the lists hold one spelling of each.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from organizations.models import Person
 from regions.names import fold
 from workshops.models import Participation
+from workshops.reports import ATTENDANCE_COLUMNS, ATTENDED_COUNT_LABEL, COUNTED_LABELS, SUMMARY_LABEL
 
 # Errors and warnings listed at most (a sheet of 20,000 wrong rows must not give a page of
 # 100,000 messages); the last line says how many more there are.
@@ -84,7 +88,14 @@ HEADER_ALIASES = {
         "organisation association",
         "association organisation",
     ],
-    "position": ["fonction", "poste", "qualite", "role", "position", "title", "الصفة", "المهمة"],
+    # "Rôle" alone is read as the position, as partners use it (``headers``); next to another
+    # position column it is the role.
+    "position": ["fonction", "poste", "qualite", "position", "title", "الصفة", "المهمة"],
+    "role": ["role", "الدور", "type de participant", "participant type", "role in the workshop"],
+    "counts": ["compte", "comptabilise", "counted", "counts", "يحتسب", "محتسب", "compte dans le total"],
+    "age_band": ["tranche d age", "tranche age", "age band", "age group", "الفئة العمرية", "الشريحة العمرية"],
+    # The report's number of sessions attended: known, so not warned about, and not read.
+    "attended_count": ["seances suivies", "sessions attended", "nombre de seances", "عدد الجلسات"],
     "city": ["ville", "city", "commune", "localite", "المدينة", "الجماعة"],
     "region": ["region", "الجهة", "الجهه", "جهة", "region d origine", "region of origin", "جهة الانتماء"],
     "phone": [
@@ -220,6 +231,128 @@ STATUS_VALUES = {
 STATUS_INDEX = {fold(v): status for status, values in STATUS_VALUES.items() for v in values}
 
 
+# Values of the optional role column, besides the role labels in every language.
+ROLE_VALUES = {
+    Participation.Role.PARTICIPANT: ["participant", "participante", "participant e", "مشارك", "مشاركة"],
+    Participation.Role.FACILITATOR: [
+        *("facilitator", "facilitateur", "facilitatrice", "animateur", "animatrice", "formateur"),
+        *("formatrice", "trainer", "moderator", "moderateur", "moderatrice"),
+        *("ميسر", "ميسرة", "مؤطر", "مؤطرة", "منشط", "منشطة", "مكون", "مكونة"),
+    ],
+    Participation.Role.SPEAKER: [
+        *("speaker", "intervenant", "intervenante", "conferencier", "conferenciere", "panelist", "paneliste"),
+        *("متدخل", "متدخلة", "محاضر", "محاضرة"),
+    ],
+    Participation.Role.STAFF: [
+        *("staff", "organiser", "organizer", "organisateur", "organisatrice", "equipe", "personnel"),
+        *("منظم", "طاقم التنظيم", "فريق التنظيم"),
+    ],
+}
+
+# Words that open the summary below the people of an exported CSV, besides its label.
+SUMMARY_WORDS = {fold(word) for word in ("summary", "résumé", "synthèse", "ملخص", "الملخص")}
+
+
+@functools.cache
+def _label_words():
+    """``{kind: {folded word: value}}`` from the labels the attendance report writes, in every
+    language of ``settings.LANGUAGES``: kinds "header" (field names), "gender", "age_band",
+    "role", "status", "counts" (True/False), "summary" (its title), "total", "region"
+    (the summary's first headings). Built once: the export and the import share the labels,
+    so they cannot drift apart."""
+    words = {}
+
+    def add(kind, label, value):
+        key = fold(str(label))
+        if key:
+            words.setdefault(kind, {})[key] = value
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for name, label in ATTENDANCE_COLUMNS.items():
+                add("header", label, name)
+            add("header", ATTENDED_COUNT_LABEL, "attended_count")
+            for kind, choices in (
+                ("gender", Person.Gender),
+                ("age_band", Person.AgeBand),
+                ("role", Participation.Role),
+                ("status", Participation.Status),
+            ):
+                for value, label in choices.choices:
+                    add(kind, label, value)
+            for value, label in COUNTED_LABELS.items():
+                add("counts", label, value)
+            add("summary", SUMMARY_LABEL, True)
+            add("total", _("Total"), True)
+            add("region", ATTENDANCE_COLUMNS["region"], True)
+    return words
+
+
+def _with_labels(kind, index):
+    return {**index, **_label_words()[kind]}
+
+
+@functools.cache
+def header_index():
+    """Folded header word → field name: ``HEADER_ALIASES`` and the report's column headers in
+    every language."""
+    return _with_labels("header", HEADER_INDEX)
+
+
+@functools.cache
+def gender_index():
+    """Folded word → ``Person.Gender``: ``GENDER_VALUES`` and the gender labels in every language."""
+    return _with_labels("gender", GENDER_INDEX)
+
+
+@functools.cache
+def status_index():
+    """Folded word → ``Participation.Status``: ``STATUS_VALUES`` and the status labels in every
+    language (``ألغى تسجيله``, ``désisté``, ``no-show``…)."""
+    return _with_labels("status", STATUS_INDEX)
+
+
+@functools.cache
+def role_index():
+    """Folded word → ``Participation.Role``: ``ROLE_VALUES`` and the role labels in every language."""
+    return _with_labels("role", {fold(v): role for role, values in ROLE_VALUES.items() for v in values})
+
+
+@functools.cache
+def age_band_index():
+    """Folded word → ``Person.AgeBand``: the age band labels in every language (``18-24``,
+    ``moins de 18 ans``, ``65 سنة فما فوق``…)."""
+    return _label_words()["age_band"]
+
+
+def parse_counted(value):
+    """Read a "counts toward totals" cell: True or False; ValueError for anything else.
+    Accepts the report's yes/no in every language and the presence words (oui/non, نعم/لا,
+    1/0, x, ✓…)."""
+    counted = _label_words()["counts"].get(fold(value))
+    if counted is None:
+        counted = parse_presence(value)
+    if counted is None:
+        raise ValueError(value)
+    return counted
+
+
+def is_summary_start(cells):
+    """Whether a sheet row opens the summary below the people of an attendance report: a
+    line holding only "Summary" (in any language), or, in reports from before that line,
+    the summary's first header (Region, then gender labels and Total)."""
+    filled = [cell for cell in cells if cell]
+    if not filled:
+        return False
+    labels = _label_words()
+    first = fold(filled[0])  # one fold for a row of people: the rest only for a likely summary
+    if len(filled) == 1:
+        return first in labels["summary"] or first in SUMMARY_WORDS
+    return first in labels["region"] and all(
+        fold(cell) in labels["gender"] or fold(cell) in labels["total"] for cell in filled[1:]
+    )
+
+
 def parse_presence(value):
     """Return True (present), False (absent or empty) or None (not a presence mark)."""
     value = (value or "").strip()
@@ -303,6 +436,9 @@ def field_labels():
         "age": _("age"),
         "consent_date": _("consent date"),
         "status": _("status"),
+        "age_band": _("age band"),
+        "role": _("role"),
+        "counts": _("counts toward totals"),
         "sessions": _("presence per day (J1, اليوم 1, a date…)"),
     }
 

@@ -1,6 +1,7 @@
 """Admin for NGO staff: workshops with sessions, partners and recommendations inline (the attendance
 import and downloads on a workshop's page are added by ``attendance.admin``)."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -136,8 +137,36 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["session"]
 
 
+class RoleDefaultSelect(forms.NullBooleanSelect):
+    """Yes, no, or "as the role says" (None: ``Participation.Role.counts_by_default``)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", _("as the role says")),
+            ("true", reports.COUNTED_LABELS[True]),
+            ("false", reports.COUNTED_LABELS[False]),
+        ]
+
+
+class ParticipationForm(forms.ModelForm):
+    """A participation; its counted flag follows the role unless set (new ones default to it)."""
+
+    counts_toward_totals = forms.NullBooleanField(
+        label=_("counts toward totals"),
+        required=False,
+        widget=RoleDefaultSelect,
+        help_text=Participation._meta.get_field("counts_toward_totals").help_text,
+    )
+
+    class Meta:
+        model = Participation
+        fields = ["workshop", "person", "organization", "position", "role", "status", "counts_toward_totals"]
+
+
 @admin.register(Participation)
 class ParticipationAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
+    form = ParticipationForm
     list_display = ["person", "workshop", "organization", "role", "status", "counts_toward_totals"]
     list_filter = [
         "status",

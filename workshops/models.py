@@ -286,6 +286,12 @@ class Participation(models.Model):
         SPEAKER = "speaker", _("speaker")
         STAFF = "staff", _("organising staff")
 
+        @property
+        def counts_by_default(self):
+            """Whether a participation in this role counts toward totals unless told otherwise:
+            participants do; facilitators, speakers and organising staff do not."""
+            return self == type(self).PARTICIPANT
+
     class Status(models.TextChoices):
         REGISTERED = "registered", pgettext_lazy("participation status", "registered")
         ATTENDED = "attended", pgettext_lazy("participation status", "attended")
@@ -312,10 +318,11 @@ class Participation(models.Model):
     position = models.CharField(_("position at the time"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.PARTICIPANT)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.REGISTERED)
+    # None until saved means "as the role says" (``Role.counts_by_default``): an explicit value wins.
     counts_toward_totals = models.BooleanField(
         _("counts toward totals"),
-        default=True,
-        help_text=_("Untick for organising staff or guests who should not count as participants."),
+        default=None,
+        help_text=_("Participants count; facilitators, speakers and organising staff do not unless ticked."),
     )
     sessions = models.ManyToManyField(
         Session, through="Attendance", related_name="participations", verbose_name=_("sessions attended")
@@ -341,6 +348,22 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.person} @ {self.workshop}"
+
+    def save(self, *args, **kwargs):
+        self.apply_role_default()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Before the field checks, which refuse an unset (None) flag.
+        self.apply_role_default()
+        super().clean_fields(exclude)
+
+    def apply_role_default(self):
+        """Set ``counts_toward_totals`` from the role when it is unset (None); a value given
+        (True or False) is kept."""
+        if self.counts_toward_totals is None:
+            role = self.role if self.role in self.Role.values else self.Role.PARTICIPANT
+            self.counts_toward_totals = self.Role(role).counts_by_default
 
 
 class Attendance(models.Model):

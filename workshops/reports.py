@@ -17,7 +17,7 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, Person
@@ -317,15 +317,53 @@ def regions_overview(people=None):
     ]
 
 
+# The attendance report's columns before the sessions: field name → header. The attendance
+# import reads these same headers, in every language, as the fields they name
+# (``attendance.vocabulary``), so an exported report imports back.
+ATTENDANCE_COLUMNS = {
+    "last_name": gettext_lazy("Last name"),
+    "first_name": gettext_lazy("First name"),
+    "gender": gettext_lazy("Gender"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+    "organization": gettext_lazy("Organisation"),
+    "position": gettext_lazy("Position"),
+    "region": gettext_lazy("Region"),
+    "age_band": gettext_lazy("Age band"),
+    "role": gettext_lazy("Role"),
+    "counts": gettext_lazy("Counts toward totals"),
+    "status": gettext_lazy("Status"),
+}
+# The last column: how many sessions each person attended (the import ignores it).
+ATTENDED_COUNT_LABEL = gettext_lazy("Sessions attended")
+# The values of the "Counts toward totals" column.
+COUNTED_LABELS = {
+    True: pgettext_lazy("counts toward totals", "yes"),
+    False: pgettext_lazy("counts toward totals", "no"),
+}
+# The line that opens the summary below the people in the CSV report (the import stops there).
+SUMMARY_LABEL = gettext_lazy("Summary")
+
+
+def session_heading(session):
+    """A session's column header: ``Day 2 (05/03/2021)``, or ``Day 2 – Opening (05/03/2021)``
+    for a titled session (translated); the import matches it back by date and day number."""
+    day = _("Day %(number)s") % {"number": session.position}
+    title = f" – {session.title}" if session.title else ""
+    return f"{day}{title} ({session.date:%d/%m/%Y})"
+
+
 def attendance_table(workshop):
     """The staff attendance report of ``workshop``. PERSONAL DATA.
 
     Returns ``(header, rows, summary)``:
 
-    - ``header``: list of column titles (translated): last name, first name, gender,
-      organisation, position, region, role, status, one column per session, sessions attended.
-    - ``rows``: list of lists, one per participation (every status), sessions marked with
-      ``1`` where present and ``""`` where absent, the last cell the number attended.
+    - ``header``: list of column titles (translated): ``ATTENDANCE_COLUMNS`` (names, gender,
+      contacts, organisation, position, region, age band, role, counted, status), one column
+      per session (``session_heading``), sessions attended.
+    - ``rows``: list of lists, one per participation (every status), labels translated,
+      sessions marked with ``1`` where present and ``""`` where absent, the last cell the
+      number attended.
     - ``summary``: list of rows for the summary sheet: people by gender x region (counted
       participations), then present per session.
 
@@ -341,40 +379,34 @@ def attendance_table(workshop):
         Attendance.objects.filter(session__workshop=workshop).values_list("participation_id", "session_id")
     )
     header = [
-        _("Last name"),
-        _("First name"),
-        _("Gender"),
-        _("Phone"),
-        _("E-mail"),
-        _("Organisation"),
-        _("Position"),
-        _("Region"),
-        _("Role"),
-        _("Status"),
-        *[f"{session} ({session.date:%d/%m/%Y})" for session in sessions],
-        _("Sessions attended"),
+        *[str(label) for label in ATTENDANCE_COLUMNS.values()],
+        *[session_heading(session) for session in sessions],
+        str(ATTENDED_COUNT_LABEL),
     ]
     rows = []
     for p in participations:
         marks = [1 if (p.pk, s.pk) in present else "" for s in sessions]
-        rows.append(
-            [
-                p.person.last_name,
-                p.person.first_name,
-                str(p.person.get_gender_display()),
-                p.person.phone,
-                p.person.email,
-                p.organization.name if p.organization else "",
-                p.position,
-                p.person.region.name if p.person.region else "",
-                str(p.get_role_display()),
-                str(p.get_status_display()),
-                *marks,
-                sum(1 for m in marks if m),
-            ]
-        )
+        rows.append([*_participation_cells(p), *marks, sum(1 for m in marks if m)])
     summary = summary_table(workshop, participations, sessions, present)
     return header, rows, summary
+
+
+def _participation_cells(p):
+    """The cells of ``ATTENDANCE_COLUMNS`` for participation ``p`` (labels translated)."""
+    return [
+        p.person.last_name,
+        p.person.first_name,
+        str(p.person.get_gender_display()),
+        p.person.phone,
+        p.person.email,
+        p.organization.name if p.organization else "",
+        p.position,
+        p.person.region.name if p.person.region else "",
+        str(p.person.get_age_band_display()),
+        str(p.get_role_display()),
+        str(COUNTED_LABELS[bool(p.counts_toward_totals)]),
+        str(p.get_status_display()),
+    ]
 
 
 def summary_table(workshop, participations, sessions, present):

@@ -37,7 +37,8 @@ def test_csv_report_has_one_row_per_participant_and_sessions(example):
 
 def test_summary_counts_gender_by_region_and_sessions(example):
     rows = read_csv(render_attendance(example, "csv"))
-    summary = rows[52:]
+    assert rows[52] == ["Summary"]  # the import stops there
+    summary = rows[53:]
     assert summary[0] == ["Region", "woman", "man", "not stated", "Total"]
     total = next(row for row in summary if row[0] == "Total")
     assert total[1:] == ["23", "27", "0", "50"]
@@ -184,5 +185,5 @@ def test_report_lists_no_show_and_sessions_of_a_small_workshop(three_day_worksho
     header, *rows = read_csv(render_attendance(three_day_workshop, "csv"))
     assert len([h for h in header if h.startswith("Day ")]) == 4
     assert extra.position == 4
-    assert rows[0][9] == "no-show"
+    assert rows[0][header.index("Status")] == "no-show"
     assert rows[0][-1] == "0"

@@ -186,7 +186,7 @@ def test_csv_of_a_region_and_year_holds_its_marks_in_order_neutralised(marks):
 
 
 def people_phone(value):
-    assert value.startswith("+2126000")
+    assert value.startswith("+2126001")  # tests.factories.PersonFactory
     return value
 
 
