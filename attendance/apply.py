@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from attendance.choices import Choices
 from attendance.headers import first_sheet_with_header
 from attendance.people import sheet_people, skip_erased_people
+from attendance.places import RegionReader, remember_answers
 from attendance.plan import ImportResult, plan_import
 from attendance.rows import parse_rows
 from attendance.sheets import FORMAT_LABELS
 from attendance.vocabulary import AttendanceImportError, SheetError, chunks
 from organizations.models import Organization, Person
-from regions.models import Region
 from workshops.models import Attendance, Participation, Workshop
 
 # How long an import waits for another one of the same database to finish (SQLite).
@@ -69,6 +69,7 @@ def import_attendance(workshop, data, filename, dry_run=False, contacts_visible=
     with database_refusal_as_sheet_error(), one_import_at_a_time(workshop):
         plan = plan_import(workshop, parsed, result.sessions, result)
         apply_plan(workshop, plan)
+        remember_answers(workshop, result)
         record_in_audit_trail(workshop, result)
     return result
 
@@ -81,7 +82,9 @@ def read_sheet(workshop, data, filename, choices=None):
     questions = []
     sessions = list(workshop.sessions.all())
     sheet, rows = first_sheet_with_header(data, filename, sessions)
-    parsed = parse_rows(rows, sessions, Region.objects.matcher())
+    regions = RegionReader(choices)
+    parsed = parse_rows(rows, sessions, regions)
+    questions.extend(regions.questions)
     if parsed.errors:
         raise AttendanceImportError(parsed.errors, questions)
     people, warnings = sheet_people(parsed)

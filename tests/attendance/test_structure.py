@@ -62,7 +62,7 @@ def test_nothing_below_attendance_imports_it():
 
 # The attendance import, in the order the data flows: each module imports only those before it
 # (vocabulary and choices, the preview's questions, sit at the bottom).
-IMPORT_FLOW = ("vocabulary", "choices", "sheets", "headers", "rows", "people", "plan", "apply")
+IMPORT_FLOW = ("vocabulary", "choices", "sheets", "headers", "places", "rows", "people", "plan", "apply")
 MAX_FUNCTION_LINES = 60
 
 
