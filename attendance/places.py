@@ -136,7 +136,9 @@ def remember_answers(workshop, result):
         "date": date_format(timezone.localdate(), "Y-m-d"),
     }
     actor = auditlog_value.get({}).get("actor")
+
     author = actor if isinstance(actor, get_user_model()) else None
+
     created = []
     for region in Region.objects.filter(code__in=chosen):
         created += PlaceAlias.objects.remember(region, chosen[region.code], source[:300], author)

@@ -14,7 +14,7 @@ by ``manage.py sync_roles`` after new models arrive.
 """
 
 BUSINESS_MODELS = {
-    "regions": ["region", "province"],
+    "regions": ["region", "province", "placealias"],
     "organizations": ["organization", "focusarea", "person"],
     "workshops": [
         "project",
@@ -46,8 +46,11 @@ def _perms(actions, models):
 
 
 VIEW_ALL = _perms(["view"], BUSINESS_MODELS)
-EDIT_CONTENT = _perms(["add", "change", "delete"], {"workshops": BUSINESS_MODELS["workshops"]}) | _perms(
-    ["add", "change"], {"organizations": ["organization", "focusarea", "person"]}
+EDIT_CONTENT = (
+    _perms(["add", "change", "delete"], {"workshops": BUSINESS_MODELS["workshops"]})
+    | _perms(["add", "change"], {"organizations": ["organization", "focusarea", "person"]})
+    # Spellings of places met in sheets (regions.PlaceAlias): kept by those who import.
+    | _perms(["add", "change", "delete"], {"regions": ["placealias"]})
 )
 
 ROLES = {

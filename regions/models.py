@@ -181,7 +181,12 @@ class PlaceAliasQuerySet(models.QuerySet):
         taken = set(self.filter(kind=PlaceAlias.Kind.REGION, key__in=wanted).values_list("key", flat=True))
         new = [
             PlaceAlias(
-                kind=PlaceAlias.Kind.REGION, region=region, alias=text[:ALIAS_LENGTH], key=key, source=source
+                kind=PlaceAlias.Kind.REGION,
+                region=region,
+                alias=text[:ALIAS_LENGTH],
+                key=key,
+                source=source,
+                created_by=author,
             )
             for key, text in wanted.items()
             if key not in taken
