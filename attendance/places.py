@@ -14,8 +14,6 @@ default, as the management command does) is remembered as a ``regions.PlaceAlias
 chosen, so the next sheet with that spelling is read without a question (``remember_answers``).
 """
 
-from auditlog.context import auditlog_value
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -121,8 +119,8 @@ class RegionReader:
 def remember_answers(workshop, result):
     """Record as ``PlaceAlias`` each region spelling of ``result`` (an ``ImportResult``) that the
     staff member answered in the preview, with the region chosen; call inside the import's
-    transaction. The source names the workshop and the date; the author is the logged-in user
-    when there is one (django-auditlog's middleware). Returns the aliases created."""
+    transaction. The source names the workshop and the date (the import's audit entry names
+    the staff member: the import is not told who runs it). Returns the aliases created."""
     chosen = {}
     picked = result.choices.answers if result.choices else {}
     for question in result.questions:
@@ -135,11 +133,7 @@ def remember_answers(workshop, result):
         "pk": workshop.pk,
         "date": date_format(timezone.localdate(), "Y-m-d"),
     }
-    actor = auditlog_value.get({}).get("actor")
-
-    author = actor if isinstance(actor, get_user_model()) else None
-
     created = []
     for region in Region.objects.filter(code__in=chosen):
-        created += PlaceAlias.objects.remember(region, chosen[region.code], source[:300], author)
+        created += PlaceAlias.objects.remember(region, chosen[region.code], source[:300])
     return created

@@ -169,10 +169,10 @@ class Province(models.Model):
 
 
 class PlaceAliasQuerySet(models.QuerySet):
-    def remember(self, region, texts, source, author=None):
+    def remember(self, region, texts, source):
         """Record each text of ``texts`` as an alias of ``region`` (a Region) with ``source``
-        (str) and ``author`` (a user or None), unless its folded key is already an alias of a
-        region. Returns the new aliases. One query to read, one to write."""
+        (str), unless its folded key is already an alias of a region. Returns the new aliases.
+        One query to read, one to write."""
         wanted = {}
         for text in texts:
             key = fold(text)[:ALIAS_LENGTH]
@@ -186,7 +186,6 @@ class PlaceAliasQuerySet(models.QuerySet):
                 alias=text[:ALIAS_LENGTH],
                 key=key,
                 source=source,
-                created_by=author,
             )
             for key, text in wanted.items()
             if key not in taken

@@ -155,7 +155,7 @@ def test_answering_in_the_preview_imports_and_the_next_sheet_matches_by_alias(
     assert response.status_code == 302
     assert regions_by_email()["participant01@example.org"] == "06"
     alias = PlaceAlias.objects.get(alias="Casa-Settat")
-    assert (alias.kind, alias.region.code, alias.created_by) == ("region", "06", importer)
+    assert (alias.kind, alias.region.code, alias.created_by) == ("region", "06", None)
     assert alias.source.startswith(f"import into “{three_day_workshop.title}” (#{three_day_workshop.pk}) on ")
 
     other = WorkshopFactory(start_date=three_day_workshop.start_date, end_date=three_day_workshop.end_date)
