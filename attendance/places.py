@@ -56,6 +56,10 @@ class RegionReader:
         found = self.matcher.lookup(text)
         if found.how == EXACT:
             return found.place
+        if len(found.candidates) < 2:  # no letters or digits ("-", "?"): nothing to ask about
+            raise PlaceRefused(
+                _("Unknown region “%(value)s”: use one of Morocco's 12 regions.") % {"value": text}
+            )
         question = self._question(text, found)
         question.rows.append(row)
         if question.answer == BLANK:

@@ -165,3 +165,12 @@ def test_answering_in_the_preview_imports_and_the_next_sheet_matches_by_alias(
     assert place_questions(result.questions) == {}
     assert not [w for w in result.warnings if "Casa-Settat" in w.message]
     assert other.participations.get().person.region.code == "06"
+
+
+def test_a_value_without_letters_is_an_error_without_question(three_day_workshop):
+    with pytest.raises(AttendanceImportError) as excinfo:
+        import_attendance(three_day_workshop, walk_ins(["?"]), "walk-ins.txt")
+    assert [e.message for e in excinfo.value.errors] == [
+        "Unknown region “?”: use one of Morocco's 12 regions."
+    ]
+    assert excinfo.value.questions == []
