@@ -45,7 +45,14 @@ WRITE_BATCH = 1000
 
 
 def import_attendance(
-    workshop, data, filename, dry_run=False, contacts_visible=True, choices=None, names_visible=True
+    workshop,
+    data,
+    filename,
+    dry_run=False,
+    contacts_visible=True,
+    choices=None,
+    names_visible=True,
+    may_record_aliases=True,
 ):
     """Import an attendance sheet into ``workshop``.
 
@@ -63,7 +70,9 @@ def import_attendance(
     the saved person a row's phone or e-mail leads to, nor shows a saved person's contact
     (``attendance.people``): the preview lists the sheet's own names. ``names_visible``: False
     for a user who may not see people (*view person*): then no message names a saved person at
-    all, and the preview shows no name (``attendance.views``).
+    all, and the preview shows no name (``attendance.views``). ``may_record_aliases``: False for
+    a user who may not add organisation aliases: an answer "same as" then records no alias
+    (``attendance.organisations``).
 
     ``choices``: the staff member's answers to the preview's questions (``attendance.choices``;
     None: every proposed answer). ``ImportResult.questions`` (or ``AttendanceImportError.questions``)
@@ -73,6 +82,7 @@ def import_attendance(
     result, parsed = read_sheet(workshop, data, filename, choices)
     result.contacts_visible = contacts_visible and names_visible
     result.names_visible = names_visible
+    result.may_record_aliases = may_record_aliases
     if dry_run:
         plan_import(workshop, parsed, result.sessions, result)
         return result

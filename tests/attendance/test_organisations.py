@@ -15,6 +15,7 @@ from attendance.choices import Choices
 from organizations.models import Organization, OrganizationAlias
 from tests.attendance.conftest import counts, sample, upload
 from tests.attendance.sheetmakers import to_csv
+from tests.conftest import _grant
 from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
@@ -222,6 +223,8 @@ def test_a_person_without_organisation_proposes_that_of_their_latest_participati
 def test_the_page_asks_and_confirming_same_as_records_the_alias(client, importer, three_day_workshop):
     espace = OrganizationFactory(name="Espace Associatif")
     PersonFactory(phone="+212612345601", organization=espace)
+    # Proposing a person's organisation needs their contacts; recording an alias, its permission.
+    _grant(importer, "organizations.view_personal_data", "organizations.add_organizationalias")
     client.force_login(importer)
     rows = [["Alaoui", "Sara", "F", "الفضاء الجمعوي", "", "0612345601", "x"]]
     preview = upload(client, three_day_workshop, sheet(*rows), "a.csv")
