@@ -1,0 +1,112 @@
+"""Attacks on the attendance import by a hostile editor, a curious viewer and real partners'
+sheets: each test is a finding that was fixed (see the report of branch h-attack)."""
+
+import pytest
+
+from attendance.apply import import_attendance
+from organizations.models import OrganizationAlias
+from tests.attendance.conftest import upload
+from tests.attendance.sheetmakers import to_csv
+from tests.conftest import _grant
+from tests.factories import OrganizationFactory, PersonFactory
+from tests.factories import region as region_named
+from workshops.models import Participation
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Nom", "Prénom", "Sexe", "Organisation", "Région", "Tél", "J1"]
+
+
+def sheet(*rows):
+    return to_csv([HEADER, *rows], delimiter=";")
+
+
+def test_an_importer_without_contacts_learns_no_ones_organisation_through_a_phone(three_day_workshop):
+    """A phone typed in a sheet must not reveal, through the organisation question's proposal,
+    which organisation the saved person with that phone belongs to."""
+    secret = OrganizationFactory(name="Association discrète")
+    PersonFactory(phone="+212612345601", organization=secret)
+    probe = sheet(["X", "Y", "F", "zzqq", "", "0612345601", "x"])
+
+    for visible in ({"contacts_visible": False}, {"contacts_visible": False, "names_visible": False}):
+        result = import_attendance(three_day_workshop, probe, "a.csv", dry_run=True, **visible)
+        offered = [label for question in result.questions for _value, label in question.options]
+        assert not any(secret.name in label for label in offered), visible
+
+    seen = import_attendance(three_day_workshop, probe, "a.csv", dry_run=True)
+    assert seen.questions[0].options[0][0] == f"org-{secret.pk}"
+
+
+@pytest.fixture
+def editor_without_aliases(django_user_model):
+    user = django_user_model.objects.create_user("data-officer", password="x", is_staff=True)
+    _grant(user, "workshops.import_attendance", "workshops.view_workshop", "organizations.view_person")
+    return django_user_model.objects.get(pk=user.pk)
+
+
+def test_only_who_may_add_aliases_records_one_by_import(client, editor_without_aliases, three_day_workshop):
+    """Answering "same as" links the rows, but records the alias (which steers every later
+    import) only for a user allowed to add organisation aliases."""
+    atlas = OrganizationFactory(name="Association Atlas", region=region_named("08"))
+    data = sheet(["Alaoui", "Sara", "F", "Association", "Drâa-Tafilalet", "0612345601", "x"])
+    client.force_login(editor_without_aliases)
+    preview = upload(client, three_day_workshop, data, "a.csv")
+    [question] = preview.context["questions"]
+    answer = {question.field_name: f"org-{atlas.pk}"}
+    again = client.post(
+        preview.wsgi_request.path, {"token": preview.context["token"], "repreview": "1", **answer}
+    )
+    response = client.post(
+        again.wsgi_request.path, {"token": again.context["token"], "confirm": "1", **answer}
+    )
+
+    assert response.status_code == 302
+    assert Participation.objects.get().organization == atlas
+    assert not OrganizationAlias.objects.exists()
+
+    _grant(editor_without_aliases, "organizations.add_organizationalias")
+    result = import_attendance(
+        three_day_workshop,
+        sheet(["Alaoui", "Sara", "F", "Association", "Drâa-Tafilalet", "0612345601", "x"]),
+        "a.csv",
+        choices=again.context["result"].choices,
+    )
+    assert result.questions and OrganizationAlias.objects.get().organization == atlas
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["+cmd|' /C calc'!A0", "-cmd|' /C notepad'!A0", "@cmd|' /C x'!A0", "+Feuil1!A1", "-'Sheet 1'!B2"],
+)
+def test_dde_and_sheet_references_are_formulas_not_names(three_day_workshop, payload):
+    errors = _refused(three_day_workshop, sheet([payload, "Sara", "F", payload, "", "0612345601", "x"]))
+    assert {error.column for error in errors} == {"Nom", "Organisation"}
+
+
+def test_names_that_only_start_like_a_formula_stay_names(three_day_workshop):
+    data = sheet(["- Alaoui", "@Sara", "F", "+Jeunes!", "", "0612345601", "x"])
+    result = import_attendance(three_day_workshop, data, "a.csv", dry_run=True)
+    assert result.rows == 1
+
+
+def _refused(workshop, data):
+    from attendance.vocabulary import AttendanceImportError
+
+    with pytest.raises(AttendanceImportError) as excinfo:
+        import_attendance(workshop, data, "a.csv")
+    assert not Participation.objects.exists()
+    return excinfo.value.errors
+
+
+def test_total_lines_among_people_are_not_people(three_day_workshop):
+    data = sheet(
+        ["Alaoui", "Sara", "F", "", "", "0612345601", "x"],
+        ["Total", "", "", "", "", "", "1"],
+        ["Idrissi", "Hind", "F", "", "", "0612345602", "x"],
+        ["المجموع", "", "", "", "", "", "2"],
+        ["Total participants : 2", "", "", "", "", "", ""],
+    )
+    result = import_attendance(three_day_workshop, data, "a.csv")
+    assert result.rows == 2
+    assert sorted(Participation.objects.values_list("person__last_name", flat=True)) == ["Alaoui", "Idrissi"]
+    assert [w.row for w in result.warnings if "total" in str(w).lower()] == [3, 5, 6]
