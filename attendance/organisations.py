@@ -16,7 +16,10 @@ Two limits (``docs/data-protection.md``): the people recognised by phone or e-ma
 their organisation only to an importer who may see contacts (``ImportResult.contacts_visible``),
 else a typed phone would tell which organisation its owner belongs to; and an alias, which
 steers every later import, is recorded only for an importer allowed to add aliases
-(``ImportResult.may_record_aliases``), else the answer holds for this import only.
+(``ImportResult.may_record_aliases``), else the answer holds for this import only; so it does
+for a name that says only what kind of organisation it is ("Association", "جمعية":
+``organizations.matching.is_generic``), which would otherwise send every later sheet's
+"Association" to that one.
 """
 
 from collections import Counter
@@ -26,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from attendance.choices import Question
 from attendance.vocabulary import chunks
-from organizations.matching import CANDIDATE_THRESHOLD, FUZZY_THRESHOLD, NameIndex
+from organizations.matching import CANDIDATE_THRESHOLD, FUZZY_THRESHOLD, NameIndex, is_generic
 from organizations.models import Organization, OrganizationAlias
 from regions.names import collapse_spaces, fold
 from workshops.models import Participation
@@ -80,7 +83,7 @@ def decide_organisations(resolved, result):
         if answer != NEW:
             organization = offered[answer]
             found[key] = organization
-        if answer != NEW and result.may_record_aliases:
+        if answer != NEW and result.may_record_aliases and not is_generic(key):
             aliases.append(
                 OrganizationAlias(
                     organization=organization,

@@ -48,7 +48,7 @@ def test_only_who_may_add_aliases_records_one_by_import(client, editor_without_a
     """Answering "same as" links the rows, but records the alias (which steers every later
     import) only for a user allowed to add organisation aliases."""
     atlas = OrganizationFactory(name="Association Atlas", region=region_named("08"))
-    data = sheet(["Alaoui", "Sara", "F", "Association", "Drâa-Tafilalet", "0612345601", "x"])
+    data = sheet(["Alaoui", "Sara", "F", "Association Atlas Azilal", "Drâa-Tafilalet", "0612345601", "x"])
     client.force_login(editor_without_aliases)
     preview = upload(client, three_day_workshop, data, "a.csv")
     [question] = preview.context["questions"]
@@ -67,7 +67,7 @@ def test_only_who_may_add_aliases_records_one_by_import(client, editor_without_a
     _grant(editor_without_aliases, "organizations.add_organizationalias")
     result = import_attendance(
         three_day_workshop,
-        sheet(["Alaoui", "Sara", "F", "Association", "Drâa-Tafilalet", "0612345601", "x"]),
+        sheet(["Alaoui", "Sara", "F", "Association Atlas Azilal", "Drâa-Tafilalet", "0612345601", "x"]),
         "a.csv",
         choices=again.context["result"].choices,
     )
@@ -110,3 +110,29 @@ def test_total_lines_among_people_are_not_people(three_day_workshop):
     assert result.rows == 2
     assert sorted(Participation.objects.values_list("person__last_name", flat=True)) == ["Alaoui", "Idrissi"]
     assert [w.row for w in result.warnings if "total" in str(w).lower()] == [3, 5, 6]
+
+
+@pytest.mark.parametrize(
+    ("generic", "saved"),
+    [
+        ("Association", "Association Atlas"),
+        ("الجمعية", "جمعية"),
+        ("Commune urbaine", "Commune urbaine de Zagora"),
+        ("Réseau", "Réseaux"),
+    ],
+)
+def test_a_name_that_only_says_the_kind_of_organisation_is_never_recorded_as_an_alias(
+    three_day_workshop, generic, saved
+):
+    """Answering "same as Association Atlas" for a row that says only "Association" links the row,
+    but must not send every later sheet's "Association" to Association Atlas."""
+    atlas = OrganizationFactory(name=saved, region=region_named("08"))
+    data = sheet(["Alaoui", "Sara", "F", generic, "Drâa-Tafilalet", "0612345601", "x"])
+    preview = import_attendance(three_day_workshop, data, "a.csv", dry_run=True)
+    [question] = preview.questions
+    preview.choices.answers[question.field_name] = f"org-{atlas.pk}"
+
+    import_attendance(three_day_workshop, data, "a.csv", choices=preview.choices)
+
+    assert Participation.objects.get().organization == atlas
+    assert not OrganizationAlias.objects.exists()
