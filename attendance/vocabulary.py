@@ -184,10 +184,17 @@ PRESENT_WORDS = {
         "présent",
         "présente",
         "v",
+        # A ticked checkbox as Excel writes it to CSV, in English, French and Arabic.
+        "true",
+        "vrai",
+        "صحيح",
     ]
 }
 
-ABSENT_WORDS = {fold(v) for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente"]}
+ABSENT_WORDS = {
+    fold(v)
+    for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente", "false", "faux", "خطأ"]
+}
 
 # Values of the optional status column.
 STATUS_VALUES = {

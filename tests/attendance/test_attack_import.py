@@ -136,3 +136,21 @@ def test_a_name_that_only_says_the_kind_of_organisation_is_never_recorded_as_an_
 
     assert Participation.objects.get().organization == atlas
     assert not OrganizationAlias.objects.exists()
+
+
+def test_checkboxes_saved_as_csv_read_as_they_do_in_the_workbook(three_day_workshop):
+    """Excel writes a checkbox (a boolean cell) to CSV as TRUE/FALSE, VRAI/FAUX or صحيح/خطأ; the
+    workbook itself was read, the CSV of the same sheet was refused."""
+    rows = [
+        ["Nom", "Prénom", "Compte dans le total", "Tél", "J1", "J2"],
+        ["Alaoui", "Sara", "TRUE", "0612345601", "TRUE", "FALSE"],
+        ["Idrissi", "Hind", "FAUX", "0612345602", "VRAI", "FAUX"],
+        ["Tazi", "Ali", "صحيح", "0612345603", "خطأ", "صحيح"],
+    ]
+    result = import_attendance(three_day_workshop, to_csv(rows, delimiter=";"), "a.csv", dry_run=True)
+    assert [[present for _session, present in planned.marks[:2]] for planned in result.plan] == [
+        [True, False],
+        [True, False],
+        [False, True],
+    ]
+    assert [planned.counted for planned in result.plan] == [True, False, True]
