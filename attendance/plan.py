@@ -20,7 +20,7 @@ new participation without them is a participant, and its counted flag follows it
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from attendance.days import answer_without_days
 from attendance.organisations import decide_organisations
@@ -101,6 +101,24 @@ class PlannedRow:
         return self.status == Participation.Status.ATTENDED and self.participation.counts_toward_totals
 
 
+# The preview's and the message's counts: (ImportResult attribute, label), in this order.
+SUMMARY_LINES = (
+    ("rows", gettext_lazy("Rows read")),
+    ("rows_merged", gettext_lazy("Rows merged into another (same person)")),
+    ("erased", gettext_lazy("Rows skipped: people erased at their request or after retention")),
+    ("people_created", gettext_lazy("New people")),
+    ("people_matched", gettext_lazy("People already known")),
+    ("people_matched_by_name", gettext_lazy("Known people recognised only by name")),
+    ("people_completed", gettext_lazy("Known people with details added")),
+    ("organizations_created", gettext_lazy("New organisations")),
+    ("participations_created", gettext_lazy("New participations")),
+    ("participations_updated", gettext_lazy("Participations updated")),
+    ("marks_added", gettext_lazy("Attendance marks added")),
+    ("marks_removed", gettext_lazy("Attendance marks removed")),
+    ("not_in_sheet", gettext_lazy("Registered people not on this sheet (unchanged)")),
+)
+
+
 @dataclass
 class ImportResult:
     """What an import did (or, with ``dry_run``, would do). All counts are ints.
@@ -156,22 +174,12 @@ class ImportResult:
         return {question.field_name: question.answer for question in self.questions}
 
     def summary(self):
-        """The counts as ``[(translated label, int), …]`` for messages and pages."""
-        erased = [(_("Rows skipped: people erased at their request or after retention"), len(self.erased))]
+        """The counts as ``[(translated label, int), …]`` for messages and pages (the erased
+        line only when rows were skipped)."""
         return [
-            (_("Rows read"), self.rows),
-            (_("Rows merged into another (same person)"), self.rows_merged),
-            *(erased if self.erased else []),
-            (_("New people"), self.people_created),
-            (_("People already known"), self.people_matched),
-            (_("Known people recognised only by name"), self.people_matched_by_name),
-            (_("Known people with details added"), self.people_completed),
-            (_("New organisations"), self.organizations_created),
-            (_("New participations"), self.participations_created),
-            (_("Participations updated"), self.participations_updated),
-            (_("Attendance marks added"), self.marks_added),
-            (_("Attendance marks removed"), self.marks_removed),
-            (_("Registered people not on this sheet (unchanged)"), self.not_in_sheet),
+            (str(label), len(self.erased) if name == "erased" else getattr(self, name))
+            for name, label in SUMMARY_LINES
+            if name != "erased" or self.erased
         ]
 
     def totals(self):
