@@ -2,9 +2,12 @@
 sheets: each test is a finding that was fixed (see the report of branch h-attack)."""
 
 import pytest
+from django.urls import reverse
 
 from attendance.apply import import_attendance
+from attendance.choices import MAX_QUESTIONS
 from organizations.models import OrganizationAlias
+from regions.models import PlaceAlias
 from tests.attendance.conftest import upload
 from tests.attendance.sheetmakers import to_csv
 from tests.conftest import _grant
@@ -154,3 +157,41 @@ def test_checkboxes_saved_as_csv_read_as_they_do_in_the_workbook(three_day_works
         [False, True],
     ]
     assert [planned.counted for planned in result.plan] == [True, False, True]
+
+
+def _walk_ins(*regions):
+    header = ["Nom", "Prénom", "Région", "Tél", "J1"]
+    return to_csv(
+        [header, *[[f"N{i}", "P", r, f"06{i:08d}", "x"] for i, r in enumerate(regions)]], delimiter=";"
+    )
+
+
+def test_a_region_answered_by_who_may_not_add_place_aliases_is_not_remembered(
+    client, editor_without_aliases, three_day_workshop
+):
+    url = reverse("admin:workshops_workshop_import_attendance", args=[three_day_workshop.pk])
+    client.force_login(editor_without_aliases)
+    preview = upload(client, three_day_workshop, _walk_ins("Casa-Settat"), "a.csv")
+    [question] = preview.context["questions"]
+    answer = {question.field_name: "06"}
+    again = client.post(url, {"token": preview.context["token"], "repreview": "1", **answer})
+    response = client.post(url, {"token": again.context["token"], "confirm": "1", **answer})
+
+    assert response.status_code == 302
+    assert Participation.objects.get().person.region.code == "06"
+    assert not PlaceAlias.objects.filter(alias="Casa-Settat").exists()
+
+
+def test_a_sheet_raising_more_questions_than_a_form_can_send_back_is_refused_plainly(
+    client, importer, three_day_workshop
+):
+    """1,200 unknown region spellings made 1,200 questions: the preview's form then had more
+    fields than Django accepts (HTTP 400 on "Preview again", "Confirm" and even "Cancel")."""
+    client.force_login(importer)
+    data = _walk_ins(*[f"Douar Ait {i:04d}" for i in range(MAX_QUESTIONS + 1)])
+    preview = upload(client, three_day_workshop, data, "a.csv")
+
+    assert preview.status_code == 200
+    assert preview.context["questions"] == [] and preview.context["token"] == ""
+    assert f"This sheet raises {MAX_QUESTIONS + 1} questions" in preview.context["errors"][0].message
+    assert not Participation.objects.exists()
