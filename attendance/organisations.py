@@ -16,7 +16,8 @@ Two limits (``docs/data-protection.md``): the people recognised by phone or e-ma
 their organisation only to an importer who may see contacts (``ImportResult.contacts_visible``),
 else a typed phone would tell which organisation its owner belongs to; and an alias, which
 steers every later import, is recorded only for an importer allowed to add aliases
-(``ImportResult.may_record_aliases``), else the answer holds for this import only; so it does
+(``ImportResult.may_record_aliases``) who answered the question (the management command takes
+the proposals unseen and records none), else the answer holds for this import only; so it does
 for a name that says only what kind of organisation it is ("Association", "جمعية":
 ``organizations.matching.is_generic``), which would otherwise send every later sheet's
 "Association" to that one.
@@ -83,7 +84,7 @@ def decide_organisations(resolved, result):
         if answer != NEW:
             organization = offered[answer]
             found[key] = organization
-        if answer != NEW and result.may_record_aliases and not is_generic(key):
+        if answer != NEW and _may_record(result, question, key):
             aliases.append(
                 OrganizationAlias(
                     organization=organization,
@@ -94,6 +95,14 @@ def decide_organisations(resolved, result):
                 )
             )
     return Decided(found, aliases)
+
+
+def _may_record(result, question, key):
+    """Whether answering "same as" to ``question`` records the alias ``key``: the staff member
+    answered it (a form; not a proposal taken unseen, as the management command does), may add
+    aliases, and the name says more than a kind of organisation."""
+    answered = question.field_name in result.choices.answers
+    return answered and result.may_record_aliases and not is_generic(key)
 
 
 def _distinct_names(resolved, by_contact=True):

@@ -195,3 +195,18 @@ def test_a_sheet_raising_more_questions_than_a_form_can_send_back_is_refused_pla
     assert preview.context["questions"] == [] and preview.context["token"] == ""
     assert f"This sheet raises {MAX_QUESTIONS + 1} questions" in preview.context["errors"][0].message
     assert not Participation.objects.exists()
+
+
+def test_a_proposal_taken_unseen_records_no_alias(three_day_workshop):
+    """The management command takes every proposed answer without anyone seeing it: a fuzzy
+    guess links the rows, but must not become an alias that steers every later import."""
+    amal = OrganizationFactory(name="Association Al Amal pour le développement", region=region_named("08"))
+    data = sheet(
+        ["Alaoui", "Sara", "F", "Association Amal pour le developpement", "Drâa-Tafilalet", "0612345601", "x"]
+    )
+
+    result = import_attendance(three_day_workshop, data, "a.csv")
+
+    assert result.questions[0].answer == f"org-{amal.pk}"
+    assert Participation.objects.get().organization == amal
+    assert not OrganizationAlias.objects.exists()
