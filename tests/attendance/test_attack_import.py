@@ -210,3 +210,17 @@ def test_a_proposal_taken_unseen_records_no_alias(three_day_workshop):
     assert result.questions[0].answer == f"org-{amal.pk}"
     assert Participation.objects.get().organization == amal
     assert not OrganizationAlias.objects.exists()
+
+
+def test_a_utf8_sheet_with_one_stray_byte_is_refused_only_at_that_cell(three_day_workshop):
+    """One Windows-1252 no-break space pasted into a UTF-8 sheet made it read as Windows-1252
+    (every Arabic and accented name garbled) and no offered encoding read it right."""
+    rows = [
+        ["Nom", "Prénom", "Tél", "J1"],
+        ["علوي", "سارة", "0612345601", "x"],
+        ["Élise", "Zoé", "0612345602", "x"],
+        ["Idrissi", "Hind", "0612345603", "x"],
+    ]
+    data = to_csv(rows, delimiter=";").replace(b"Hind", b"Hind\xa0", 1)
+    errors = _refused(three_day_workshop, data)
+    assert [(error.row, error.column) for error in errors] == [(4, "Prénom")]
