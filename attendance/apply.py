@@ -17,6 +17,8 @@ Guarantees
     the same sheet twice changes nothing the second time.
 """
 
+import os
+import re
 from contextlib import contextmanager
 
 from auditlog.models import LogEntry
@@ -160,7 +162,30 @@ def read_sheet(workshop, data, filename, choices=None):
         sign_in_sheet=looks_like_sign_in(rows, parsed.header, filename, sheet.name),
     )
     people, result.erased = skip_erased_people(people, result.warnings)
+    result.warnings += other_workshops_export(workshop, filename)
     return result, people
+
+
+# The name ``attendance.exports.export_filename`` gives a workshop's attendance report, as a
+# browser saves it (" (1)" added to a second download).
+_EXPORT_NAME = re.compile(r"^attendance-(?P<slug>.+?)(?: ?\(\d+\))?\.(?:csv|xlsx)$")
+
+
+def other_workshops_export(workshop, filename):
+    """``[SheetError]``: a warning when ``filename`` is the attendance report of another
+    workshop (two workshops on the same days read each other's reports without error). One
+    query, only for a report's name that is not ``workshop``'s."""
+    found = _EXPORT_NAME.match(os.path.basename(filename or ""))
+    if not found or found["slug"] == workshop.slug:
+        return []
+    other = Workshop.objects.filter(slug=found["slug"]).exclude(pk=workshop.pk).first()
+    if other is None:
+        return []
+    message = _(
+        "This file is named as the attendance report of another workshop, “%(other)s”: check that "
+        "it is the right file for this one."
+    ) % {"other": other.title}
+    return [SheetError(None, None, message)]
 
 
 @contextmanager

@@ -224,3 +224,29 @@ def test_a_utf8_sheet_with_one_stray_byte_is_refused_only_at_that_cell(three_day
     data = to_csv(rows, delimiter=";").replace(b"Hind", b"Hind\xa0", 1)
     errors = _refused(three_day_workshop, data)
     assert [(error.row, error.column) for error in errors] == [(4, "Prénom")]
+
+
+def test_the_report_of_another_workshop_on_the_same_days_is_named_in_a_warning(three_day_workshop):
+    """Two workshops on the same days (two rooms of one event): the report of one imported into
+    the other was read without a word, every person added to the wrong workshop."""
+    from attendance import exports
+    from tests.factories import ParticipationFactory, SessionFactory, WorkshopFactory
+
+    other = WorkshopFactory(
+        title="Atelier salle B",
+        start_date=three_day_workshop.start_date,
+        end_date=three_day_workshop.end_date,
+    )
+    for session in three_day_workshop.sessions.all():
+        SessionFactory(workshop=other, date=session.date)
+    ParticipationFactory(workshop=other)
+    export = exports.export_attendance(other, "csv")
+
+    for name in (export.filename, export.filename.replace(".csv", " (1).csv")):
+        result = import_attendance(three_day_workshop, export.content, name, dry_run=True)
+        assert [w.message for w in result.warnings if "Atelier salle B" in w.message] == [
+            "This file is named as the attendance report of another workshop, “Atelier salle B”: check "
+            "that it is the right file for this one."
+        ]
+    own = import_attendance(other, export.content, export.filename, dry_run=True)
+    assert not [w for w in own.warnings if "another workshop" in w.message]
