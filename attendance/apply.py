@@ -17,6 +17,8 @@ Guarantees
     the same sheet twice changes nothing the second time.
 """
 
+import os
+import re
 from contextlib import contextmanager
 
 from auditlog.models import LogEntry
@@ -24,7 +26,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.choices import Choices
+from attendance.choices import MAX_QUESTIONS, Choices
 from attendance.days import looks_like_sign_in
 from attendance.headers import encoding_question, first_sheet_with_header, garbled_cells
 from attendance.people import sheet_people, skip_erased_people
@@ -45,7 +47,15 @@ WRITE_BATCH = 1000
 
 
 def import_attendance(
-    workshop, data, filename, dry_run=False, contacts_visible=True, choices=None, names_visible=True
+    workshop,
+    data,
+    filename,
+    dry_run=False,
+    contacts_visible=True,
+    choices=None,
+    names_visible=True,
+    may_record_aliases=True,
+    may_record_place_aliases=True,
 ):
     """Import an attendance sheet into ``workshop``.
 
@@ -63,25 +73,51 @@ def import_attendance(
     the saved person a row's phone or e-mail leads to, nor shows a saved person's contact
     (``attendance.people``): the preview lists the sheet's own names. ``names_visible``: False
     for a user who may not see people (*view person*): then no message names a saved person at
-    all, and the preview shows no name (``attendance.views``).
+    all, and the preview shows no name (``attendance.views``). ``may_record_aliases``: False for
+    a user who may not add organisation aliases: an answer "same as" then records no alias
+    (``attendance.organisations``); ``may_record_place_aliases``: likewise for the region
+    spellings answered (``attendance.places``).
 
     ``choices``: the staff member's answers to the preview's questions (``attendance.choices``;
     None: every proposed answer). ``ImportResult.questions`` (or ``AttendanceImportError.questions``)
     lists the questions with the answers used.
     """
     choices = choices if choices is not None else Choices()
-    result, parsed = read_sheet(workshop, data, filename, choices)
+    try:
+        result, parsed = read_sheet(workshop, data, filename, choices)
+    except AttendanceImportError as exc:
+        refuse_too_many_questions(exc.questions, exc.errors)
+        raise
     result.contacts_visible = contacts_visible and names_visible
     result.names_visible = names_visible
+    result.may_record_aliases = may_record_aliases
+    result.may_record_place_aliases = may_record_place_aliases
     if dry_run:
         plan_import(workshop, parsed, result.sessions, result)
+        refuse_too_many_questions(result.questions)
         return result
     with database_refusal_as_sheet_error(), one_import_at_a_time(workshop):
         plan = plan_import(workshop, parsed, result.sessions, result)
+        refuse_too_many_questions(result.questions)
         apply_plan(workshop, plan)
         remember_answers(workshop, result)
         record_in_audit_trail(workshop, result)
     return result
+
+
+def refuse_too_many_questions(questions, errors=()):
+    """Raise AttendanceImportError (one saying why, then ``errors``; no question) when a sheet
+    raises more than ``choices.MAX_QUESTIONS`` questions: a preview form holding them all could
+    not be sent back (Django refuses more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` fields), so
+    the sheet could be neither confirmed nor cancelled, nor answered by hand."""
+    if len(questions) <= MAX_QUESTIONS:
+        return
+    message = _(
+        "This sheet raises %(count)s questions (spellings of regions or organisations that are "
+        "not known), more than the %(max)s one preview can ask: correct the region and "
+        "organisation columns, or split the sheet, and upload it again."
+    ) % {"count": len(questions), "max": MAX_QUESTIONS}
+    raise AttendanceImportError([SheetError(None, None, message), *errors], [])
 
 
 def read_sheet(workshop, data, filename, choices=None):
@@ -126,7 +162,30 @@ def read_sheet(workshop, data, filename, choices=None):
         sign_in_sheet=looks_like_sign_in(rows, parsed.header, filename, sheet.name),
     )
     people, result.erased = skip_erased_people(people, result.warnings)
+    result.warnings += other_workshops_export(workshop, filename)
     return result, people
+
+
+# The name ``attendance.exports.export_filename`` gives a workshop's attendance report, as a
+# browser saves it (" (1)" added to a second download).
+_EXPORT_NAME = re.compile(r"^attendance-(?P<slug>.+?)(?: ?\(\d+\))?\.(?:csv|xlsx)$")
+
+
+def other_workshops_export(workshop, filename):
+    """``[SheetError]``: a warning when ``filename`` is the attendance report of another
+    workshop (two workshops on the same days read each other's reports without error). One
+    query, only for a report's name that is not ``workshop``'s."""
+    found = _EXPORT_NAME.match(os.path.basename(filename or ""))
+    if not found or found["slug"] == workshop.slug:
+        return []
+    other = Workshop.objects.filter(slug=found["slug"]).exclude(pk=workshop.pk).first()
+    if other is None:
+        return []
+    message = _(
+        "This file is named as the attendance report of another workshop, “%(other)s”: check that "
+        "it is the right file for this one."
+    ) % {"other": other.title}
+    return [SheetError(None, None, message)]
 
 
 @contextmanager

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 MAX_ANSWERS = 2000
 MAX_ANSWER_LENGTH = 200
 PREFIX = "q-"
+# Questions one preview may ask: its form must stay below Django's DATA_UPLOAD_MAX_NUMBER_FIELDS
+# (1000) with the token, the button and the CSRF field (``attendance.apply`` refuses more).
+MAX_QUESTIONS = 500
 
 
 @dataclass

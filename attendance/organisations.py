@@ -11,6 +11,16 @@ new organisation, with organisations of the region whose names come near
 new organisation without a question (there is nothing to choose from). Answered "same as", the
 rows take that organisation and the sheet's spelling is recorded as its alias when the import
 is confirmed, so the same sheet asks no more.
+
+Two limits (``docs/data-protection.md``): the people recognised by phone or e-mail propose
+their organisation only to an importer who may see contacts (``ImportResult.contacts_visible``),
+else a typed phone would tell which organisation its owner belongs to; and an alias, which
+steers every later import, is recorded only for an importer allowed to add aliases
+(``ImportResult.may_record_aliases``) who answered the question (the management command takes
+the proposals unseen and records none), else the answer holds for this import only; so it does
+for a name that says only what kind of organisation it is ("Association", "جمعية":
+``organizations.matching.is_generic``), which would otherwise send every later sheet's
+"Association" to that one.
 """
 
 from collections import Counter
@@ -20,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from attendance.choices import Question
 from attendance.vocabulary import chunks
-from organizations.matching import CANDIDATE_THRESHOLD, FUZZY_THRESHOLD, NameIndex
+from organizations.matching import CANDIDATE_THRESHOLD, FUZZY_THRESHOLD, NameIndex, is_generic
 from organizations.models import Organization, OrganizationAlias
 from regions.names import collapse_spaces, fold
 from workshops.models import Participation
@@ -55,7 +65,7 @@ def decide_organisations(resolved, result):
     saved person or None, matched_by]``, from ``people.match_saved``) with the answers in
     ``result.choices``; questions go to ``result.questions``. Returns ``Decided``. A fixed number
     of queries (in slices of ``QUERY_CHUNK`` names)."""
-    names = _distinct_names(resolved)
+    names = _distinct_names(resolved, by_contact=result.contacts_visible)
     found = {}
     for chunk in chunks(names):
         found.update(Organization.objects.by_name_or_alias(chunk))
@@ -74,6 +84,7 @@ def decide_organisations(resolved, result):
         if answer != NEW:
             organization = offered[answer]
             found[key] = organization
+        if answer != NEW and _may_record(result, question, key):
             aliases.append(
                 OrganizationAlias(
                     organization=organization,
@@ -86,15 +97,24 @@ def decide_organisations(resolved, result):
     return Decided(found, aliases)
 
 
-def _distinct_names(resolved):
-    """``{folded name: _Name}`` in sheet order."""
+def _may_record(result, question, key):
+    """Whether answering "same as" to ``question`` records the alias ``key``: the staff member
+    answered it (a form; not a proposal taken unseen, as the management command does), may add
+    aliases, and the name says more than a kind of organisation."""
+    answered = question.field_name in result.choices.answers
+    return answered and result.may_record_aliases and not is_generic(key)
+
+
+def _distinct_names(resolved, by_contact=True):
+    """``{folded name: _Name}`` in sheet order; ``by_contact`` False: without the saved people
+    recognised by phone or e-mail."""
     names = {}
     for row, person, matched_by in resolved:
         if not row.organization:
             continue
         name = names.setdefault(fold(row.organization), _Name(collapse_spaces(row.organization)))
         name.rows += row.rows
-        if person is not None and matched_by in ("phone", "email"):
+        if by_contact and person is not None and matched_by in ("phone", "email"):
             name.people.append(person)
         if row.region is not None:
             name.regions.add(row.region.pk)

@@ -124,7 +124,11 @@ def remember_answers(workshop, result):
     """Record as ``PlaceAlias`` each region spelling of ``result`` (an ``ImportResult``) that the
     staff member answered in the preview, with the region chosen; call inside the import's
     transaction. The source names the workshop and the date (the import's audit entry names
-    the staff member: the import is not told who runs it). Returns the aliases created."""
+    the staff member: the import is not told who runs it). Returns the aliases created; none
+    when ``result.may_record_place_aliases`` is False (the importer may not add place aliases:
+    the answers then hold for this import only)."""
+    if not result.may_record_place_aliases:
+        return []
     chosen = {}
     picked = result.choices.answers if result.choices else {}
     for question in result.questions:

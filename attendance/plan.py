@@ -157,6 +157,11 @@ class ImportResult:
     contacts_visible: bool = True
     # False when whoever imports may not see people: messages then name no saved person.
     names_visible: bool = True
+    # False when whoever imports may not add organisation aliases: an answer "same as" then
+    # links this sheet's rows only (attendance.organisations).
+    may_record_aliases: bool = True
+    # Likewise for the region spellings answered (attendance.places.remember_answers).
+    may_record_place_aliases: bool = True
     # attendance.choices.Question: what the preview asks, each with the answer in force.
     questions: list = field(default_factory=list)
     # Every session of the workshop in order, as read with the sheet (the sheet may cover fewer).

@@ -38,6 +38,7 @@ from attendance.vocabulary import (
     age_band_index,
     gender_index,
     is_summary_start,
+    is_total_line,
     parse_counted,
     parse_presence,
     role_index,
@@ -66,9 +67,12 @@ ORGANIZATION_KEY_LENGTH = Organization._meta.get_field("name_key").max_length
 TEXT_FIELDS = ("first_name", "last_name", "organization", "position", "city", "email", "phone")
 
 # Text a spreadsheet runs as a formula: "=…", or "+", "-", "@" before a function call, a cell
-# reference or arithmetic ("+SUM(A1)", "-A1", "-2+3", "@HYPERLINK(…)"); "- Ahmed" is not one.
+# reference, arithmetic, a DDE call or another sheet's cell ("+SUM(A1)", "-A1", "-2+3",
+# "@HYPERLINK(…)", "+cmd|' /C calc'!A0", "+Feuil1!A1", "-'Sheet 1'!B2"); "- Ahmed" is not one.
+_CELL = r"\$?[A-Za-z]{1,3}\$?[0-9]+\b"
 FORMULA = re.compile(
-    r"\s*(?:=|[+\-@]\s*(?:[A-Za-z_][\w.]*\s*\(|\$?[A-Za-z]{1,3}\$?[0-9]+\b|[0-9.]+\s*[-+*/^&]))"
+    r"\s*(?:=|[+\-@]\s*(?:[A-Za-z_][\w.]*\s*[(|]|" + _CELL + r"|[0-9.]+\s*[-+*/^&]"
+    r"|(?:[A-Za-z_][\w.]*|'[^']*')!" + _CELL + r"))"
 )
 # The fields holding names: never a formula.
 NAME_FIELDS = ("first_name", "last_name", "full_name", "organization", "position", "city")
@@ -260,6 +264,9 @@ def parse_rows(rows, sessions, regions):
     for number, cells in rows[header.index + 1 :]:
         if is_summary_start(cells):
             break  # the summary below an exported report's people: not people
+        if is_total_line(cells):
+            warnings.append(SheetError(number, None, _("Read as a line of totals, not a person: left out.")))
+            continue
         if not any(c for i, c in enumerate(cells) if c and i != header.columns.get("number")):
             continue
         row, row_errors, row_warnings = parse_row(header, number, cells, columns)

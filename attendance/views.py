@@ -256,8 +256,12 @@ def _visibility(request):
     """What the importer may see (``docs/data-protection.md``): ``contacts_visible``, the
     participants' phones and e-mails (the admin's masking rule: the preview of one who may not
     names nobody through a phone or e-mail); ``names_visible``, people at all (*view person*:
-    the preview of one who may not shows rows by number, without names)."""
+    the preview of one who may not shows rows by number, without names); ``may_record_aliases``,
+    whether answering "same as" records the organisation's alias (*add organisation alias*);
+    ``may_record_place_aliases``, whether a region answered is remembered (*add place alias*)."""
     return {
         "contacts_visible": request.user.has_perm("organizations.view_personal_data"),
         "names_visible": request.user.has_perm("organizations.view_person"),
+        "may_record_aliases": request.user.has_perm("organizations.add_organizationalias"),
+        "may_record_place_aliases": request.user.has_perm("regions.add_placealias"),
     }

@@ -184,10 +184,17 @@ PRESENT_WORDS = {
         "présent",
         "présente",
         "v",
+        # A ticked checkbox as Excel writes it to CSV, in English, French and Arabic.
+        "true",
+        "vrai",
+        "صحيح",
     ]
 }
 
-ABSENT_WORDS = {fold(v) for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente"]}
+ABSENT_WORDS = {
+    fold(v)
+    for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente", "false", "faux", "خطأ"]
+}
 
 # Values of the optional status column.
 STATUS_VALUES = {
@@ -351,6 +358,25 @@ def is_summary_start(cells):
     return first in labels["region"] and all(
         fold(cell) in labels["gender"] or fold(cell) in labels["total"] for cell in filled[1:]
     )
+
+
+# Words that open a total line typed among or below the people ("Total", "Total participants :
+# 22", "المجموع"), besides the report's own label for "Total".
+TOTAL_WORDS = {fold(word) for word in ("total", "totaux", "sous-total", "المجموع", "مجموع", "الإجمالي")}
+_NUMBER = re.compile(r"[\d\s.,:%]+")
+
+
+def is_total_line(cells):
+    """Whether a sheet row is a total line, not a person: its first cell that is not a number
+    starts with a word of ``TOTAL_WORDS`` (or the report's "Total"), and every other filled
+    cell is a number."""
+    filled = [cell.strip() for cell in cells if cell and cell.strip()]
+    words = [cell for cell in filled if not _NUMBER.fullmatch(cell)]
+    if len(words) != 1:
+        return False
+    folded = fold(words[0]).split()
+    totals = TOTAL_WORDS | set(_label_words()["total"])
+    return bool(folded) and (folded[0] in totals or " ".join(folded[:2]) in totals)
 
 
 def parse_presence(value):

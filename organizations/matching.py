@@ -26,6 +26,21 @@ FUNCTION_WORDS = frozenset(
     "a au aux d de des du en et l la le les pour sur of the for and in on to و في من على عن".split()
 )
 
+# The words for a kind of organisation (folded): a name made of them only ("Association",
+# "جمعية", "Commune urbaine") says what an organisation is, not which one.
+GENERIC_WORDS = frozenset(
+    "association associations commune communes urbaine rurale centre reseau cooperative fondation "
+    "federation union club collectif coalition conseil ong ngo organisation organization "
+    "جمعيه جماعه مركز شبكه تعاونيه مؤسسه اتحاد نادي مجلس ائتلاف حضريه قرويه".split()
+)
+
+
+def is_generic(key):
+    """True when the folded name ``key`` is only function words and words for a kind of
+    organisation (``GENERIC_WORDS``, with or without the Arabic article): never an alias of one
+    organisation."""
+    return all(word.removeprefix("ال") in GENERIC_WORDS for word in significant_words(key))
+
 
 def significant_words(key):
     """The words of the folded name ``key`` that are not function words."""

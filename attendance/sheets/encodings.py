@@ -101,7 +101,22 @@ def detect(data):
     if _decodes(data, "utf-8"):
         return Detection("utf-8", True, ("utf-8",))
     ranked = rank_single_byte(data)
+    if mostly_utf8(data):
+        # A UTF-8 file with a few stray bytes (a cell pasted from a Windows-1252 sheet, a
+        # truncated character): proposed as UTF-8, its bad bytes then refused cell by cell
+        # (U+FFFD is garbled), rather than every name garbled by a single-byte reading.
+        return Detection("utf-8", False, ("utf-8", *ranked))
     return Detection(ranked[0], False, tuple(ranked))
+
+
+def mostly_utf8(data):
+    """True when ``data`` (not valid UTF-8) is UTF-8 but for a few bytes: at least ten valid
+    multi-byte characters for each byte that is not UTF-8. Text in a single-byte encoding
+    almost never holds a valid multi-byte sequence."""
+    text = data[: SAMPLE_BYTES * 4].decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    valid = sum(1 for char in text if ord(char) > 0x7F) - bad
+    return bad > 0 and valid >= 10 * bad
 
 
 def _decodes(data, codec):

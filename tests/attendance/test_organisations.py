@@ -15,6 +15,7 @@ from attendance.choices import Choices
 from organizations.models import Organization, OrganizationAlias
 from tests.attendance.conftest import counts, sample, upload
 from tests.attendance.sheetmakers import to_csv
+from tests.conftest import _grant
 from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
@@ -99,6 +100,12 @@ def french_sheet():
     return text.encode("utf-8")
 
 
+def confirmed(preview):
+    """The answers ``preview`` (an ImportResult) showed, confirmed as the page sends them back
+    (an alias is recorded only for a question answered, not for a proposal taken unseen)."""
+    return Choices({question.field_name: question.answer for question in preview.questions})
+
+
 def test_the_same_people_in_french_create_no_duplicate_organisation():
     import_attendance(workshop(), sample("marrakech-2021-03-attendance-ar.csv"), "ar.csv")
     arabic = {o.name: o for o in Organization.objects.all()}
@@ -119,7 +126,7 @@ def test_the_same_people_in_french_create_no_duplicate_organisation():
         assert question.options[1] == ("new", f"New organisation “{french_name}”")
     assert preview.organizations_created == 0
 
-    result = import_attendance(second, french, "fr.csv")
+    result = import_attendance(second, french, "fr.csv", choices=confirmed(preview))
 
     assert result.organizations_created == 0
     assert (counts()[1], Organization.objects.count()) == before
@@ -141,7 +148,9 @@ def test_answering_new_creates_the_organisation_and_records_no_alias():
     preview = import_attendance(second, french, "fr.csv", dry_run=True)
     question = next(q for q in preview.questions if q.value == "Commune urbaine de Tétouan")
 
-    result = import_attendance(second, french, "fr.csv", choices=Choices({question.field_name: "new"}))
+    answers = confirmed(preview)
+    answers.answers[question.field_name] = "new"
+    result = import_attendance(second, french, "fr.csv", choices=answers)
 
     assert result.organizations_created == 1
     assert Organization.objects.filter(name="Commune urbaine de Tétouan").exists()
@@ -222,6 +231,8 @@ def test_a_person_without_organisation_proposes_that_of_their_latest_participati
 def test_the_page_asks_and_confirming_same_as_records_the_alias(client, importer, three_day_workshop):
     espace = OrganizationFactory(name="Espace Associatif")
     PersonFactory(phone="+212612345601", organization=espace)
+    # Proposing a person's organisation needs their contacts; recording an alias, its permission.
+    _grant(importer, "organizations.view_personal_data", "organizations.add_organizationalias")
     client.force_login(importer)
     rows = [["Alaoui", "Sara", "F", "الفضاء الجمعوي", "", "0612345601", "x"]]
     preview = upload(client, three_day_workshop, sheet(*rows), "a.csv")
@@ -250,7 +261,7 @@ def test_a_sheet_without_contacts_naming_an_alias_imported_twice_changes_nothing
     assert preview.questions[0].options[0][0] == f"org-{espace.pk}"
     before = counts()
 
-    result = import_attendance(three_day_workshop, other_spelling, "a.csv")
+    result = import_attendance(three_day_workshop, other_spelling, "a.csv", choices=confirmed(preview))
     again = import_attendance(three_day_workshop, other_spelling, "a.csv")
 
     assert counts() == before
