@@ -28,13 +28,13 @@ from attendance.choices import Choices
 from attendance.days import looks_like_sign_in
 from attendance.headers import encoding_question, first_sheet_with_header, garbled_cells
 from attendance.people import sheet_people, skip_erased_people
+from attendance.places import RegionReader, remember_answers
 from attendance.plan import ImportResult, plan_import
 from attendance.rows import parse_rows
 from attendance.sheets import FORMAT_LABELS
 from attendance.sheets.encodings import encoding_name
 from attendance.vocabulary import AttendanceImportError, SheetError, chunks
 from organizations.models import Organization, OrganizationAlias, Person
-from regions.models import Region
 from workshops.models import Attendance, Participation, Workshop
 
 # How long an import waits for another one of the same database to finish (SQLite).
@@ -79,6 +79,7 @@ def import_attendance(
     with database_refusal_as_sheet_error(), one_import_at_a_time(workshop):
         plan = plan_import(workshop, parsed, result.sessions, result)
         apply_plan(workshop, plan)
+        remember_answers(workshop, result)
         record_in_audit_trail(workshop, result)
     return result
 
@@ -99,11 +100,14 @@ def read_sheet(workshop, data, filename, choices=None):
     except AttendanceImportError as exc:
         exc.questions[:0] = questions
         raise
-    parsed = parse_rows(rows, sessions, Region.objects.matcher())
+    regions = RegionReader(choices)
+    parsed = parse_rows(rows, sessions, regions)
+    questions.extend(regions.questions)
     garbled = garbled_cells(rows, parsed.header, asked=encoding is not None)
     if garbled and sheet.fmt == "text":
-        # The wrong encoding's text is never saved; the other errors would only repeat it.
-        raise AttendanceImportError(garbled, questions)
+        # The wrong encoding's text is never saved; the other errors (and questions about the
+        # garbled places) would only repeat it.
+        raise AttendanceImportError(garbled, [q for q in questions if q.kind == "encoding"])
     if parsed.errors:
         raise AttendanceImportError(parsed.errors, questions)
     people, warnings = sheet_people(parsed)

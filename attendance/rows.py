@@ -148,18 +148,6 @@ def _looked_up(index):
     return parse
 
 
-def _matched(matcher):
-    """A parser returning what ``matcher`` (text → object or None) finds; ValueError for None."""
-
-    def parse(text):
-        value = matcher(text)
-        if value is None:
-            raise ValueError(text)
-        return value
-
-    return parse
-
-
 def _email(text):
     try:
         validate_email(text)
@@ -172,17 +160,20 @@ def _email(text):
 class Column:
     """How one optional column is read: ``field`` (a ``HEADER_ALIASES`` key), ``parse`` (cell
     text → value; ValueError when refused), ``message`` (translated, naming ``%(value)s``) and
-    ``blank``, the value of an empty cell or a missing column."""
+    ``blank``, the value of an empty cell or a missing column. A parser ``with_row`` is also
+    given the sheet row number; one may raise ``attendance.places.PlaceRefused``, whose own
+    message is shown."""
 
     field: str
     parse: Callable
     message: str
     blank: object = ""
+    with_row: bool = False
 
 
-def value_columns(region_matcher):
+def value_columns(regions):
     """The table of columns read from every row, in the order their errors are listed:
-    gender, region (by ``region_matcher``: text → Region or None), phone, e-mail, age, age
+    gender, region (by ``regions``, an ``attendance.places.RegionReader``), phone, e-mail, age, age
     band, consent date, role, counted. The status column is read after presence
     (``STATUS_COLUMN``)."""
     return (
@@ -196,9 +187,10 @@ def value_columns(region_matcher):
         ),
         Column(
             "region",
-            _matched(region_matcher),
+            regions,
             gettext_lazy("Unknown region “%(value)s”: use one of Morocco's 12 regions."),
             None,
+            with_row=True,
         ),
         Column("phone", normalise_phone, gettext_lazy("“%(value)s” is not a valid phone number.")),
         Column("email", _email, gettext_lazy("“%(value)s” is not a valid e-mail address.")),
@@ -242,11 +234,12 @@ STATUS_COLUMN = Column(
 )
 
 
-def parse_rows(rows, sessions, region_matcher):
+def parse_rows(rows, sessions, regions):
     """Check every data row below the header of ``rows`` (``[(row number, [cell text…])]``).
 
-    ``sessions``: the workshop's sessions; ``region_matcher``: text → Region or None. Returns a
-    ``ParsedSheet``. Raises AttendanceImportError when no header is found.
+    ``sessions``: the workshop's sessions; ``regions``: an ``attendance.places.RegionReader``
+    (its questions are the caller's to show). Returns a ``ParsedSheet``. Raises
+    AttendanceImportError when no header is found.
     """
     header = find_header(rows, sessions)
     errors, warnings = list(header.errors), []
@@ -262,7 +255,7 @@ def parse_rows(rows, sessions, region_matcher):
                 ),
             )
         )
-    columns = value_columns(region_matcher)
+    columns = value_columns(regions)
     parsed = []
     for number, cells in rows[header.index + 1 :]:
         if is_summary_start(cells):
@@ -276,6 +269,8 @@ def parse_rows(rows, sessions, region_matcher):
             parsed.append(row)
     if not parsed and not errors:
         errors.append(SheetError(None, None, _("The sheet has a header but no participant rows.")))
+    if regions.questions:
+        warnings.extend(regions.warnings(header.label("region")))
     warnings.extend(ignored_columns(header))
     ordered_sessions = sorted(set(header.session_columns.values()), key=lambda s: s.position)
     return ParsedSheet(header, parsed, errors, warnings, ordered_sessions)
@@ -363,9 +358,10 @@ def _read(column, text, header, number, errors):
     if not text:
         return column.blank
     try:
-        return column.parse(text)
-    except ValueError:
-        errors.append(SheetError(number, header.label(column.field), column.message % {"value": text}))
+        return column.parse(text, number) if column.with_row else column.parse(text)
+    except ValueError as exc:
+        message = getattr(exc, "message", None) or column.message % {"value": text}
+        errors.append(SheetError(number, header.label(column.field), message))
         return column.blank
 
 

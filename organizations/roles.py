@@ -14,7 +14,7 @@ by ``manage.py sync_roles`` after new models arrive.
 """
 
 BUSINESS_MODELS = {
-    "regions": ["region", "province"],
+    "regions": ["region", "province", "placealias"],
     "organizations": ["organization", "organizationalias", "focusarea", "person"],
     "workshops": [
         "project",
@@ -50,6 +50,8 @@ EDIT_CONTENT = (
     _perms(["add", "change", "delete"], {"workshops": BUSINESS_MODELS["workshops"]})
     | _perms(["add", "change"], {"organizations": ["organization", "focusarea", "person"]})
     | _perms(["add", "change", "delete"], {"organizations": ["organizationalias"]})
+    # Spellings of places met in sheets (regions.PlaceAlias): kept by those who import.
+    | _perms(["add", "change", "delete"], {"regions": ["placealias"]})
 )
 
 ROLES = {

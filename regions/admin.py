@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from regions.models import Province, Region
+from regions.models import PlaceAlias, Province, Region
 
 
 class ProvinceInline(admin.TabularInline):
@@ -23,3 +24,33 @@ class ProvinceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "region"]
     list_select_related = ["region"]
     search_fields = ["code", "name_fr", "name_ar"]
+
+
+@admin.register(PlaceAlias)
+class PlaceAliasAdmin(admin.ModelAdmin):
+    """Known spellings of regions and provinces: those of the reference data (with their
+    source) and those recorded by imports. Staff with the ``regions`` permissions on place
+    aliases list, add and delete them; an alias is found by the next import at once."""
+
+    list_display = ["alias", "kind", "place", "source", "created_by", "created_at"]
+    list_filter = ["kind", "region"]
+    list_select_related = ["region", "province", "created_by"]
+    search_fields = ["alias", "key", "source"]
+    autocomplete_fields = ["region", "province"]
+    fields = ["kind", "region", "province", "alias", "source", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("place"))
+    def place(self, alias):
+        return alias.place
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("source", _("added in the admin"))
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -5,39 +5,15 @@ Reference data is loaded by the data migration ``0002_load_reference_data`` from
 RGPH 2014 and 2024; see ``regions/data/SOURCES.md``).
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from regions.matching import PlaceMatcher
 from regions.names import fold
-
-# Spellings users type that folding alone does not bring to an official name (from
-# regions/data/SOURCES.md and common usage), keyed by region code. Keys are folded on use.
-REGION_ALIASES = {
-    "01": [
-        "TTA",
-        "Tanger Tetouan Al Hoceima",
-        "Tanger Tetouan",
-        "Tangier Tetouan Al Hoceima",
-        "Tanger-Tétouan-Al Hoceïma",
-        "طنجة تطوان",
-    ],
-    "02": ["L'Oriental", "Oriental", "Région de l'Oriental", "الشرقية", "الجهة الشرقية"],
-    "03": ["Fes Meknes", "Fez Meknes", "Fès-Meknès"],
-    "04": ["RSK", "Rabat Sale Kenitra"],
-    "05": ["BMK", "Beni Mellal Khenifra", "بني ملال خنيفرة"],
-    "06": ["Grand Casablanca-Settat", "Grand Casablanca Settat", "Casablanca", "الدار البيضاء سطات"],
-    "07": ["Marrakesh-Safi", "Marrakech Safi", "Marrakesh Safi", "مراكش اسفي"],
-    "08": ["Draa Tafilalet", "Drâa-Tafilalet"],
-    "09": ["Souss Massa"],
-    "10": ["Guelmim Oued Noun", "كلميم وادي نون", "كلميم واد نون"],
-    "11": ["Laayoune Sakia El Hamra", "Laâyoune-Sakia El Hamra"],
-    "12": ["Dakhla Oued Eddahab", "Dakhla-Oued Ed Dahab", "الداخلة وادي الذهب"],
-}
-
-# Words that may stand before a region's name and carry no meaning for matching.
-_REGION_PREFIXES = ("جهه ", "region de la ", "region de l ", "region de ", "region du ", "region ")
 
 
 def localized(obj, field):
@@ -53,40 +29,52 @@ def localized(obj, field):
 
 class RegionQuerySet(models.QuerySet):
     def match(self, text):
-        """Return the Region that ``text`` names, or None.
+        """Return the Region that ``text`` names for certain, or None.
 
         ``text`` may be the official code (``"03"``, ``"MA-03"``), the French, Arabic or English
         name in any common spelling (accents, hyphens and spaces, hamza/alef forms, the word
-        جهة or "Région de" in front), or a known abbreviation (``TTA``). Queries the regions once
-        per call; callers matching many rows should use ``matcher()``.
+        جهة or "Région de" in front), a known alias (``PlaceAlias``: older names, abbreviations
+        such as ``TTA``, transliterations) or the name of one of its provinces. Queries the
+        database on each call; callers matching many rows should use ``matcher()``.
         """
         return self.matcher()(text)
 
     def matcher(self):
-        """Return a function ``text -> Region | None`` that matches without further queries."""
-        index = {}
-        for region in self:
-            keys = [
-                region.code,
-                f"ma {region.code}",
-                region.name_fr,
-                region.name_ar,
-                region.name_en,
-                region.slug,
-            ]
-            keys += REGION_ALIASES.get(region.code, [])
-            for key in keys:
-                index[fold(key)] = region
-                index[fold(key).replace(" ", "")] = region
+        """Return a ``regions.matching.PlaceMatcher`` over these regions (three queries).
 
-        def match(text):
-            key = fold(text)
-            for prefix in _REGION_PREFIXES:
-                if key.startswith(prefix):
-                    key = key[len(prefix) :]
-            return index.get(key) or index.get(key.replace(" ", ""))
+        Calling it returns the Region of a certain match or None; its ``lookup(text)`` also
+        gives fuzzy matches and the two best candidates (``regions.matching.PlaceMatch``).
+        """
+        regions = {region.pk: region for region in self}
+        entries = []
+        for region in regions.values():
+            for name in (region.code, f"ma {region.code}", region.name_fr, region.name_ar, region.name_en):
+                entries.append((name, region))
+            entries.append((region.slug, region))
+        aliases = PlaceAlias.objects.filter(kind=PlaceAlias.Kind.REGION, region__in=regions)
+        entries += [(alias.alias, regions[alias.region_id]) for alias in aliases]
+        provinces = Province.objects.filter(region__in=regions)
+        entries += [(name, regions[p.region_id]) for p in provinces for name in (p.name_fr, p.name_ar)]
+        province_aliases = PlaceAlias.objects.filter(
+            kind=PlaceAlias.Kind.PROVINCE, province__region__in=regions
+        ).select_related("province")
+        entries += [(alias.alias, regions[alias.province.region_id]) for alias in province_aliases]
+        return PlaceMatcher(entries)
 
-        return match
+
+class ProvinceQuerySet(models.QuerySet):
+    def matcher(self):
+        """Return a ``regions.matching.PlaceMatcher`` over these provinces and prefectures:
+        their HCP code, French and Arabic names and their ``PlaceAlias`` entries (two queries)."""
+        provinces = {province.pk: province for province in self}
+        entries = [
+            (name, province)
+            for province in provinces.values()
+            for name in (province.code, province.name_fr, province.name_ar)
+        ]
+        aliases = PlaceAlias.objects.filter(kind=PlaceAlias.Kind.PROVINCE, province__in=provinces)
+        entries += [(alias.alias, provinces[alias.province_id]) for alias in aliases]
+        return PlaceMatcher(entries)
 
 
 class Region(models.Model):
@@ -152,6 +140,8 @@ class Province(models.Model):
         Region, on_delete=models.PROTECT, related_name="provinces", verbose_name=_("region")
     )
 
+    objects = ProvinceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("province or prefecture")
         verbose_name_plural = _("provinces and prefectures")
@@ -176,3 +166,125 @@ class Province(models.Model):
     def geographic_code(self):
         """The full geographic code ``"<region>.<province>"``, e.g. ``"01.511"``."""
         return f"{self.region.code}.{self.code}"
+
+
+class PlaceAliasQuerySet(models.QuerySet):
+    def remember(self, region, texts, source):
+        """Record each text of ``texts`` as an alias of ``region`` (a Region) with ``source``
+        (str), unless its folded key is already an alias of a region. Returns the new aliases.
+        One query to read, one to write."""
+        wanted = {}
+        for text in texts:
+            key = fold(text)[:ALIAS_LENGTH]
+            if key:
+                wanted.setdefault(key, text)
+        taken = set(self.filter(kind=PlaceAlias.Kind.REGION, key__in=wanted).values_list("key", flat=True))
+        new = [
+            PlaceAlias(
+                kind=PlaceAlias.Kind.REGION,
+                region=region,
+                alias=text[:ALIAS_LENGTH],
+                key=key,
+                source=source,
+            )
+            for key, text in wanted.items()
+            if key not in taken
+        ]
+        # Another import may record the same spelling at the same moment: its alias stands.
+        return self.bulk_create(new, ignore_conflicts=True)
+
+
+ALIAS_LENGTH = 150
+
+
+class PlaceAlias(models.Model):
+    """Another name of a region or of a province/prefecture: an older name, a transliteration,
+    an abbreviation, a spelling met in a sheet and mapped by a staff member.
+
+    ``kind`` says which of ``region`` or ``province`` is set (the other is empty); ``key`` is
+    the folded ``alias`` (``regions.names.fold``), unique per kind, so one spelling names one
+    place. ``source`` says where the alias comes from: a publication (the aliases loaded by the
+    data migration, ``regions/data/aliases.csv``), "import into …" or the admin.
+    """
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("region")
+        PROVINCE = "province", _("province or prefecture")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="aliases",
+        verbose_name=_("region"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="aliases",
+        verbose_name=_("province or prefecture"),
+    )
+    alias = models.CharField(_("alias"), max_length=ALIAS_LENGTH)
+    key = models.CharField(_("matching key"), max_length=ALIAS_LENGTH, editable=False)
+    source = models.CharField(_("source"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PlaceAliasQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("place alias")
+        verbose_name_plural = _("place aliases")
+        ordering = ["kind", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                name="regions_placealias_key_unique_per_kind",
+                violation_error_message=_("This spelling is already an alias of a place of this kind."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="region", region__isnull=False, province__isnull=True)
+                    | models.Q(kind="province", province__isnull=False, region__isnull=True)
+                ),
+                name="regions_placealias_one_place_of_its_kind",
+                violation_error_message=_(
+                    "An alias names a region or a province/prefecture, as its kind says: exactly one of them."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.alias
+
+    def save(self, *args, **kwargs):
+        # The key is what imports look up: it follows the alias (as Organization.name_key).
+        self.key = fold(self.alias)[:ALIAS_LENGTH]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """Refuse an alias without letters or digits, or one whose folded key is already an
+        alias of the same kind (the form does not see ``key``, so its constraint is checked
+        here)."""
+        self.key = fold(self.alias)[:ALIAS_LENGTH]
+        if not self.key:
+            raise ValidationError({"alias": _("An alias needs letters or digits.")})
+        taken = PlaceAlias.objects.filter(kind=self.kind, key=self.key).exclude(pk=self.pk)
+        if taken.exists():
+            raise ValidationError({"alias": _("This spelling is already an alias of a place of this kind.")})
+
+    @property
+    def place(self):
+        """The Region or Province this alias names."""
+        return self.region if self.kind == self.Kind.REGION else self.province

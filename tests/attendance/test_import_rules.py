@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from attendance.apply import import_attendance
+from attendance.choices import Choices
 from attendance.exports import render_attendance
+from attendance.places import RegionReader
 from attendance.rows import parse_rows
 from attendance.vocabulary import AttendanceImportError
 from organizations.models import Person
-from regions.models import Region
 from tests.attendance.conftest import refused
 from tests.attendance.sheetmakers import french_sign_in_template_shape, schools_export_shape, to_csv, to_xlsx
 from tests.factories import OrganizationFactory, ParticipationFactory, PersonFactory
@@ -265,7 +266,7 @@ def test_both_readers_outputs_go_through_the_row_parser_as_plain_text(three_day_
         (1, ["Nom", "Prénom", "Organisation", "Tél", "J1"]),
         (2, ["Alaoui", "Sara", cell, "0612345601", "x"]),
     ]
-    parsed = parse_rows(rows, sessions, Region.objects.matcher())
+    parsed = parse_rows(rows, sessions, RegionReader(Choices()))
     if accepted:
         assert parsed.errors == [] and parsed.rows[0].organization == "Association Amal"
     else:

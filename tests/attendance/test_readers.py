@@ -245,4 +245,4 @@ def test_an_import_of_n_or_3n_rows_makes_the_same_queries(three_day_workshop):
             result = import_attendance(three_day_workshop, people_sheet(count, start), "a.xlsx")
         assert (result.people_created, result.marks_added) == (count, 2 * count)
         counts.append(len(queries))
-    assert counts == [21, 21]  # 18, plus organisation aliases: looked up, candidates, written
+    assert counts == [25, 25]  # 18, plus organisation aliases (3) and place aliases and names (4)

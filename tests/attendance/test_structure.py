@@ -67,6 +67,7 @@ IMPORT_FLOW = (
     "choices",
     "sheets",
     "headers",
+    "places",
     "rows",
     "people",
     "organisations",
