@@ -248,3 +248,28 @@ def test_a_french_sign_in_sheet_without_day_columns(workshop):
         "Mehdi Berrada": ("male", "", "Association Rabat Citoyenne", True, 2),
     }
     assert result.organizations_created == 2 and counts() == (3, 2, 3, 6)
+
+
+def test_a_semicolon_sheet_with_a_comma_in_every_organisation_and_blank_last_days(workshop):
+    """Each organisation name holds a comma and most rows leave the last day blank: still ``;``
+    (read as ``,`` it had no header)."""
+    rows = [["Nom", "Prénom", "Sexe", "Organisation", "Tél", "J1", "J2"]]
+    rows += [
+        [
+            f"NOM{n}",
+            "Sara",
+            "F",
+            f"Association Nour, section {n}",
+            f"066140050{n}",
+            "x",
+            "x" if n == 1 else "",
+        ]
+        for n in range(1, 5)
+    ]
+
+    preview, _result = answered(workshop, to_csv(rows, delimiter=";"), "liste.csv")
+
+    assert preview.rows == 4
+    assert {row[2] for row in saved(workshop).values()} == {
+        f"Association Nour, section {n}" for n in range(1, 5)
+    }
