@@ -60,8 +60,18 @@ class Choices:
     """The staff member's answers: ``{Question.field_name: answer}``; empty means "take every
     proposed option". An answer that is not one of the question's options is ignored."""
 
-    def __init__(self, answers=None):
+    def __init__(self, answers=None, shown=False):
         self.answers = dict(answers or {})
+        # True when the questions are put to a staff member in the preview form, whose
+        # confirmation sends every answer back: a proposed answer then counts as given (the
+        # preview says what confirming it does). False for the management command, which takes
+        # proposals unseen.
+        self.shown = shown
+
+    def given(self, question):
+        """Whether the staff member gives the answer to ``question``: picked in the form, or
+        shown to them there as proposed (``shown``)."""
+        return self.shown or question.field_name in self.answers
 
     def answer(self, question):
         """Return the answer to ``question`` (one of its option values) and record it on the
@@ -79,7 +89,7 @@ class Choices:
         for name in post:
             if name.startswith(PREFIX) and len(name) <= 64 and len(answers) < MAX_ANSWERS:
                 answers[name] = str(post.get(name, ""))[:MAX_ANSWER_LENGTH]
-        return cls(answers)
+        return cls(answers, shown=True)
 
     def as_json(self):
         """A JSON-ready dict (for ``attendance.staging``)."""

@@ -101,8 +101,7 @@ def _may_record(result, question, key):
     """Whether answering "same as" to ``question`` records the alias ``key``: the staff member
     answered it (a form; not a proposal taken unseen, as the management command does), may add
     aliases, and the name says more than a kind of organisation."""
-    answered = question.field_name in result.choices.answers
-    return answered and result.may_record_aliases and not is_generic(key)
+    return result.choices.given(question) and result.may_record_aliases and not is_generic(key)
 
 
 def _distinct_names(resolved, by_contact=True):

@@ -111,12 +111,16 @@ SUMMARY_LINES = (
     ("people_matched_by_name", gettext_lazy("Known people recognised only by name")),
     ("people_completed", gettext_lazy("Known people with details added")),
     ("organizations_created", gettext_lazy("New organisations")),
+    ("aliases_recorded", gettext_lazy("Other names recorded for organisations")),
     ("participations_created", gettext_lazy("New participations")),
     ("participations_updated", gettext_lazy("Participations updated")),
     ("marks_added", gettext_lazy("Attendance marks added")),
     ("marks_removed", gettext_lazy("Attendance marks removed")),
     ("not_in_sheet", gettext_lazy("Registered people not on this sheet (unchanged)")),
 )
+
+# Lines shown only when not zero (the older messages and logs stay as they were).
+OPTIONAL_LINES = {"erased", "aliases_recorded"}
 
 
 @dataclass
@@ -138,6 +142,8 @@ class ImportResult:
     people_completed: int = 0
     rows_merged: int = 0
     organizations_created: int = 0
+    # Spellings the staff member said are a saved organisation's (recorded as its aliases).
+    aliases_recorded: int = 0
     participations_created: int = 0
     participations_updated: int = 0
     marks_added: int = 0
@@ -181,7 +187,7 @@ class ImportResult:
         return [
             (str(label), len(self.erased) if name == "erased" else getattr(self, name))
             for name, label in SUMMARY_LINES
-            if name != "erased" or self.erased
+            if name not in OPTIONAL_LINES or getattr(self, name)
         ]
 
     def totals(self):
@@ -216,12 +222,14 @@ class ImportResult:
 
     @property
     def changes_anything(self):
-        """False when confirming would save nothing (the same sheet imported again)."""
+        """False when confirming would save nothing (the same sheet imported again); an
+        organisation's other spelling to record is a change."""
         return any(
             (
                 self.people_created,
                 self.people_completed,
                 self.organizations_created,
+                self.aliases_recorded,
                 self.participations_created,
                 self.participations_updated,
                 self.marks_added,
@@ -390,6 +398,7 @@ def _count(result, plan, participations):
     result.people_matched = len(plan.rows) - len(plan.people)
     result.people_completed = len(plan.completed)
     result.organizations_created = len(plan.organizations)
+    result.aliases_recorded = len(plan.aliases)
     result.participations_created = len(plan.participations)
     result.participations_updated = len(plan.status_changes)
     result.marks_added = len(plan.marks)

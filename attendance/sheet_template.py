@@ -8,18 +8,22 @@ age band, region, role, counted, status and presence.
 """
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from organizations.models import Person
 from regions.models import Region
 from workshops.models import Participation
 from workshops.reports import ATTENDANCE_COLUMNS, COUNTED_LABELS, session_heading
-from workshops.spreadsheets import add_table_sheet, new_workbook, workbook_bytes
+from workshops.spreadsheets import MAX_COLUMN_WIDTH, add_table_sheet, new_workbook, workbook_bytes
 
 # Rows offered with drop-down lists below the header.
 TEMPLATE_ROWS = 500
 # What is ticked for "present" in a session column.
 PRESENT_MARK = "✓"
+# Width (characters) of a free-text column (names, contacts, organisation, position): the
+# header alone ("Nom", "الهيئة") made them too narrow to read what is typed.
+TEXT_COLUMN_WIDTH = 20
 
 
 def template_filename(workshop):
@@ -64,8 +68,8 @@ def render_template(workshop):
     lists = workbook.create_sheet(_("Lists")[:31])
     lists.sheet_state = "hidden"
     ranges = {}
-    for field in dict.fromkeys(fields):
-        values = _choices(field)
+    choices = {field: _choices(field) for field in dict.fromkeys(fields)}
+    for field, values in choices.items():
         if values:
             column = lists.max_column + 1 if ranges else 1
             for row, value in enumerate(values, start=1):
@@ -73,9 +77,18 @@ def render_template(workshop):
             letter = lists.cell(row=1, column=column).column_letter
             ranges[field] = f"'{lists.title}'!${letter}$1:${letter}${len(values)}"
     for index, field in enumerate(fields, start=1):
+        _fit_column(sheet, index, choices[field])
         if field in ranges:
             validation = DataValidation(type="list", formula1=ranges[field], allow_blank=True)
             letter = sheet.cell(row=1, column=index).column_letter
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             sheet.add_data_validation(validation)
     return workbook_bytes(workbook)
+
+
+def _fit_column(sheet, index, values):
+    """Widen column ``index`` (1-based) of ``sheet`` to its longest drop-down value (``values``;
+    None for free text: ``TEXT_COLUMN_WIDTH``), never narrower than its header."""
+    dimension = sheet.column_dimensions[get_column_letter(index)]
+    wanted = max(map(len, values)) + 2 if values else TEXT_COLUMN_WIDTH
+    dimension.width = min(max(dimension.width or 0, wanted), MAX_COLUMN_WIDTH)

@@ -61,7 +61,7 @@ def import_sheet(request, pk, admin_site):
         form = AttendanceUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            _preview(request, workshop, upload.read(), upload.name, page, Choices())
+            _preview(request, workshop, upload.read(), upload.name, page, Choices(shown=True))
     result = page["result"]
     context = {
         **admin_site.each_context(request),
@@ -96,7 +96,7 @@ def _on_staged_sheet(request, workshop, page):
         messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
         return redirect(request.path)
     if "confirm" in request.POST and posted.answers == staged_answers:
-        return _confirm(request, workshop, token, Choices(staged_answers), page)
+        return _confirm(request, workshop, token, Choices(staged_answers, shown=True), page)
     if "confirm" in request.POST:
         messages.warning(request, _("You changed an answer: check the preview again, then confirm."))
     staged = staging.load(request, workshop, token)

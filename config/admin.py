@@ -32,6 +32,13 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
         help_text=_("From your authenticator app. Leave empty if you have not set one up."),
     )
     otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
+    # django-otp's own wording ("Please enter your OTP token.") is jargon, and English on the
+    # Arabic page: ours, translated.
+    otp_error_messages = dict(
+        OTPAuthenticationFormMixin.otp_error_messages,
+        token_required=_("Type the one-time code your authenticator app shows."),
+        invalid_token=_("This code is not right, or no longer valid: type the code your app shows now."),
+    )
 
     def _chosen_device(self, user):
         """The device picked in the form, else the one the typed code is for (backup codes or

@@ -63,15 +63,16 @@ def _common_width(widths):
 
 
 def _detect_delimiter(lines):
-    """Pick ``,``, ``;`` or tab: the one giving the most non-empty lines of the most common width
-    (at least two columns)."""
+    """Pick ``,``, ``;`` or tab: the one splitting the most non-empty lines in two columns or
+    more, then giving the widest common width. Not "the most lines of the most common width":
+    rows whose last days are blank are narrower (trailing empty cells are dropped), so a ``;``
+    sheet whose organisation names hold one comma each read as two columns of ``,``."""
     best, best_score = ",", (0, 0)
     for delimiter in ("\t", ";", ","):
         widths = [w for w in _widths(lines, delimiter) if w >= 2]
         if not widths:
             continue
-        common = _common_width(widths)
-        score = (widths.count(common), common)
+        score = (len(widths), _common_width(widths))
         if score > best_score:
             best, best_score = delimiter, score
     return best

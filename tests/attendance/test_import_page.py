@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from organizations.models import Person
 from tests.attendance.conftest import sample
@@ -81,3 +82,27 @@ def test_oversized_upload_is_refused(client, importer, three_day_workshop, setti
 def test_staff_without_permission_cannot_import(client, staff_user, three_day_workshop):
     client.force_login(staff_user)
     assert client.get(import_url(three_day_workshop)).status_code == 403
+
+
+def preview_in(client, workshop, language, name, data):
+    """The preview page of ``data`` uploaded as ``name``, in ``language``."""
+    with translation.override(language):
+        url = import_url(workshop)
+    return client.post(url, {"file": SimpleUploadedFile(name, data)}).content.decode()
+
+
+def test_the_preview_reads_right_in_arabic_and_french(client, importer, three_day_workshop):
+    """In Arabic a file name starting with a digit is isolated (it read "sheet.csv-1"), a new
+    organisation (هيئة) is "جديدة"; in French the import is not named after the PDF sign-in
+    sheet ("feuille d'émargement"); the questions stand above their answers, not in the narrow
+    column of an aligned form."""
+    client.force_login(importer)
+    data = "Nom;Prénom;Organisation;J1\nAlaoui;Sara;جمعية الأمل;x\n".encode("cp1256")
+
+    arabic = preview_in(client, three_day_workshop, "ar", "1-sheet.csv", data)
+    french = preview_in(client, three_day_workshop, "fr", "1-sheet.csv", data)
+
+    assert "«<bdi>1-sheet.csv</bdi>»" in arabic
+    assert '<span class="help">(جديدة)</span>' in arabic
+    assert "<h1>Importer les présences</h1>" in french and "émargement" not in french
+    assert '<fieldset class="module import-questions">' in french

@@ -267,3 +267,29 @@ def test_a_sheet_without_contacts_naming_an_alias_imported_twice_changes_nothing
     assert counts() == before
     assert (result.people_matched_by_name, again.people_matched_by_name, again.questions) == (1, 1, [])
     assert espace.aliases.get().name == "Espace Associatif (EA)"
+
+
+def test_a_sheet_whose_only_change_is_other_spellings_can_be_confirmed(client, importer):
+    """The same people sent again to their own workshop, organisations in French: confirming
+    records the spellings (nothing else changes), so the preview offers "Confirm import" and
+    says so; once confirmed, the same sheet asks nothing and changes nothing."""
+    held = workshop()
+    import_attendance(held, sample("marrakech-2021-03-attendance-ar.csv"), "ar.csv")
+    french, before = french_sheet(), counts()
+    _grant(importer, "organizations.view_personal_data", "organizations.add_organizationalias")
+    client.force_login(importer)
+
+    preview = upload(client, held, french, "fr.csv")
+
+    result = preview.context["result"]
+    assert result.changes_anything and len(result.questions) == 33
+    assert ("Other names recorded for organisations", 33) in result.summary()
+    assert 'name="confirm"' in preview.content.decode()
+    answers = {q.field_name: q.answer for q in preview.context["questions"]}
+    response = client.post(
+        preview.wsgi_request.path, {"token": preview.context["token"], "confirm": "1", **answers}
+    )
+    assert response.status_code == 302
+    assert OrganizationAlias.objects.count() == 33 and counts() == before
+    again = import_attendance(held, french, "fr.csv", dry_run=True)
+    assert again.questions == [] and not again.changes_anything

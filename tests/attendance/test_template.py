@@ -112,3 +112,14 @@ def test_workshop_page_links_the_template(client, viewer, three_day_workshop):
     client.force_login(viewer)
     response = client.get(reverse("admin:workshops_workshop_change", args=[three_day_workshop.pk]))
     assert template_url(three_day_workshop).encode() in response.content
+
+
+def test_template_columns_are_wide_enough_for_what_goes_in_them(three_day_workshop):
+    """A region's column fits its longest region, a free-text column leaves room to type (the
+    header alone made "Région" 8 characters wide for "Tanger-Tétouan-Al Hoceima")."""
+    with translation.override("fr"):
+        sheet = load_workbook(io.BytesIO(render_template(three_day_workshop))).worksheets[0]
+    widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+    assert widths["Région"] >= len("Tanger-Tétouan-Al Hoceima")
+    assert min(widths["Nom"], widths["Organisation"], widths["Téléphone"]) >= 20
+    assert widths["Rôle"] >= len("personnel organisateur")

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import translation
 from django.utils.regex_helper import normalize
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -213,3 +214,29 @@ def test_quick_follow_up_form_needs_the_managers_one_time_code(client, django_us
     client.force_login(manager)
     assert client.post(target, update).status_code == 302
     assert FollowUp.objects.get().created_by == manager
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "missing", "wrong"),
+    [
+        ("ar", "أدخلوا الرمز المؤقت", "هذا الرمز غير صحيح"),
+        ("fr", "Saisissez le code à usage unique", "Ce code est faux"),
+    ],
+)
+def test_the_login_asks_for_the_code_in_the_staff_members_language(
+    django_user_model, language, missing, wrong
+):
+    """django-otp's own messages ("Please enter your OTP token.") were English on the Arabic
+    page and "jeton OTP" on the French one."""
+    user = account(django_user_model, "Managers")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    with translation.override(language):
+        url = reverse("admin:login")
+    client = Client()
+    without = client.post(url, {"username": "nadia", "password": PASSWORD}).content.decode()
+    mistyped = client.post(
+        url, {"username": "nadia", "password": PASSWORD, "otp_token": "000000"}
+    ).content.decode()
+    assert missing in without and "OTP" not in without
+    assert wrong in mistyped and "OTP" not in mistyped
