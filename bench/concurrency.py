@@ -276,6 +276,7 @@ def environment(folder):
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        ERASURE_HASH_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SSL_REDIRECT="0",
         DJANGO_SECURE_COOKIES="0",
