@@ -32,6 +32,7 @@ from attendance.headers import encoding_question, first_sheet_with_header, garbl
 from attendance.people import sheet_people, skip_erased_people
 from attendance.places import RegionReader, remember_answers
 from attendance.plan import ImportResult, plan_import
+from attendance.rights import ImporterRights
 from attendance.rows import parse_rows
 from attendance.sheets import FORMAT_LABELS
 from attendance.sheets.encodings import encoding_name
@@ -51,11 +52,8 @@ def import_attendance(
     data,
     filename,
     dry_run=False,
-    contacts_visible=True,
     choices=None,
-    names_visible=True,
-    may_record_aliases=True,
-    may_record_place_aliases=True,
+    rights=None,
 ):
     """Import an attendance sheet into ``workshop``.
 
@@ -69,14 +67,10 @@ def import_attendance(
     workshop waits for the first, then plans against what the first saved, so the same sheet
     sent twice at once is saved once (the second changes nothing).
 
-    ``contacts_visible``: False for a user without *view personal data*; then no message names
-    the saved person a row's phone or e-mail leads to, nor shows a saved person's contact
-    (``attendance.people``): the preview lists the sheet's own names. ``names_visible``: False
-    for a user who may not see people (*view person*): then no message names a saved person at
-    all, and the preview shows no name (``attendance.views``). ``may_record_aliases``: False for
-    a user who may not add organisation aliases: an answer "same as" then records no alias
-    (``attendance.organisations``); ``may_record_place_aliases``: likewise for the region
-    spellings answered (``attendance.places``).
+    ``rights``: what whoever imports may see and record (``attendance.rights.ImporterRights``;
+    None: every right, as for the management command): without contacts, no message names the
+    saved person a row's phone or e-mail leads to; without names, the preview names nobody;
+    without the alias rights, answers record no organisation or place alias.
 
     ``choices``: the staff member's answers to the preview's questions (``attendance.choices``;
     None: every proposed answer). ``ImportResult.questions`` (or ``AttendanceImportError.questions``)
@@ -88,10 +82,11 @@ def import_attendance(
     except AttendanceImportError as exc:
         refuse_too_many_questions(exc.questions, exc.errors)
         raise
-    result.contacts_visible = contacts_visible and names_visible
-    result.names_visible = names_visible
-    result.may_record_aliases = may_record_aliases
-    result.may_record_place_aliases = may_record_place_aliases
+    rights = rights if rights is not None else ImporterRights()
+    result.contacts_visible = rights.contacts_visible and rights.names_visible
+    result.names_visible = rights.names_visible
+    result.may_record_aliases = rights.may_record_aliases
+    result.may_record_place_aliases = rights.may_record_place_aliases
     if dry_run:
         plan_import(workshop, parsed, result.sessions, result)
         refuse_too_many_questions(result.questions)

@@ -23,6 +23,7 @@ from attendance import bulk_exports, exports, staging
 from attendance.apply import import_attendance
 from attendance.choices import Choices
 from attendance.forms import AttendanceUploadForm
+from attendance.rights import ImporterRights
 from attendance.sheet_template import render_template, template_filename
 from attendance.vocabulary import AttendanceImportError
 from organizations.models import ExportLog
@@ -71,7 +72,7 @@ def import_sheet(request, pk, admin_site):
         "title": _("Import attendance"),
         "form": form,
         "plan_rows": result.plan[:PREVIEW_ROWS] if result else [],
-        **_visibility(request),
+        **ImporterRights.of(request.user).as_dict(),
         "preview_limit": PREVIEW_ROWS,
     }
     return TemplateResponse(request, "admin/attendance/import_attendance.html", context)
@@ -117,7 +118,9 @@ def _confirm(request, workshop, token, choices, page):
         return redirect(request.path)
     data, page["filename"] = staged
     try:
-        result = import_attendance(workshop, data, page["filename"], choices=choices, **_visibility(request))
+        result = import_attendance(
+            workshop, data, page["filename"], choices=choices, rights=ImporterRights.of(request.user)
+        )
     except AttendanceImportError as exc:
         page["errors"] = exc.errors
         return None
@@ -140,7 +143,7 @@ def _preview(request, workshop, data, filename, page, choices, token=""):
     page["filename"] = filename
     try:
         result = import_attendance(
-            workshop, data, filename, dry_run=True, choices=choices, **_visibility(request)
+            workshop, data, filename, dry_run=True, choices=choices, rights=ImporterRights.of(request.user)
         )
     except AttendanceImportError as exc:
         page["errors"], page["questions"] = exc.errors, exc.questions
@@ -250,18 +253,3 @@ class BulkExportView(StaffReportMixin, View):
             response = FileResponse(target, content_type=CONTENT_TYPES["xlsx"])
         response["Content-Disposition"] = f'attachment; filename="{selection.filename(self.fmt)}"'
         return response
-
-
-def _visibility(request):
-    """What the importer may see (``docs/data-protection.md``): ``contacts_visible``, the
-    participants' phones and e-mails (the admin's masking rule: the preview of one who may not
-    names nobody through a phone or e-mail); ``names_visible``, people at all (*view person*:
-    the preview of one who may not shows rows by number, without names); ``may_record_aliases``,
-    whether answering "same as" records the organisation's alias (*add organisation alias*);
-    ``may_record_place_aliases``, whether a region answered is remembered (*add place alias*)."""
-    return {
-        "contacts_visible": request.user.has_perm("organizations.view_personal_data"),
-        "names_visible": request.user.has_perm("organizations.view_person"),
-        "may_record_aliases": request.user.has_perm("organizations.add_organizationalias"),
-        "may_record_place_aliases": request.user.has_perm("regions.add_placealias"),
-    }

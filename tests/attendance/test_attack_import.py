@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from attendance.apply import import_attendance
 from attendance.choices import MAX_QUESTIONS
+from attendance.rights import ImporterRights
 from organizations.models import OrganizationAlias
 from regions.models import PlaceAlias
 from tests.attendance.conftest import upload
@@ -32,7 +33,8 @@ def test_an_importer_without_contacts_learns_no_ones_organisation_through_a_phon
     probe = sheet(["X", "Y", "F", "zzqq", "", "0612345601", "x"])
 
     for visible in ({"contacts_visible": False}, {"contacts_visible": False, "names_visible": False}):
-        result = import_attendance(three_day_workshop, probe, "a.csv", dry_run=True, **visible)
+        rights = ImporterRights(**visible)
+        result = import_attendance(three_day_workshop, probe, "a.csv", dry_run=True, rights=rights)
         offered = [label for question in result.questions for _value, label in question.options]
         assert not any(secret.name in label for label in offered), visible
 

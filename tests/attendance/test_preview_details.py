@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from attendance.apply import import_attendance
+from attendance.rights import ImporterRights
 from organizations.models import Person
 from regions.models import Region
 from tests.attendance.conftest import upload
@@ -107,7 +108,9 @@ def test_a_name_match_names_no_saved_person_to_staff_who_may_not_see_people(user
     person = PersonFactory(first_name="Sara", last_name="Alaoui", phone="", email="")
     ParticipationFactory(workshop=three_day_workshop, person=person)
     data = to_csv([["Nom", "Prénom", "Organisation"], ["ALAOUI", "Sara", ""]])
-    hidden = import_attendance(three_day_workshop, data, "a.csv", dry_run=True, names_visible=False)
+    hidden = import_attendance(
+        three_day_workshop, data, "a.csv", dry_run=True, rights=ImporterRights(names_visible=False)
+    )
     assert [w for w in hidden.warnings if "matched only by name" in w.message]
     assert not [w for w in hidden.warnings if "Sara Alaoui" in w.message]
     shown = import_attendance(three_day_workshop, data, "a.csv", dry_run=True)

@@ -65,6 +65,7 @@ def test_nothing_below_attendance_imports_it():
 IMPORT_FLOW = (
     "vocabulary",
     "choices",
+    "rights",
     "sheets",
     "headers",
     "places",
