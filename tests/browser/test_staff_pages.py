@@ -128,20 +128,39 @@ def test_import_preview_without_day_columns_asks_and_shows_what_was_read(
     assert_fits_and_passes_axe(page, path, "import-preview-without-days", lang)
 
 
+LONG = " – section locale, bureau régional et cellule de coordination"
+
+
+@pytest.fixture
+def long_named_organisations(example):
+    """Saved organisations with long names, each in its region, that the sheet below spells a
+    little otherwise: the questions propose them (a name spelt alike in the same region), with
+    long answers. Made before the browser opens."""
+    from organizations.models import Organization
+    from regions.models import Region
+
+    lines = EXAMPLE_SHEET.read_text(encoding="utf-8-sig").splitlines()
+    for row in {tuple(line.split(";")[i] for i in (4, 7)) for line in lines[1:]}:
+        saved = f"{row[0]}{LONG}".replace("cellule", "cellules")
+        Organization.objects.create(name=saved, region=Region.objects.match(row[1]))
+
+
 def sheet_with_other_organisation_names(folder):
     """The example's French sheet with each organisation spelt at length, as a partner might:
     every name asks which saved organisation it is, with long answers. Returns its path."""
     lines = EXAMPLE_SHEET.read_text(encoding="utf-8-sig").splitlines()
     rows = [line.split(";") for line in lines]
     for row in rows[1:]:
-        row[4] = f"{row[4]} – section locale, bureau régional et cellule de coordination"
+        row[4] = f"{row[4]}{LONG}"
     path = folder / "organisations.csv"
     path.write_text("\n".join(";".join(row) for row in rows), encoding="utf-8-sig")
     return path
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_questions_with_long_answers_fit_a_phone(importer, example, page, axe_core, lang, tmp_path):
+def test_questions_with_long_answers_fit_a_phone(
+    importer, long_named_organisations, example, page, axe_core, lang, tmp_path
+):
     path = preview_import(page, axe_core, lang, example, sheet_with_other_organisation_names(tmp_path))
     assert page.page.locator(".import-questions select").count() > 1
     assert_fits_and_passes_axe(page, path, "import-preview-organisations", lang)
