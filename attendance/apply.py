@@ -82,11 +82,7 @@ def import_attendance(
     except AttendanceImportError as exc:
         refuse_too_many_questions(exc.questions, exc.errors)
         raise
-    rights = rights if rights is not None else ImporterRights()
-    result.contacts_visible = rights.contacts_visible and rights.names_visible
-    result.names_visible = rights.names_visible
-    result.may_record_aliases = rights.may_record_aliases
-    result.may_record_place_aliases = rights.may_record_place_aliases
+    result.rights = rights if rights is not None else ImporterRights()
     if dry_run:
         plan_import(workshop, parsed, result.sessions, result)
         refuse_too_many_questions(result.questions)

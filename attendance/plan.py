@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from attendance.days import answer_without_days
 from attendance.organisations import decide_organisations
 from attendance.people import is_blank, match_by_name, match_saved, saved_contacts, warn_saved_look_alikes
+from attendance.rights import ImporterRights
 from attendance.vocabulary import capped
 from organizations.models import Organization, Person
 from regions.names import collapse_spaces, fold, name_key
@@ -158,16 +159,9 @@ class ImportResult:
     header_row: int | None = None
     # [(ParsedRow, ErasureRecord)]: rows skipped because they are an erased person.
     erased: list = field(default_factory=list)
-    # False when whoever imports may not see participants' contacts: messages then name no
-    # saved person that a row's phone or e-mail leads to (attendance.people).
-    contacts_visible: bool = True
-    # False when whoever imports may not see people: messages then name no saved person.
-    names_visible: bool = True
-    # False when whoever imports may not add organisation aliases: an answer "same as" then
-    # links this sheet's rows only (attendance.organisations).
-    may_record_aliases: bool = True
-    # Likewise for the region spellings answered (attendance.places.remember_answers).
-    may_record_place_aliases: bool = True
+    # What whoever imports may see and record (attendance.rights); read through the properties
+    # below by people, organisations and places.
+    rights: ImporterRights = field(default_factory=ImporterRights)
     # attendance.choices.Question: what the preview asks, each with the answer in force.
     questions: list = field(default_factory=list)
     # Every session of the workshop in order, as read with the sheet (the sheet may cover fewer).
@@ -176,6 +170,27 @@ class ImportResult:
     choices: object = None
     # The sheet looks like a sign-in sheet (attendance.days.looks_like_sign_in).
     sign_in_sheet: bool = False
+
+    @property
+    def contacts_visible(self):
+        """False when whoever imports may not see contacts (nor people): messages then name no
+        saved person that a row's phone or e-mail leads to (``attendance.people``)."""
+        return self.rights.contacts_visible and self.rights.names_visible
+
+    @property
+    def names_visible(self):
+        """False when whoever imports may not see people: messages then name no saved person."""
+        return self.rights.names_visible
+
+    @property
+    def may_record_aliases(self):
+        """False: an answer "same as" links this sheet's rows only (``attendance.organisations``)."""
+        return self.rights.may_record_aliases
+
+    @property
+    def may_record_place_aliases(self):
+        """False: the region spellings answered are not remembered (``attendance.places``)."""
+        return self.rights.may_record_place_aliases
 
     def answers(self):
         """``{field name: answer}`` of every question, as the preview showed them."""
