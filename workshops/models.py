@@ -8,6 +8,8 @@ Counting rule used by every public figure: a participant counts when their parti
 ``counts_toward_totals`` and its status is ``attended`` (``ParticipationQuerySet.counted``).
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -277,8 +279,18 @@ class ParticipationQuerySet(models.QuerySet):
         return self.filter(workshop__is_published=True, workshop__status=Workshop.Status.HELD)
 
 
+def new_pass_token():
+    """A personal check-in code: 128 random bits as 32 hexadecimal characters (unguessable,
+    unlike an id). Printed as a QR code on the registration confirmation and scanned at check-in."""
+    return secrets.token_hex(16)
+
+
 class Participation(models.Model):
-    """A person at a workshop. ``organization`` and ``position`` are as at the time."""
+    """A person at a workshop. ``organization`` and ``position`` are as at the time.
+
+    ``pass_token`` is the participation's personal check-in code (``new_pass_token``); it
+    identifies the person at this workshop only and is never shown on a public page.
+    """
 
     class Role(models.TextChoices):
         PARTICIPANT = "participant", _("participant")
@@ -326,6 +338,9 @@ class Participation(models.Model):
     )
     sessions = models.ManyToManyField(
         Session, through="Attendance", related_name="participations", verbose_name=_("sessions attended")
+    )
+    pass_token = models.CharField(
+        _("personal check-in code"), max_length=32, unique=True, default=new_pass_token, editable=False
     )
 
     objects = ParticipationQuerySet.as_manager()
