@@ -45,7 +45,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from organizations.models import ErasureRecord, Person
-from regions.names import name_key
+from regions.names import digest_name_key
 
 ERASED_PREFIX = "erased-"
 # What a scrubbed log entry says instead of the description that named the person.
@@ -157,11 +157,12 @@ def _e164(phone):
 
 def identity_digests(phone, email, first_name, last_name):
     """The ``ErasureRecord`` digest fields of a person: ``{"phone_hash", "email_hash",
-    "name_hash"}`` from the E.164 phone, the lower-cased e-mail and ``regions.names.name_key``."""
+    "name_hash"}`` from the E.164 phone, the lower-cased e-mail and ``regions.names.digest_name_key`` (the name key under the
+    frozen fold the first digests were made with, so that they keep matching)."""
     return {
         "phone_hash": keyed_digest("phone", _e164(phone)),
         "email_hash": keyed_digest("email", (email or "").strip().lower()),
-        "name_hash": keyed_digest("name", name_key(first_name, last_name)),
+        "name_hash": keyed_digest("name", digest_name_key(first_name, last_name)),
     }
 
 
