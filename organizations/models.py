@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from organizations.phones import normalise_phone
 from regions.names import collapse_spaces, fold
+from regions.search import AliasOfKeyedModel, AliasQuerySet, SearchKeyModel, SearchKeyQuerySet
 
 # Words that reveal an organisation's kind in its name, in the order they are tried; each is
 # matched against the folded name (see regions.names.fold) as a whole word.
@@ -72,7 +73,7 @@ class FocusArea(models.Model):
         return self.name
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(SearchKeyQuerySet):
     def find_by_name(self, name):
         """Return the organisation whose name folds like ``name`` (see ``regions.names.fold``).
 
@@ -100,7 +101,7 @@ class OrganizationQuerySet(models.QuerySet):
         return found
 
 
-class Organization(models.Model):
+class Organization(SearchKeyModel):
     """An organisation: an association, a commune, a funder, an administration…
 
     ``name_key`` is the folded name (``regions.names.fold``) used to match spellings on import;
@@ -149,6 +150,9 @@ class Organization(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = OrganizationQuerySet.as_manager()
+    # Its other names (OrganizationAlias) feed the key too: search_key_extras.
+    search_key_fields = ("name", "acronym")
+    search_key_prefetch = ("aliases",)
 
     class Meta:
         verbose_name = _("organisation")
@@ -192,6 +196,10 @@ class Organization(models.Model):
             source=OrganizationAlias.Source.MERGE,
         )
 
+    def search_key_extras(self):
+        """Its other names (``OrganizationAlias``) find it too."""
+        return [alias.name for alias in self.aliases.all()] if self.pk else []
+
     @classmethod
     def guess_kind(cls, name):
         """Guess the Kind from words in ``name`` (جمعية → association, Commune → commune…).
@@ -205,7 +213,7 @@ class Organization(models.Model):
         return cls.Kind.OTHER
 
 
-class OrganizationAlias(models.Model):
+class OrganizationAlias(AliasOfKeyedModel):
     """Another name of an organisation: its name in another language (``الفضاء الجمعوي`` for
     Espace Associatif), an older name, a common spelling or acronym. An import that meets the
     alias takes the organisation (``attendance.organisations``).
@@ -248,6 +256,9 @@ class OrganizationAlias(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+
+    objects = AliasQuerySet.as_manager()
+    search_key_owners = ("organization",)
 
     class Meta:
         verbose_name = _("other name of an organisation")
@@ -311,7 +322,7 @@ class OrganizationAlias(models.Model):
         return ""
 
 
-class Person(models.Model):
+class Person(SearchKeyModel):
     """A participant's identity. PERSONAL DATA: staff only, never public.
 
     Names are kept as typed (Arabic or Latin script). ``phone`` is stored in E.164
@@ -389,6 +400,10 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Names only: a phone or e-mail is searched apart, by those allowed to read it.
+    objects = SearchKeyQuerySet.as_manager()
+    search_key_fields = ("first_name", "last_name")
 
     class Meta:
         verbose_name = _("person")

@@ -12,7 +12,7 @@ and attendance marks (whose descriptions start with the name), deleted ones incl
 
 An erased person must stay erased: the record keeps keyed digests (HMAC-SHA256 with
 ``settings.ERASURE_HASH_KEY``, never the values) of their E.164 phone, lower-cased e-mail and name
-key (``regions.names.name_key``), and an import skips a sheet row whose phone or e-mail digest
+key (``regions.names.digest_name_key``), and an import skips a sheet row whose phone or e-mail digest
 matches (``ErasedPeople``). A name alone does not block, only warns: names are shared (two people
 called Mohamed Alaoui), and blocking on it would drop a stranger from the counts. A user holding
 ``organizations.readmit_erased_person`` re-admits the person with a new consent (``readmit``),
@@ -157,8 +157,9 @@ def _e164(phone):
 
 def identity_digests(phone, email, first_name, last_name):
     """The ``ErasureRecord`` digest fields of a person: ``{"phone_hash", "email_hash",
-    "name_hash"}`` from the E.164 phone, the lower-cased e-mail and ``regions.names.digest_name_key`` (the name key under the
-    frozen fold the first digests were made with, so that they keep matching)."""
+    "name_hash"}`` from the E.164 phone, the lower-cased e-mail and
+    ``regions.names.digest_name_key`` (the name key under the frozen fold the first digests were
+    made with, so that they keep matching)."""
     return {
         "phone_hash": keyed_digest("phone", _e164(phone)),
         "email_hash": keyed_digest("email", (email or "").strip().lower()),

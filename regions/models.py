@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.matching import PlaceMatcher
 from regions.names import fold
+from regions.search import AliasOfKeyedModel, AliasQuerySet, SearchKeyModel, SearchKeyQuerySet
 
 
 def localized(obj, field):
@@ -27,7 +28,7 @@ def localized(obj, field):
     return value or getattr(obj, f"{field}_fr")
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(SearchKeyQuerySet):
     def match(self, text):
         """Return the Region that ``text`` names for certain, or None.
 
@@ -62,7 +63,7 @@ class RegionQuerySet(models.QuerySet):
         return PlaceMatcher(entries)
 
 
-class ProvinceQuerySet(models.QuerySet):
+class ProvinceQuerySet(SearchKeyQuerySet):
     def matcher(self):
         """Return a ``regions.matching.PlaceMatcher`` over these provinces and prefectures:
         their HCP code, French and Arabic names and their ``PlaceAlias`` entries (two queries)."""
@@ -77,7 +78,7 @@ class ProvinceQuerySet(models.QuerySet):
         return PlaceMatcher(entries)
 
 
-class Region(models.Model):
+class Region(SearchKeyModel):
     """One of Morocco's 12 regions (2015 division).
 
     ``code`` is the official two-digit code ``"01"``-``"12"`` (ISO 3166-2 ``MA-01``…``MA-12``);
@@ -95,6 +96,9 @@ class Region(models.Model):
     population_2024 = models.PositiveIntegerField(_("population (2024 census)"))
 
     objects = RegionQuerySet.as_manager()
+    # Its other names (PlaceAlias) feed the key too: search_key_extras.
+    search_key_fields = ("code", "name_fr", "name_ar", "name_en")
+    search_key_prefetch = ("aliases",)
 
     class Meta:
         verbose_name = _("region")
@@ -114,6 +118,10 @@ class Region(models.Model):
     def get_absolute_url(self):
         return reverse("regions:detail", kwargs={"slug": self.slug})
 
+    def search_key_extras(self):
+        """Its aliases (older names, abbreviations, transliterations) find it too."""
+        return [alias.alias for alias in self.aliases.all()] if self.pk else []
+
     @property
     def name(self):
         """The region's name in the active language (Arabic, French or English)."""
@@ -125,7 +133,7 @@ class Region(models.Model):
         return localized(self, "capital")
 
 
-class Province(models.Model):
+class Province(SearchKeyModel):
     """A province or prefecture, with its 3-digit HCP code (unique nationally)."""
 
     class Kind(models.TextChoices):
@@ -141,6 +149,8 @@ class Province(models.Model):
     )
 
     objects = ProvinceQuerySet.as_manager()
+    search_key_fields = ("code", "name_fr", "name_ar")
+    search_key_prefetch = ("aliases",)
 
     class Meta:
         verbose_name = _("province or prefecture")
@@ -161,6 +171,10 @@ class Province(models.Model):
     def name(self):
         """The province's name in the active language (no English names exist: French)."""
         return localized(self, "name")
+
+    def search_key_extras(self):
+        """Its aliases find it too."""
+        return [alias.alias for alias in self.aliases.all()] if self.pk else []
 
     @property
     def geographic_code(self):
@@ -206,7 +220,7 @@ class Commune(models.Model):
         return localized(self, "name")
 
 
-class PlaceAliasQuerySet(models.QuerySet):
+class PlaceAliasQuerySet(AliasQuerySet):
     def remember(self, region, texts, source):
         """Record each text of ``texts`` as an alias of ``region`` (a Region) with ``source``
         (str), unless its folded key is already an alias of a region. Returns the new aliases.
@@ -235,7 +249,7 @@ class PlaceAliasQuerySet(models.QuerySet):
 ALIAS_LENGTH = 150
 
 
-class PlaceAlias(models.Model):
+class PlaceAlias(AliasOfKeyedModel):
     """Another name of a region or of a province/prefecture: an older name, a transliteration,
     an abbreviation, a spelling met in a sheet and mapped by a staff member.
 
@@ -280,6 +294,7 @@ class PlaceAlias(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PlaceAliasQuerySet.as_manager()
+    search_key_owners = ("region", "province")
 
     class Meta:
         verbose_name = _("place alias")

@@ -35,7 +35,9 @@ _ARABIC_LETTERS = str.maketrans(
 )
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
 # Arabic-Indic (٠-٩) and Persian (۰-۹) digits: "٢٠٢٤" and "2024" are the same year.
-_DIGITS = str.maketrans({**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}})
+_DIGITS = str.maketrans(
+    {**{chr(0x0660 + n): str(n) for n in range(10)}, **{chr(0x06F0 + n): str(n) for n in range(10)}}
+)
 
 
 # An attendance sheet repeats its regions, organisations and words on every row: each distinct

@@ -4,9 +4,9 @@ and the reverse: Mohamed, Mohammed, Mhamed, Mohammad and محمد all give ``mhm
 ``translit_key(text)`` writes every word as a consonant skeleton, the same for both scripts:
 
 1. the text is folded (``regions.names.fold``: hamza forms, tā' marbūṭa, tashkīl, case, accents);
-2. the article goes: ال in front of an Arabic word (not إل of إلهام), "el", "al", "es", "ech"… standing alone or
-   with a hyphen (El Alaoui, Es-Semlali), "abdel"/"abder" split into "abd" and the name
-   (Abdelkader = عبد القادر), "ezzahra" → "zahra" (the article written as its doubled letter);
+2. the article goes: ال in front of an Arabic word (not إل of إلهام), "el", "al", "es",
+   "ech"… standing alone or with a hyphen (El Alaoui, Es-Semlali), "abdel"/"abder" split into
+   "abd" and the name (Abdelkader = عبد القادر), "ezzahra" → "zahra" (the article written as its doubled letter);
 3. Arabic letters are written in Latin letters by ``anyascii`` (a maintained transliteration
    table: ش → sh, خ → kh, ع → `);
 4. both scripts then meet in one skeleton: a word that starts with a vowel, w, y, ou, ا, ع, و
@@ -34,7 +34,9 @@ from regions.names import fold
 
 _ARABIC = re.compile("[\u0600-\u06ff]")
 # Words that are only the article (El Alaoui, Al Hoceima, Es-Semlali, Ech-Chaoui, Ait is kept).
-_LATIN_ARTICLES = frozenset({"el", "al", "ul", "l", "es", "ech", "ed", "er", "et", "ez", "en", "ej", "ad", "ar", "as"})
+_LATIN_ARTICLES = frozenset(
+    {"el", "al", "ul", "l", "es", "ech", "ed", "er", "et", "ez", "en", "ej", "ad", "ar", "as"}
+)
 # "abdelkader", "abdellah", "abdou", "abderrahim": عبد + the article + a name.
 _ABD = re.compile(r"^(abd)(?:[eau]l|([eau])(?=([bcdjlnrstz])\3))(?=[a-z])")
 # The sun-letter article written as its doubled letter in front of a name: ezzahra, essaouira.

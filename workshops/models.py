@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from regions.search import SearchKeyModel, SearchKeyQuerySet
 from workshops.evidence import EvidenceFileField, EvidenceName, evidence_suffix
 
 
-class Project(models.Model):
+class Project(SearchKeyModel):
     """A funded project under which an organisation runs workshops."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -40,6 +41,9 @@ class Project(models.Model):
     description = models.TextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = SearchKeyQuerySet.as_manager()
+    search_key_fields = ("name",)
 
     class Meta:
         verbose_name = _("project")
@@ -59,7 +63,7 @@ class Project(models.Model):
         return self.name
 
 
-class WorkshopQuerySet(models.QuerySet):
+class WorkshopQuerySet(SearchKeyQuerySet):
     def published(self):
         """Workshops the public may see."""
         return self.filter(is_published=True)
@@ -78,7 +82,7 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(start_date__year=year)
 
 
-class Workshop(models.Model):
+class Workshop(SearchKeyModel):
     """A workshop, training or forum run by an organisation, on one or several days."""
 
     class Kind(models.TextChoices):
@@ -148,6 +152,7 @@ class Workshop(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = WorkshopQuerySet.as_manager()
+    search_key_fields = ("title", "summary", "objectives", "city", "venue")
 
     class Meta:
         verbose_name = _("workshop")
@@ -466,7 +471,7 @@ class DueMixin:
         )
 
 
-class RecommendationQuerySet(DueQuerySetMixin, models.QuerySet):
+class RecommendationQuerySet(DueQuerySetMixin, SearchKeyQuerySet):
     def public(self):
         """Recommendations of published workshops."""
         return self.filter(workshop__is_published=True)
@@ -477,7 +482,7 @@ class RecommendationQuerySet(DueQuerySetMixin, models.QuerySet):
         return self.filter(pk__in=through.values("recommendation_id"))
 
 
-class Recommendation(DueMixin, models.Model):
+class Recommendation(DueMixin, SearchKeyModel):
     """A recommendation that came out of a workshop, with its public status.
 
     What is done about it is recorded as Commitments (who committed to do what, by when), each
@@ -506,6 +511,7 @@ class Recommendation(DueMixin, models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
+    search_key_fields = ("text",)
 
     class Meta:
         verbose_name = _("recommendation")
@@ -531,7 +537,7 @@ class Recommendation(DueMixin, models.Model):
         return reverse("workshops:recommendation", kwargs={"pk": self.pk})
 
 
-class CommitmentQuerySet(DueQuerySetMixin, models.QuerySet):
+class CommitmentQuerySet(DueQuerySetMixin, SearchKeyQuerySet):
     def public(self):
         """Commitments on recommendations of published workshops."""
         return self.filter(recommendation__workshop__is_published=True)
@@ -554,7 +560,7 @@ class CommitmentQuerySet(DueQuerySetMixin, models.QuerySet):
         ).order_by(*ordering)
 
 
-class Commitment(DueMixin, models.Model):
+class Commitment(DueMixin, SearchKeyModel):
     """Who committed to do what, by when, to carry out a recommendation.
 
     ``progress`` is computed from the milestones (weighted), never typed; ``status`` moves only by
@@ -597,6 +603,7 @@ class Commitment(DueMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CommitmentQuerySet.as_manager()
+    search_key_fields = ("title", "description")
 
     class Meta:
         verbose_name = _("commitment")
@@ -651,7 +658,7 @@ class Commitment(DueMixin, models.Model):
         return round(100 * (done or 0) / total)
 
 
-class Milestone(models.Model):
+class Milestone(SearchKeyModel):
     """A step of a commitment; ``weight`` says how much of the commitment it counts for."""
 
     commitment = models.ForeignKey(
@@ -665,6 +672,9 @@ class Milestone(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
+
+    objects = SearchKeyQuerySet.as_manager()
+    search_key_fields = ("title",)
 
     class Meta:
         verbose_name = _("milestone")
@@ -846,7 +856,7 @@ class FollowUp(models.Model):
         return self
 
 
-class MonitoringCommitteeQuerySet(models.QuerySet):
+class MonitoringCommitteeQuerySet(SearchKeyQuerySet):
     def public(self):
         """Committees the public may see: proposed by a recommendation of a published workshop,
         or not tied to any workshop."""
@@ -855,7 +865,7 @@ class MonitoringCommitteeQuerySet(models.QuerySet):
         )
 
 
-class MonitoringCommittee(models.Model):
+class MonitoringCommittee(SearchKeyModel):
     """A body that monitors implementation (e.g. of the communes' action programmes)."""
 
     class Status(models.TextChoices):
@@ -893,6 +903,7 @@ class MonitoringCommittee(models.Model):
     )
 
     objects = MonitoringCommitteeQuerySet.as_manager()
+    search_key_fields = ("name", "mandate")
 
     class Meta:
         verbose_name = _("monitoring committee")
