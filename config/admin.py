@@ -13,6 +13,7 @@ from django_otp.forms import OTPAuthenticationFormMixin
 
 from config import two_factor
 from config.admin_privacy import DeclaredLookupsMixin
+from config.admin_search import SearchesRelatedByKeyMixin
 from config.client_ip import client_ip
 from config.login_throttle import spraying_suspected
 
@@ -109,12 +110,17 @@ class TrackerAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register as Django does, with ``DeclaredLookupsMixin`` given to ``admin_class`` (our
-        admins and third-party ones alike) so that no list can be probed through its URL."""
+        admins and third-party ones alike) so that no list can be probed through its URL, and
+        ``SearchesRelatedByKeyMixin`` so that every search and autocomplete reads the stored
+        search keys (``regions.search``) of the fields that feed them."""
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, DeclaredLookupsMixin):
+        mixins = tuple(
+            m for m in (DeclaredLookupsMixin, SearchesRelatedByKeyMixin) if not issubclass(admin_class, m)
+        )
+        if mixins:
             admin_class = type(
                 admin_class.__name__,
-                (DeclaredLookupsMixin, admin_class),
+                (*mixins, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

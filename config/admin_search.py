@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.text import smart_split, unescape_string_literal
 
 from organizations.phones import phone_search_term
+from regions.search import SearchKeyModel, key_q, source_fields
 
 # Prefixes of ``search_fields`` entries, as Django's admin reads them.
 SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
@@ -63,15 +64,42 @@ def _search_q(model, paths, bit):
     groups = {}
     for names, lookup in paths:
         keys, rest = _keys(model, names)
-        groups.setdefault(keys, []).append(("__".join([*rest, lookup]), bit))
+        groups.setdefault(keys, []).append((rest, lookup))
     terms = []
-    for keys, lookups in groups.items():
-        term = models.Q.create(lookups, connector=models.Q.OR)
+    for keys, entries in groups.items():
+        term = _table_q(keys[-1].related_model if keys else model, entries, bit)
         for key in reversed(keys):
             related = key.related_model._base_manager.filter(term).values(key.target_field.name)
             term = models.Q((f"{key.name}__in", related))
         terms.append(term)
     return models.Q.create(terms, connector=models.Q.OR)
+
+
+def _key_prefix(model, names):
+    """``"relation__"`` (or ``""``) through which ``names`` (a path from ``model``) reaches a field
+    that feeds the search key of a ``SearchKeyModel`` (``regions.search``); None otherwise."""
+    for name in names[:-1]:
+        field = model._meta.get_field(name)
+        if field.related_model is None:
+            return None
+        model = field.related_model
+    if issubclass(model, SearchKeyModel) and names[-1] in source_fields(model):
+        return "".join(f"{name}__" for name in names[:-1])
+    return None
+
+
+def _table_q(model, entries, bit):
+    """``Q`` on ``model``: ``bit`` matches one of ``entries`` (``(field names, lookup)``). A field
+    that feeds a search key is searched through its key (folded, transliterated): the entries
+    ``first_name`` and ``last_name`` of a person are one test of the person's key."""
+    terms = {}
+    for names, lookup in entries:
+        prefix = _key_prefix(model, names)
+        if prefix is None:
+            terms["__".join([*names, lookup])] = models.Q(("__".join([*names, lookup]), bit))
+        else:
+            terms.setdefault(("key", prefix), key_q(bit, prefix))
+    return models.Q.create(list(terms.values()), connector=models.Q.OR)
 
 
 class SearchesRelatedByKeyMixin:
@@ -84,7 +112,9 @@ class SearchesRelatedByKeyMixin:
     the text of each joined row: for half a million participations, the 150,000 people are
     searched once, then the participations found by their indexed ``person_id``. Paths through
     several foreign keys nest the same way; anything else (a text field of this table, a
-    many-to-many path, an entry with its own lookup) is searched as Django does. Where a phone
+    many-to-many path, an entry with its own lookup) is searched as Django does. A field that
+    feeds a stored search key (``regions.search``: names, titles, texts) is searched through that
+    key, so that أحمد finds احمد, "helene" Hélène and "Mohamed" محمد. Where a phone
     may be searched (it is among the search fields), a term that is a whole phone number
     (``0600000901``, ``06 00 00 09 01``, ``00212…``) is searched as stored, ``+212600000901``.
     """

@@ -6,7 +6,8 @@ and the reverse: Mohamed, Mohammed, Mhamed, Mohammad and محمد all give ``mhm
 1. the text is folded (``regions.names.fold``: hamza forms, tā' marbūṭa, tashkīl, case, accents);
 2. the article goes: ال in front of an Arabic word (not إل of إلهام), "el", "al", "es",
    "ech"… standing alone or with a hyphen (El Alaoui, Es-Semlali), "abdel"/"abder" split into
-   "abd" and the name (Abdelkader = عبد القادر), "ezzahra" → "zahra" (the article written as its doubled letter);
+   "abd" and the name (Abdelkader = عبد القادر), "ezzahra" → "zahra" (the article written as
+   its doubled letter);
 3. Arabic letters are written in Latin letters by ``anyascii`` (a maintained transliteration
    table: ش → sh, خ → kh, ع → `);
 4. both scripts then meet in one skeleton: a word that starts with a vowel, w, y, ou, ا, ع, و
