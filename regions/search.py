@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from regions.names import fold
 from regions.transliteration import translit_key
 
+# PlaceAlias.key's length (regions.models.ALIAS_LENGTH; this module is imported by the models).
+ALIAS_KEY_LENGTH = 150
 # Languages of the per-language versions of a field (``title_ar``…), when a model has them.
 KEY_LANGUAGES = ("ar", "fr", "en")
 KEY_FIELDS = ("search_key", "translit_key")
@@ -265,3 +267,15 @@ class AliasOfKeyedModel(models.Model):
         result = super().delete(*args, **kwargs)
         rebuild_owner_keys([self])
         return result
+
+
+def refold_alias_keys(apps, schema_editor=None):
+    """``PlaceAlias.key`` under the new fold; an alias whose new key another alias of its kind
+    already has keeps its old key (it adds nothing: the other finds the place)."""
+    PlaceAlias = apps.get_model("regions", "PlaceAlias")
+    taken = set(PlaceAlias.objects.values_list("kind", "key"))
+    for alias in PlaceAlias.objects.only("kind", "alias", "key").iterator():
+        key = fold(alias.alias)[:ALIAS_KEY_LENGTH]
+        if key != alias.key and (alias.kind, key) not in taken:
+            PlaceAlias.objects.filter(pk=alias.pk).update(key=key)
+            taken.add((alias.kind, key))

@@ -5,11 +5,11 @@ form's error: ``FilterView`` is strict. Regions are chosen by primary key.
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 from regions.models import Region
+from regions.search import key_q, search_q
 from workshops.models import (
     Commitment,
     ProgressStatus,
@@ -73,14 +73,9 @@ class WorkshopFilter(django_filters.FilterSet):
         fields = ["q", "region", "year", "project", "status"]
 
     def search(self, queryset, name, value):
-        for word in search_words(value):
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(objectives__icontains=word)
-                | Q(city__icontains=word)
-            )
-        return queryset
+        # The stored key (regions.search): folded and transliterated title, summary, objectives,
+        # city and venue, in every language the workshop has.
+        return queryset.filter(search_q(search_words(value)))
 
     def in_year(self, queryset, name, value):
         return queryset.in_year(int(value))
@@ -107,9 +102,7 @@ class RecommendationFilter(django_filters.FilterSet):
         fields = ["q", "status", "region"]
 
     def search(self, queryset, name, value):
-        for word in search_words(value):
-            queryset = queryset.filter(text__icontains=word)
-        return queryset
+        return queryset.filter(search_q(search_words(value)))
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -154,11 +147,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         for word in search_words(value):
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(recommendation__text__icontains=word)
-            )
+            queryset = queryset.filter(key_q(word) | key_q(word, "recommendation__"))
         return queryset
 
     def only_overdue(self, queryset, name, value):

@@ -4,22 +4,7 @@ rows, with trigram indexes on PostgreSQL; and ``PlaceAlias.key`` folded again, n
 
 from django.db import migrations, models
 
-from regions.names import fold
-from regions.search import fill_keys_in_migration, trigram_indexes
-
-ALIAS_LENGTH = 150
-
-
-def refold_alias_keys(apps, schema_editor):
-    """``PlaceAlias.key`` under the new fold; an alias whose new key another alias of its kind
-    already has keeps its old key (it adds nothing: the other finds the place)."""
-    PlaceAlias = apps.get_model("regions", "PlaceAlias")
-    taken = set(PlaceAlias.objects.values_list("kind", "key"))
-    for alias in PlaceAlias.objects.only("kind", "alias", "key").iterator():
-        key = fold(alias.alias)[:ALIAS_LENGTH]
-        if key != alias.key and (alias.kind, key) not in taken:
-            PlaceAlias.objects.filter(pk=alias.pk).update(key=key)
-            taken.add((alias.kind, key))
+from regions.search import fill_keys_in_migration, refold_alias_keys, trigram_indexes
 
 
 class Migration(migrations.Migration):
