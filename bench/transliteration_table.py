@@ -10,7 +10,11 @@ The pairs are those of ``tests/test_transliteration.py``; figures in docs/search
 import os
 import sys
 
+import django
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
 
 from regions.transliteration import translit_key  # noqa: E402
 from tests.test_transliteration import KNOWN_MISSES, NAME_PAIRS  # noqa: E402
