@@ -27,9 +27,8 @@ def main():
     for latin, arabic in pairs:
         same = translit_key(latin) == translit_key(arabic)
         hits += same
-        print(
-            f"{latin:<18} {arabic:<16} {translit_key(latin):<12} {translit_key(arabic):<12} {'hit' if same else 'MISS'}"
-        )
+        keys = f"{translit_key(latin):<12} {translit_key(arabic):<12}"
+        print(f"{latin:<18} {arabic:<16} {keys} {'hit' if same else 'MISS'}")
     print(f"\n{hits} hits, {len(pairs) - hits} misses out of {len(pairs)} pairs")
 
 
