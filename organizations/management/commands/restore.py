@@ -1,6 +1,7 @@
 """``manage.py restore FILE [--no-erasure-log]``: load a backup into an empty database, then
 replay erasures."""
 
+import io
 from pathlib import Path
 
 from django.conf import settings
@@ -47,6 +48,9 @@ class Command(BaseCommand):
                 % {"path": settings.ERASURE_LOG_PATH}
             )
         call_command("loaddata", file, verbosity=0)
+        # loaddata writes rows as stored, past save(): a backup older than the search keys, or
+        # than a change of the fold, brings none or stale ones.
+        call_command("rebuild_search_keys", stdout=io.StringIO())
         if not log_exists:
             self.stderr.write(self._no_log_warning())
             return
