@@ -32,6 +32,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("regions/", include("workshops.region_urls")),
+    path("register/", include("registrations.urls")),
     path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
     path("", include("workshops.urls")),
     prefix_default_language=True,
