@@ -149,15 +149,18 @@ def staff_workshop_view(view):
     return checked
 
 
-def _public_link(request, workshop):
-    return request.build_absolute_uri(reverse("registrations:register", kwargs={"slug": workshop.slug}))
+def public_link(request, workshop):
+    """The absolute address of ``workshop``'s form without a language prefix: each visitor's
+    browser language picks the form's (``LocaleMiddleware`` redirects), and the QR code is shorter."""
+    prefixed = reverse("registrations:register", kwargs={"slug": workshop.slug})
+    return request.build_absolute_uri("/" + prefixed.lstrip("/").split("/", 1)[1])
 
 
 @require_GET
 @staff_workshop_view
 def link_view(request, workshop):
     """Staff: the workshop's public registration link and its QR code, to print or download."""
-    link = _public_link(request, workshop)
+    link = public_link(request, workshop)
     context = {
         "workshop": workshop,
         "link": link,
@@ -171,7 +174,7 @@ def link_view(request, workshop):
 @staff_workshop_view
 def link_qr_view(request, workshop, fmt):
     """Staff: the QR code of the workshop's registration link as a file, ``fmt`` "png" or "svg"."""
-    link = _public_link(request, workshop)
+    link = public_link(request, workshop)
     if fmt == "png":
         response = HttpResponse(qr_png(link), content_type="image/png")
     elif fmt == "svg":
