@@ -131,12 +131,14 @@ def test_registration_records_the_person_the_participation_and_the_consent_shown
 def test_same_phone_typed_otherwise_is_one_person_and_one_participation_and_the_code_is_not_shown_again(
     open_workshop,
 ):
-    first, _response = submit(open_workshop, phone="0661234567")
-    _page, first_token = shown_token(first, open_workshop)
+    first, _response = submit(open_workshop, "en", phone="0661234567")
+    _page, first_token = shown_token(first, open_workshop, "en")
     # Someone else types the same number another way, with another name.
-    second, response = submit(open_workshop, phone="+212 6 61 23 45 67", first_name="Karim", last_name="X")
+    second, response = submit(
+        open_workshop, "en", phone="+212 6 61 23 45 67", first_name="Karim", last_name="X"
+    )
     assert response.status_code == 302
-    page, second_token = shown_token(second, open_workshop)
+    page, second_token = shown_token(second, open_workshop, "en")
     assert Person.objects.count() == 1
     assert Participation.objects.count() == 1
     assert Person.objects.get().first_name == "Fatima Zahra"
@@ -314,3 +316,27 @@ def test_a_province_outside_the_region_chosen_is_refused(open_workshop):
     _client, response = submit(open_workshop, "en", region=str(other_region.pk), province=str(rabat.pk))
     assert response.status_code == 400
     assert "not in the region chosen" in response.context["form"].errors["province"][0]
+
+
+def test_with_the_page_cache_on_no_registration_page_is_stored(open_workshop, settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    settings.CACHE_MIDDLEWARE_SECONDS = 60
+    first, second = Client(), Client()
+    form_a = first.get(form_url(open_workshop, "ar")).content
+    form_b = second.get(form_url(open_workshop, "ar")).content
+    # Each visitor's form carries its own CSRF token: neither was served from the cache.
+    assert form_a != form_b
+    submit(open_workshop, "ar", client=first)
+    _page, token = shown_token(first, open_workshop, "ar")
+    with translation.override("ar"):
+        done = reverse("registrations:done", kwargs={"slug": open_workshop.slug})
+    stranger = second.get(done)
+    assert stranger.status_code == 302
+    assert token.encode() not in stranger.content
+    assert list(tmp_path.iterdir()) == []

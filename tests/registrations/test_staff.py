@@ -6,7 +6,6 @@ from django.test import Client
 from django.urls import reverse
 
 from registrations.models import Registration
-from tests.conftest import _grant
 from tests.factories import ParticipationFactory
 from tests.registrations.test_register import submit
 from workshops.models import Participation
@@ -125,3 +124,18 @@ def test_the_public_link_has_no_language_prefix_and_leads_to_the_visitors_langua
     assert response.status_code == 302
     assert response["Location"].startswith("/ar/register/")
     assert visitor.get(response["Location"]).status_code == 200
+
+
+def test_the_pre_filled_sign_in_sheet_leaves_out_refused_and_cancelled_people(open_workshop):
+    from attendance.signin import sign_in_rows
+
+    for name, status in [
+        ("Pending", Participation.Status.PENDING),
+        ("Registered", Participation.Status.REGISTERED),
+        ("Refused", Participation.Status.REFUSED),
+        ("Cancelled", Participation.Status.CANCELLED),
+    ]:
+        ParticipationFactory(workshop=open_workshop, person__last_name=name, status=status)
+    rows, names = sign_in_rows(open_workshop)
+    assert names == 2
+    assert sorted(row.name.split()[-1] for row in rows[:names]) == ["Pending", "Registered"]
