@@ -90,12 +90,15 @@ def register_view(request, slug):
     except RegistrationClosed as closed:
         return _form_page(request, workshop, form, status=409, problem=str(closed))
     passes = request.session.get(SESSION_KEY, {})
-    passes[str(workshop.pk)] = {
-        "token": outcome.pass_token,
-        "pending": outcome.pending,
-        "name": f"{form.cleaned_data['first_name']} {form.cleaned_data['last_name']}",
-    }
-    request.session[SESSION_KEY] = passes
+    # The form sent twice from one browser (reloaded, or the back button): the code this browser
+    # received first stays, rather than the unsaved one a repeat gets.
+    if outcome.recorded or str(workshop.pk) not in passes:
+        passes[str(workshop.pk)] = {
+            "token": outcome.pass_token,
+            "pending": outcome.pending,
+            "name": f"{form.cleaned_data['first_name']} {form.cleaned_data['last_name']}",
+        }
+        request.session[SESSION_KEY] = passes
     return _private(redirect("registrations:done", slug=workshop.slug))
 
 

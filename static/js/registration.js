@@ -3,6 +3,11 @@
   "use strict";
   const form = document.querySelector("form.registration-form");
   if (!form) return;
+  // One submission per click: a double click would send the form twice.
+  form.addEventListener("submit", function () {
+    const button = form.querySelector("button[type=submit]");
+    if (button) window.setTimeout(() => (button.disabled = true), 0);
+  });
   const province = form.querySelector("#id_province");
   const commune = form.querySelector("#id_commune");
   if (!province || !commune) return;

@@ -340,3 +340,11 @@ def test_with_the_page_cache_on_no_registration_page_is_stored(open_workshop, se
     assert stranger.status_code == 302
     assert token.encode() not in stranger.content
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_form_sent_twice_from_one_browser_keeps_the_code_it_received_first(open_workshop):
+    client, _response = submit(open_workshop, "en")
+    _page, first = shown_token(client, open_workshop, "en")
+    submit(open_workshop, "en", client=client)
+    _page, again = shown_token(client, open_workshop, "en")
+    assert again == first == Participation.objects.get().pass_token
