@@ -7,17 +7,16 @@ no serious accessibility fault (axe-core) and request nothing outside the site, 
 French; screenshots of both at 375 and 1280 px go to test-artifacts/screenshots/.
 """
 
-import datetime
 from contextlib import contextmanager
 
 import pytest
-from django.utils import timezone
 
 from organizations.models import Person
 from regions.models import Commune
 from tests.browser.conftest import CHROMIUM_ARGS, SCREENSHOTS, Page
 from tests.browser.test_pages import AXE_SCRIPT, assert_fits, assert_only_local_requests
-from tests.factories import OrganizationFactory, WorkshopFactory, province
+from tests.factories import province
+from tests.registrations.conftest import make_open_workshop
 from workshops.models import Participation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -27,29 +26,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def open_workshop(live_server):
     """A workshop open to registration, and two communes of the Rabat prefecture, saved before
     the browser starts (no test talks to the database while it is open: see conftest.page)."""
-    organizer = OrganizationFactory(name="جمعية التنمية سوس", cndp_declaration="D-GC-123/2026")
-    start = timezone.localdate() + datetime.timedelta(days=20)
     rabat = province("421")
     for code, name_fr, name_ar in [
         ("04.421.01.01", "Agdal Riyad", "أكدال الرياض"),
         ("04.421.01.03", "Yacoub El Mansour", "يعقوب المنصور"),
     ]:
+        slug = name_fr.lower().replace(" ", "-")
         Commune.objects.create(
-            code=code,
-            name_fr=name_fr,
-            name_ar=name_ar,
-            slug=name_fr.lower().replace(" ", "-"),
-            kind="urban",
-            province=rabat,
+            code=code, name_fr=name_fr, name_ar=name_ar, slug=slug, kind="urban", province=rabat
         )
-    return WorkshopFactory(
+    return make_open_workshop(
+        organizer_name="جمعية التنمية سوس",
+        days_ahead=20,
         title="ورشة الميزانية التشاركية للجماعات",
         slug="ميزانية-تشاركية",
-        organizer=organizer,
-        start_date=start,
-        end_date=start + datetime.timedelta(days=2),
-        status="planned",
-        registration_open=True,
     )
 
 
