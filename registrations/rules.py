@@ -74,12 +74,11 @@ class Outcome:
 
 
 def closes_at(workshop):
-    """When registration closes (an aware datetime): ``registration_closes_at``, else the end
-    of the workshop's first day in Africa/Casablanca (people may still register at the door)."""
+    """When registration closes (an aware datetime): ``registration_closes_at``, else 23:59 on
+    the workshop's first day in Africa/Casablanca (people may still register at the door)."""
     if workshop.registration_closes_at is not None:
         return workshop.registration_closes_at
-    day_after = workshop.start_date + datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+    return timezone.make_aware(datetime.datetime.combine(workshop.start_date, datetime.time(23, 59)))
 
 
 def places_taken(workshop):
