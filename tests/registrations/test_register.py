@@ -348,3 +348,30 @@ def test_the_form_sent_twice_from_one_browser_keeps_the_code_it_received_first(o
     submit(open_workshop, "en", client=client)
     _page, again = shown_token(client, open_workshop, "en")
     assert again == first == Participation.objects.get().pass_token
+
+
+def test_the_public_workshop_page_links_to_its_form_while_registration_is_open(open_workshop):
+    with translation.override("fr"):
+        page = Client().get(open_workshop.get_absolute_url()).content.decode()
+    assert f'href="{form_url(open_workshop)}"' in page
+    open_workshop.registration_open = False
+    open_workshop.save()
+    with translation.override("fr"):
+        page = Client().get(open_workshop.get_absolute_url()).content.decode()
+    assert "/register/" not in page
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"province": "9" * 30, "commune": "9" * 30},
+        {"region": "abc", "province": "-1", "commune": "1e3"},
+        {"age_band": "999", "gender": ""},
+        {"phone": "+" + "9" * 40, "email": "a@" + "b" * 300 + ".ma"},
+        {"first_name": "<script>alert(1)</script>", "last_name": "'; DROP TABLE x;--"},
+    ],
+)
+def test_junk_answers_are_refused_in_words_never_a_server_error(open_workshop, junk):
+    _client, response = submit(open_workshop, "ar", **junk)
+    assert response.status_code in (302, 400)
+    assert b"<script>alert(1)</script>" not in response.content
