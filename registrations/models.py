@@ -12,12 +12,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from workshops.models import Participation
+
 
 class RegistrationQuerySet(models.QuerySet):
     def awaiting_approval(self):
         """Registrations staff have still to approve or refuse."""
-        from workshops.models import Participation
-
         return self.filter(participation__status=Participation.Status.PENDING)
 
 
