@@ -126,7 +126,8 @@ def done_view(request, slug):
 def communes_view(request, province):
     """``{"communes": [[id, name], …]}``: the communes of a province in the active language,
     by name (public reference data, no personal data; cached for a day)."""
-    communes = Commune.objects.filter(province_id=province).order_by("name_fr")
+    # An id past the database's integers names no province (SQLite would overflow, not answer).
+    communes = Commune.objects.filter(province_id=province) if province < 2**31 else Commune.objects.none()
     rows = sorted(([commune.pk, localized(commune, "name")] for commune in communes), key=lambda row: row[1])
     response = JsonResponse({"communes": rows})
     patch_cache_control(response, public=True, max_age=86400)
