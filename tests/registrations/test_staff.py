@@ -79,7 +79,7 @@ def test_counted_participations_leave_out_pending_and_refused():
 
 
 def test_the_link_page_needs_a_member_of_staff_who_may_see_workshops(open_workshop, staff_user, editor):
-    url = reverse("registrations:link", kwargs={"pk": open_workshop.pk})
+    url = reverse("reports:registration_link", kwargs={"pk": open_workshop.pk})
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
     client = Client()
@@ -91,13 +91,13 @@ def test_the_link_page_needs_a_member_of_staff_who_may_see_workshops(open_worksh
     assert page.status_code == 200
     assert "private" in page["Cache-Control"]
     assert 'class="qr-code"' in html
-    png = client.get(reverse("registrations:link_qr", kwargs={"pk": open_workshop.pk, "fmt": "png"}))
+    png = client.get(reverse("reports:registration_link_qr", kwargs={"pk": open_workshop.pk, "fmt": "png"}))
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
-    svg = client.get(reverse("registrations:link_qr", kwargs={"pk": open_workshop.pk, "fmt": "svg"}))
+    svg = client.get(reverse("reports:registration_link_qr", kwargs={"pk": open_workshop.pk, "fmt": "svg"}))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     assert (
         client.get(
-            reverse("registrations:link_qr", kwargs={"pk": open_workshop.pk, "fmt": "gif"})
+            reverse("reports:registration_link_qr", kwargs={"pk": open_workshop.pk, "fmt": "gif"})
         ).status_code
         == 404
     )
@@ -106,14 +106,14 @@ def test_the_link_page_needs_a_member_of_staff_who_may_see_workshops(open_worksh
 def test_the_workshops_admin_page_links_to_the_registration_link(open_workshop, admin_client):
     page = admin_client.get(reverse("admin:workshops_workshop_change", args=[open_workshop.pk]))
     html = page.content.decode()
-    assert reverse("registrations:link", kwargs={"pk": open_workshop.pk}) in html
+    assert reverse("reports:registration_link", kwargs={"pk": open_workshop.pk}) in html
     assert 'name="registration_open"' in html and 'name="registration_capacity"' in html
 
 
 def test_the_public_link_has_no_language_prefix_and_leads_to_the_visitors_language(open_workshop, editor):
     client = Client()
     client.force_login(editor)
-    page = client.get(reverse("registrations:link", kwargs={"pk": open_workshop.pk}))
+    page = client.get(reverse("reports:registration_link", kwargs={"pk": open_workshop.pk}))
     link = page.context["link"]
     assert (
         link
