@@ -207,6 +207,17 @@ def saved_contacts(parsed):
     return by_phone, by_email
 
 
+def saved_person(phone, email):
+    """The saved person that a phone (E.164) or an e-mail (lower-cased) identifies, as an import
+    matches a row: ``(person or None, "phone"/"email"/"")``; the phone wins when the two belong
+    to two people. Two queries at most (the public registration form's one applicant)."""
+    phone_match = Person.objects.filter(phone=phone).first() if phone else None
+    if phone_match is not None:
+        return phone_match, "phone"
+    email_match = Person.objects.filter(email=email).first() if email else None
+    return (email_match, "email") if email_match is not None else (None, "")
+
+
 def _contact_match(row, by_phone, by_email, result):
     """``(saved person or None, "phone"/"email"/"")`` for ``row``; when its phone and e-mail
     belong to two saved people, the phone wins, the e-mail is dropped and a warning says so."""

@@ -48,13 +48,15 @@ def funders_of(workshop):
 
 
 def sign_in_rows(workshop, prefill=True):
-    """The sheet's lines: with ``prefill``, one per participation not cancelled (by name)
+    """The sheet's lines: with ``prefill``, one per participation not cancelled or refused (by name)
     followed by ``WALK_IN_ROWS`` empty lines; else ``expected_participants`` (or
     ``BLANK_ROWS``) empty lines. Returns ``(rows, number of pre-filled names)``."""
     if not prefill:
         return [SignInSheetRow() for _i in range(workshop.expected_participants or BLANK_ROWS)], 0
     participations = (
-        workshop.participations.exclude(status=Participation.Status.CANCELLED)
+        workshop.participations.exclude(
+            status__in=[Participation.Status.CANCELLED, Participation.Status.REFUSED]
+        )
         .select_related("person", "organization")
         .order_by("person__last_name", "person__first_name", "pk")
     )

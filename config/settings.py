@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "organizations",
     "workshops",
     "attendance.apps.AttendanceConfig",
+    "registrations.apps.RegistrationsConfig",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +315,11 @@ AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 # for one username from all addresses within AXES_COOLOFF_TIME, only addresses where its owner
 # signed in before may try it.
 LOGIN_SPRAY_LIMIT = int(os.environ.get("LOGIN_SPRAY_LIMIT", "20"))
+# Public registration forms (registrations/throttle.py): at most this many submissions from one
+# client address per REGISTRATION_RATE_WINDOW seconds. A venue's Wi-Fi puts a whole room behind
+# one address, hence a limit well above one person's needs.
+REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", "30"))
+REGISTRATION_RATE_WINDOW = int(os.environ.get("REGISTRATION_RATE_WINDOW", "3600"))
 # The name authenticator apps show beside the account (two-factor enrolment, config/two_factor.py).
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Workshop tracker")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

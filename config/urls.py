@@ -15,6 +15,7 @@ from django.urls import include, path
 from attendance.urls import report_urlpatterns as attendance_reports
 from config.health import healthz
 from config.robots import robots_txt
+from registrations.urls import staff_urlpatterns as registration_links
 from workshops import report_urls
 from workshops.sitemaps import SITEMAPS
 from workshops.views import stored_document
@@ -32,7 +33,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("regions/", include("workshops.region_urls")),
-    path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
+    path("register/", include("registrations.urls")),
+    path(
+        "reports/",
+        include((report_urls.urlpatterns + attendance_reports + registration_links, report_urls.app_name)),
+    ),
     path("", include("workshops.urls")),
     prefix_default_language=True,
 )

@@ -148,6 +148,15 @@ class Organization(SearchKeyModel):
     public_email = models.EmailField(_("public e-mail"), blank=True)
     public_phone = models.CharField(_("public phone"), max_length=32, blank=True)
     description = models.TextField(_("description"), blank=True)
+    cndp_declaration = models.CharField(
+        _("CNDP declaration number"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The number the CNDP gave the organisation's declaration of its processing of personal "
+            "data (Law 09-08). Shown on the registration forms of the workshops it organises."
+        ),
+    )
 
     objects = OrganizationQuerySet.as_manager()
     # Its other names (OrganizationAlias) feed the key too: search_key_extras.

@@ -31,6 +31,8 @@ BUSINESS_MODELS = {
         "committeemembership",
         "committeemeeting",
     ],
+    # Registrations through the public form: approving or refusing one is changing it.
+    "registrations": ["registration"],
 }
 LOG_MODELS = {
     "organizations": ["exportlog", "erasurerecord"],
@@ -52,6 +54,7 @@ EDIT_CONTENT = (
     | _perms(["add", "change", "delete"], {"organizations": ["organizationalias"]})
     # Spellings of places met in sheets (regions.PlaceAlias): kept by those who import.
     | _perms(["add", "change", "delete"], {"regions": ["placealias"]})
+    | {"registrations.change_registration"}
 )
 
 ROLES = {

@@ -111,6 +111,17 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
         ),
         (_("Content"), {"fields": ["objectives", "summary"]}),
         (_("Source"), {"fields": ["source_note", "source_url"]}),
+        (
+            _("Public registration"),
+            {
+                "fields": [
+                    "registration_open",
+                    "registration_closes_at",
+                    "registration_capacity",
+                    "registration_needs_approval",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):

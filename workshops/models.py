@@ -148,6 +148,29 @@ class Workshop(SearchKeyModel):
     source_note = models.CharField(
         _("source"), max_length=255, blank=True, help_text=_("E.g. the newspaper and date of a press report.")
     )
+    # Public registration (the ``registrations`` app): off unless staff open it.
+    registration_open = models.BooleanField(
+        _("public registration open"),
+        default=False,
+        help_text=_("Anyone with the link may register. The organiser needs a CNDP declaration number."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: registration closes at the end of the workshop's first day."),
+    )
+    registration_capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("How many people may register; empty for no limit. Refused people do not take a place."),
+    )
+    registration_needs_approval = models.BooleanField(
+        _("staff approve registrations"),
+        default=False,
+        help_text=_("Each registration awaits approval by staff before it is confirmed."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -164,6 +187,11 @@ class Workshop(SearchKeyModel):
                 name="workshops_workshop_end_after_start",
                 violation_error_message=_("A workshop cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(registration_capacity__isnull=True) | Q(registration_capacity__gte=1),
+                name="workshops_workshop_capacity_gte_1",
+                violation_error_message=_("A workshop open to registration has at least one place."),
+            ),
         ]
         indexes = [
             # Public list and home page: published workshops, newest first.
@@ -177,6 +205,22 @@ class Workshop(SearchKeyModel):
 
     def get_absolute_url(self):
         return reverse("workshops:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """Registration opens only for an organiser that declared its processing to the CNDP
+        (Law 09-08): the form must name the declaration. Raises ValidationError
+        ``{"registration_open": [...]}``."""
+        organizer = self.organizer if self.organizer_id else None
+        if self.registration_open and organizer is not None and not organizer.cndp_declaration.strip():
+            raise ValidationError(
+                {
+                    "registration_open": _(
+                        "Give the CNDP declaration number of %(organizer)s (on its page) before opening "
+                        "registration: the form must show it."
+                    )
+                    % {"organizer": organizer}
+                }
+            )
 
     @property
     def objective_list(self):
@@ -310,10 +354,14 @@ class Participation(models.Model):
             return self == type(self).PARTICIPANT
 
     class Status(models.TextChoices):
+        # Registered through the public form of a workshop whose staff approve registrations;
+        # "registered" once approved, "refused" otherwise. Neither pending nor refused counts.
+        PENDING = "pending", pgettext_lazy("participation status", "awaiting approval")
         REGISTERED = "registered", pgettext_lazy("participation status", "registered")
         ATTENDED = "attended", pgettext_lazy("participation status", "attended")
         NO_SHOW = "no_show", pgettext_lazy("participation status", "no-show")
         CANCELLED = "cancelled", pgettext_lazy("participation status", "cancelled")
+        REFUSED = "refused", pgettext_lazy("participation status", "refused")
 
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="participations", verbose_name=_("workshop")

@@ -34,6 +34,7 @@ from config.admin_privacy import (
     reads_guarded_field,
 )
 from organizations.models import ErasureRecord, ExportLog, OrganizationAlias, Person
+from registrations.models import Registration
 from tests.factories import (
     AttendanceFactory,
     FollowUpFactory,
@@ -78,6 +79,17 @@ def rows(db):
     workshops = [WorkshopFactory(title="Atelier budget"), WorkshopFactory(title="Forum jeunesse")]
     for person, workshop in zip(people, [*workshops, workshops[0]], strict=True):
         AttendanceFactory(participation=ParticipationFactory(person=person, workshop=workshop))
+    # Registrations through the public form (registrations app), unlike each other too.
+    for participation, language, typed in zip(
+        Participation.objects.order_by("pk"), ["ar", "fr", "en"], ["جمعية النور", "", "Club X"], strict=True
+    ):
+        Registration.objects.create(
+            participation=participation,
+            language=language,
+            consent_version="1",
+            consent_text=language,
+            organization_name=typed,
+        )
     FollowUpFactory(reported_by=atlas)
     FollowUpFactory()
     staff = User.objects.create_user("nadia", email="nadia@example.org", first_name="Nadia", is_staff=True)

@@ -85,7 +85,11 @@ def test_the_same_number_typed_another_way_is_the_same_person(admin_client):
             "Saisissez un numéro de téléphone valide, p. ex. 06 12 34 56 78, ou +33 6 12 34 56 78 "
             "à l’étranger.",
         ),
-        ("ar", "أدخل رقم هاتف صحيحا، مثلا 06 12 34 56 78، أو ‎+33 6 12 34 56 78 خارج المغرب."),
+        (
+            # Each number isolated left to right (U+2066 … U+2069) in the right-to-left line.
+            "ar",
+            "أدخل رقم هاتف صحيحا، مثلا ⁦06 12 34 56 78⁩، أو ⁦+33 6 12 34 56 78⁩ خارج المغرب.",
+        ),
     ],
 )
 def test_an_invalid_phone_in_the_admin_is_refused_in_the_users_language(admin_client, language, message):

@@ -126,6 +126,11 @@ def valid_urls(example):
         "fr/tracker/feed/region/<slug:slug>/": "fr/tracker/feed/region/oriental/",
         "fr/tracker/feed/committee/<str:slug>/": f"fr/tracker/feed/committee/{committee}/",
         "fr/tracker/data/<str:dataset>.<str:fmt>": "fr/tracker/data/commitments.csv",
+        # Registration: a province's communes; a workshop not open to registration (404) and
+        # its confirmation (without a registration in the session: a redirect to the form).
+        "fr/register/communes/<int:province>/": "fr/register/communes/1/",
+        "fr/register/<str:slug>/": f"fr/register/{example.slug}/",
+        "fr/register/<str:slug>/done/": f"fr/register/{example.slug}/done/",
         # A stored name of the random scheme that no row links: the query junk meets a 404.
         "media/<path:path>": f"media/evidence/2026/{'0' * 32}.pdf",
     }
