@@ -95,7 +95,9 @@ def roster(workshop, user, now=None):
             "cancelled": p.status == Participation.Status.CANCELLED,
             "present": sorted(marks.get(p.pk, [])),
         }
-        for p in workshop.participations.select_related("person", "organization", "person__organization")
+        for p in workshop.participations.filter(person__erased_at=None).select_related(
+            "person", "organization", "person__organization"
+        )
     ]
     ExportLog.record(
         kind=ExportLog.Kind.ATTENDANCE_LIST,
