@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from attendance.models import CheckInEvent, CheckInWalkIn
 from organizations.models import ExportLog, Person
 from organizations.privacy import erase_person
 from regions.names import fold
+from tests.attendance.test_concurrency import at_once
 from tests.conftest import _grant
 from tests.factories import (
     AttendanceFactory,
@@ -472,3 +475,40 @@ def test_javascript_fold_agrees_with_python_on_the_shared_table():
     ).stdout
     cases = json.loads(FOLD_CASES.read_text(encoding="utf-8"))
     assert json.loads(output) == [expected for _text, expected in cases]
+
+
+# Two phones at once (PostgreSQL) ------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="threads share one database server on PostgreSQL only"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_phones_sending_at_once_converge_on_the_latest_marks(django_user_model):
+    workshop = WorkshopFactory()
+    day1 = SessionFactory(workshop=workshop)
+    participations = [ParticipationFactory(workshop=workshop, status="registered") for _n in range(40)]
+    user = django_user_model.objects.create_user("recorder", password="x", is_staff=True)
+    _grant(user, *RECORDER_PERMS)
+    # Phone A ticks everyone at minute 1 and unticks the even ones at minute 2; phone B ticks
+    # the even ones again at minute 3 and unticks the odd ones at minute 4. Sent at the same time.
+    phone_a = [event(p, day1, True, 1) for p in participations]
+    phone_a += [event(p, day1, False, 2) for p in participations[::2]]
+    phone_b = [event(p, day1, True, 3) for p in participations[::2]]
+    phone_b += [event(p, day1, False, 4) for p in participations[1::2]]
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(user)
+    outcomes = at_once(
+        *[lambda c=c, b=b: send(c, workshop, b) for c, b in zip(clients, (phone_a, phone_b), strict=True)]
+    )
+    evens = {(p.pk, day1.pk) for p in participations[::2]}
+    assert [o.status_code for o in outcomes] == [200, 200]
+    assert marks(workshop) == evens
+    # And the same batches again, at once, change nothing.
+    outcomes = at_once(
+        *[lambda c=c, b=b: send(c, workshop, b) for c, b in zip(clients, (phone_a, phone_b), strict=True)]
+    )
+    assert {o["status"] for r in outcomes for o in r.json()["events"]} == {"duplicate"}
+    assert CheckInEvent.objects.count() == len(phone_a) + len(phone_b)
+    assert marks(workshop) == evens
