@@ -322,12 +322,13 @@
     });
   }
 
+  // "sent", "stop" (signed out, forbidden, refused: retrying would not help) or "retry".
   async function sendOne(retried) {
     const response = await post(nextBatch());
     const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
     if (response.status === 401) {
       await forget(S.signed_out);
-      return false;
+      return "stop";
     }
     if (response.status === 403 && !json && !retried && (await download())) {
       return sendOne(true); // a CSRF token from before a new sign-in: the roster brought a fresh one
@@ -335,10 +336,21 @@
     if (!response.ok) {
       const body = json ? await response.json() : {};
       say(body.errors ? fmt(S.refused_batch, { errors: body.errors.join(" ") }) : body.error || S.not_sent);
-      return false;
+      return response.status >= 500 ? "retry" : "stop";
     }
     await received(await response.json());
-    return true;
+    return "sent";
+  }
+
+  // After a failure (no network, a busy server) the phone tries again a little later, then
+  // less often; at random, so that phones that failed together do not retry together.
+  let retryDelay = 1000;
+  let retryTimer = null;
+
+  function retryLater() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(sync, retryDelay * (0.5 + Math.random()));
+    retryDelay = Math.min(retryDelay * 2, 60000);
   }
 
   async function sync() {
@@ -347,15 +359,23 @@
       return;
     }
     syncing = true;
+    let outcome = "sent";
     try {
-      while (queue.length && (await sendOne(false))) {
-        say(queue.length ? "" : S.sent);
+      while (queue.length && outcome === "sent") {
+        outcome = await sendOne(false);
       }
     } catch (error) {
+      outcome = "retry";
       say(S.not_sent);
     } finally {
       syncing = false;
       render();
+    }
+    if (outcome === "sent") {
+      retryDelay = 1000;
+      say(S.sent);
+    } else if (outcome === "retry") {
+      retryLater();
     }
   }
 
