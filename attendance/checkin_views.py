@@ -19,6 +19,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -91,7 +92,7 @@ def page_strings():
             "Signed out: the list was deleted from this phone. Sign in again to send what waits."
         ),
         "forbidden": _("You may not use the check-in of this workshop."),
-        "present": _("Present"),
+        "present": pgettext("check-in mark", "Present"),
         "mark": _("Mark present"),
         "undo": _("Undo"),
         "checked_in": _("{name}: present."),
@@ -108,7 +109,9 @@ def page_strings():
         "walk_in_phone": _("This phone number is not valid."),
         "refused": _("{name}: {message}"),
         "camera_failed": _("The camera could not be opened: type the code."),
-        "logout_pending": _("{count} marks not yet sent will be deleted from this phone. Sign out anyway?"),
+        "logout_pending": _(
+            "Not yet sent: {count}. Signing out deletes them from this phone. Sign out anyway?"
+        ),
         "no_session": _("This workshop has no session."),
     }
 
