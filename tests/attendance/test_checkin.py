@@ -512,3 +512,9 @@ def test_two_phones_sending_at_once_converge_on_the_latest_marks(django_user_mod
     assert {o["status"] for r in outcomes for o in r.json()["events"]} == {"duplicate"}
     assert CheckInEvent.objects.count() == len(phone_a) + len(phone_b)
     assert marks(workshop) == evens
+
+
+@pytest.mark.django_db
+def test_workshop_admin_page_links_to_the_check_in(client, recorder, workshop):
+    response = client.get(reverse("admin:workshops_workshop_change", args=[workshop.pk]))
+    assert url(workshop, "page") in response.content.decode()
