@@ -247,8 +247,8 @@ def parse_event(item, index, errors):
         errors.append(_("%(item)s: “session” must be a number.") % {"item": where})
     if type(item.get("present")) is not bool:
         errors.append(_("%(item)s: “present” must be true or false.") % {"item": where})
-    at = parse_datetime(item["at"]) if isinstance(item.get("at"), str) else None
-    if at is None or timezone.is_naive(at):
+    at = _datetime(item.get("at"))
+    if at is None:
         errors.append(_("%(item)s: “at” must be a date and time with its offset.") % {"item": where})
     if len(errors) > count:
         return None
@@ -260,6 +260,15 @@ def parse_event(item, index, errors):
         item["present"],
         at,
     )
+
+
+def _datetime(value):
+    """An aware datetime from ISO 8601 text, else None (a date like 2026-02-30 included)."""
+    try:
+        at = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return at if at is not None and timezone.is_aware(at) else None
 
 
 def parse_batch(data):

@@ -184,7 +184,7 @@ def test_page_holds_no_personal_data_and_links_manifest_and_worker(client, recor
     html = response.content.decode()
     assert response.status_code == 200
     assert 'dir="rtl"' in html
-    assert url(workshop, "manifest")[3:] in html
+    assert url(workshop, "manifest")[3:] + '" crossorigin="use-credentials"' in html
     assert people[0].person.first_name not in html
     assert people[0].pass_token not in html
     assert "<script>" not in html and "style=" not in html
@@ -303,6 +303,7 @@ def test_event_dated_far_in_the_future_is_refused(client, recorder, workshop, pe
         ({"participation": "12"}, "“participation” must be a number."),
         ({"present": "yes"}, "“present” must be true or false."),
         ({"at": "2026-12-01 10:00"}, "“at” must be a date and time with its offset."),
+        ({"at": "2026-02-30T10:00:00Z"}, "“at” must be a date and time with its offset."),
         ({"walk_in": str(uuid.uuid4())}, "give a participation or a walk-in, not both."),
     ],
 )
