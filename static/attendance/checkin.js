@@ -245,7 +245,8 @@
       user: String(roster.user),
       roster: roster,
       marks: marksNow,
-      walkIns: {},
+      // Walk-ins sent before this download: their ticks still queued name them by identifier.
+      walkIns: copy && copy.user === String(roster.user) ? copy.walkIns : {},
       downloaded_at: roster.downloaded_at,
       expires_at: roster.expires_at,
     };
