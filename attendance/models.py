@@ -8,7 +8,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class CheckInEvent(models.Model):
+class SentFromAPhone(models.Model):
+    """What every item a check-in phone sends records: when the server received it, from whom
+    (the signed-in staff member) and from which phone (the identifier the page made)."""
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    device_id = models.CharField(_("phone identifier"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CheckInEvent(SentFromAPhone):
     """One tick (``present`` True) or untick (False) of a participation for a session, made on a
     phone at ``device_time`` and identified by ``event_id``, a UUID the phone made
     (``crypto.randomUUID``): the same event sent twice is stored once (a unique constraint).
@@ -33,16 +52,6 @@ class CheckInEvent(models.Model):
     )
     present = models.BooleanField(_("present"))
     device_time = models.DateTimeField(_("time on the phone"))
-    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="checkin_events",
-        verbose_name=_("user"),
-    )
-    device_id = models.CharField(_("phone identifier"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("check-in event")
@@ -67,7 +76,7 @@ class CheckInEvent(models.Model):
         return f"{self.event_id} ({'+' if self.present else '-'})"
 
 
-class CheckInWalkIn(models.Model):
+class CheckInWalkIn(SentFromAPhone):
     """A person added on a check-in phone (a walk-in), identified by the UUID the phone made
     (``walk_in_id``, unique): sent twice, it is one person. ``participation`` is the one the
     walk-in became (a saved person matched by phone or e-mail, or a new one); None when the
@@ -86,16 +95,6 @@ class CheckInWalkIn(models.Model):
         verbose_name=_("participation"),
     )
     matched = models.BooleanField(_("matched a saved person"), default=False)
-    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="checkin_walk_ins",
-        verbose_name=_("user"),
-    )
-    device_id = models.CharField(_("phone identifier"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("walk-in")
