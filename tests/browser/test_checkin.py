@@ -133,6 +133,15 @@ SEND_AGAIN = """async (body) => {
 }"""
 
 
+DATABASES = "async () => (await indexedDB.databases()).map((database) => database.name)"
+COPIES = """() => new Promise((resolve) => {
+  indexedDB.open("tracker-checkin").onsuccess = (event) => {
+    const count = event.target.result.transaction("copies").objectStore("copies").count();
+    count.onsuccess = () => resolve(count.result);
+  };
+})"""
+
+
 def server_state(page):
     """``(names of the people present today, number of people)`` as the server says."""
     roster = page.page.evaluate(ROSTER)
@@ -204,6 +213,15 @@ def test_two_phones_checking_in_the_same_people_at_once_converge(browser, live_s
     for page in (a, b):
         page.page.click("#download")
         wait_for_text(page, "#present-count", "5")
+    # Phone A signs out: the page's database is gone. Phone B's session ends (its cookies
+    # dropped): its next download is refused and the page deletes the roster it held.
+    a.page.click("#checkin-logout [type=submit]")
+    a.page.wait_for_url("**/admin/logout/")
+    assert "tracker-checkin" not in a.page.evaluate(DATABASES)
+    context_b.clear_cookies()
+    b.page.click("#download")
+    wait_for_text(b, "#total-count", "0")
+    assert b.page.evaluate(COPIES) == 0
     context_a.close()
     context_b.close()
 
