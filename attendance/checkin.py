@@ -44,7 +44,7 @@ COPY_LIFETIME = timedelta(hours=24)
 # A phone's clock may be off; an event dated further ahead than this is refused.
 CLOCK_SKEW = timedelta(hours=1)
 # Items in one batch, at most (the phone sends its queue in batches of 200).
-MAX_ITEMS = 1000
+MAX_ITEMS = 500
 NAME_LENGTH = 100
 
 
@@ -312,106 +312,132 @@ def apply_batch(workshop, user, batch, now=None):
     now = now or timezone.now()
     with one_import_at_a_time(workshop):
         walk_ins = [_apply_walk_in(workshop, user, batch.device, walk_in, now) for walk_in in batch.walk_ins]
-        participations = {o.id: o.participation for o in walk_ins}
-        events, touched = [], set()
-        context = _EventContext(workshop, user, batch.device, now, participations)
-        for event in batch.events:
-            outcome, pair = context.apply(event)
-            events.append(outcome)
-            if pair:
-                touched.add(pair)
-        _settle(touched)
-    if touched or any(o.status == "applied" for o in walk_ins):
+        context = _EventContext(workshop, {o.id: o.participation for o in walk_ins}, now)
+        outcomes = {str(event.id): context.check(event) for event in batch.events}
+        rows = [
+            CheckInEvent(
+                event_id=event.id,
+                participation_id=context.participation(event),
+                session_id=event.session,
+                present=event.present,
+                device_time=event.at,
+                received_at=now,
+                user=user,
+                device_id=batch.device,
+            )
+            for event in batch.events
+            if outcomes[str(event.id)] is None
+        ]
+        saved = _insert(rows)
+        for row in rows:
+            outcomes[str(row.event_id)] = Outcome(
+                str(row.event_id), "applied" if row in saved else "duplicate"
+            )
+        _settle({(row.participation_id, row.session_id) for row in saved})
+    if saved or any(o.status == "applied" for o in walk_ins):
         reports.forget_public_figures()
-    return {"walk_ins": walk_ins, "events": events}
+    return {"walk_ins": walk_ins, "events": [outcomes[str(event.id)] for event in batch.events]}
 
 
 class _EventContext:
-    """What applying the events of one batch needs: the workshop's sessions, its participations
-    named by the batch, walk-ins of this batch or received earlier."""
+    """What checking the events of one batch needs: the workshop's sessions and participations,
+    the walk-ins of this batch and those received earlier."""
 
-    def __init__(self, workshop, user, device, now, walk_ins):
-        self.workshop, self.user, self.device, self.now = workshop, user, device, now
+    def __init__(self, workshop, walk_ins, now):
+        self.workshop, self.now = workshop, now
         self.sessions = set(workshop.sessions.values_list("pk", flat=True))
+        self.participations = set(workshop.participations.values_list("pk", flat=True))
         self.walk_ins = dict(walk_ins)
-        self.participations = None
 
-    def _participation(self, event):
+    def participation(self, event):
+        """The participation id ``event`` names, if it is one of the workshop's; else None."""
         if event.walk_in is not None:
             key = str(event.walk_in)
             if key not in self.walk_ins:
-                received = CheckInWalkIn.objects.filter(
-                    walk_in_id=event.walk_in, workshop=self.workshop
-                ).first()
-                self.walk_ins[key] = received.participation_id if received else None
+                received = CheckInWalkIn.objects.filter(walk_in_id=event.walk_in, workshop=self.workshop)
+                self.walk_ins[key] = received.values_list("participation_id", flat=True).first()
             return self.walk_ins[key]
-        if self.participations is None:
-            self.participations = set(self.workshop.participations.values_list("pk", flat=True))
         return event.participation if event.participation in self.participations else None
 
-    def apply(self, event):
-        """``(Outcome, (participation id, session id) or None)`` for ``event``."""
+    def check(self, event):
+        """None for an event to save, else its refusal (an ``Outcome``)."""
         key = str(event.id)
-        participation = self._participation(event)
-        if participation is None:
-            return Outcome(key, "refused", _("Not a participant of this workshop.")), None
+        if self.participation(event) is None:
+            return Outcome(key, "refused", _("Not a participant of this workshop."))
         if event.session not in self.sessions:
-            return Outcome(key, "refused", _("Not a session of this workshop.")), None
+            return Outcome(key, "refused", _("Not a session of this workshop."))
         if event.at > self.now + CLOCK_SKEW:
-            return Outcome(key, "refused", _("Dated in the future: check the phone's clock.")), None
+            return Outcome(key, "refused", _("Dated in the future: check the phone's clock."))
+        return None
+
+
+def _insert(rows):
+    """Save the ``CheckInEvent`` rows whose identifier is new; returns those saved (a list).
+
+    The unique constraint on ``event_id`` decides: the identifiers already stored are read first
+    only to save the others in one statement; should that statement still meet one (sent at
+    this moment for another workshop), each row is saved on its own and the constraint answers.
+    """
+    stored = set(
+        CheckInEvent.objects.filter(event_id__in=[r.event_id for r in rows]).values_list(
+            "event_id", flat=True
+        )
+    )
+    fresh, seen = [], set()
+    for row in rows:
+        if row.event_id not in stored and row.event_id not in seen:
+            fresh.append(row)
+            seen.add(row.event_id)
+    try:
+        with transaction.atomic():
+            CheckInEvent.objects.bulk_create(fresh)
+        return fresh
+    except IntegrityError:
+        pass
+    saved = []
+    for row in fresh:
         try:
             with transaction.atomic():
-                CheckInEvent.objects.create(
-                    event_id=event.id,
-                    participation_id=participation,
-                    session_id=event.session,
-                    present=event.present,
-                    device_time=event.at,
-                    received_at=self.now,
-                    user=self.user,
-                    device_id=self.device,
-                )
+                row.pk = None
+                row.save(force_insert=True)
+            saved.append(row)
         except IntegrityError:
-            # The unique constraint on event_id: sent before (a retry, the same batch twice).
-            return Outcome(key, "duplicate"), None
-        return Outcome(key, "applied"), (participation, event.session)
+            continue
+    return saved
 
 
 def _settle(pairs):
     """Make ``workshops.Attendance`` and the participations' status say what the latest event of
-    each (participation id, session id) pair in ``pairs`` says."""
-    changed = set()
-    for participation_id, session_id in sorted(pairs):
-        latest = (
-            CheckInEvent.objects.filter(participation_id=participation_id, session_id=session_id)
-            .order_by("-device_time", "-event_id")
-            .values_list("present", flat=True)
-            .first()
-        )
-        if latest:
-            _created = Attendance.objects.get_or_create(
-                participation_id=participation_id, session_id=session_id
-            )
-        else:
-            Attendance.objects.filter(participation_id=participation_id, session_id=session_id).delete()
-        changed.add(participation_id)
-    for participation in Participation.objects.filter(pk__in=changed):
-        status = _status_after_check_in(participation)
-        if status != participation.status:
-            participation.status = status
-            participation.save(update_fields=["status"])
-
-
-def _status_after_check_in(participation):
-    """ "attended" with a mark (unless cancelled); "registered" again when the last mark was
-    undone; else unchanged."""
+    each (participation id, session id) pair in ``pairs`` says: a mark when it is a tick, none
+    after an untick. A participation with a mark is "attended" (unless cancelled), one whose
+    last mark was undone "registered" again. A few queries, whatever the number of pairs."""
+    if not pairs:
+        return
+    people = {p for p, _s in pairs}
+    sessions = {s for _p, s in pairs}
+    latest = {}
+    events = CheckInEvent.objects.filter(participation_id__in=people, session_id__in=sessions)
+    for p, s, present in events.order_by(
+        "participation_id", "session_id", "-device_time", "-event_id"
+    ).values_list("participation_id", "session_id", "present"):
+        latest.setdefault((p, s), present)
+    marks = Attendance.objects.filter(participation_id__in=people, session_id__in=sessions)
+    existing = {(p, s): pk for pk, p, s in marks.values_list("pk", "participation_id", "session_id")}
+    wanted = {pair for pair in pairs if latest.get(pair)}
+    Attendance.objects.bulk_create(
+        Attendance(participation_id=p, session_id=s) for p, s in wanted - set(existing)
+    )
+    Attendance.objects.filter(pk__in=[pk for pair, pk in existing.items() if pair in pairs - wanted]).delete()
+    marked = set(
+        Attendance.objects.filter(participation_id__in=people).values_list("participation_id", flat=True)
+    )
     Status = Participation.Status
-    has_mark = participation.attendances.exists()
-    if has_mark and participation.status in (Status.REGISTERED, Status.NO_SHOW):
-        return Status.ATTENDED
-    if not has_mark and participation.status == Status.ATTENDED:
-        return Status.REGISTERED
-    return participation.status
+    Participation.objects.filter(pk__in=marked, status__in=(Status.REGISTERED, Status.NO_SHOW)).update(
+        status=Status.ATTENDED
+    )
+    Participation.objects.filter(pk__in=people - marked, status=Status.ATTENDED).update(
+        status=Status.REGISTERED
+    )
 
 
 def _apply_walk_in(workshop, user, device, walk_in, now):
