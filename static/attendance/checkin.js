@@ -24,8 +24,13 @@
   let deviceId = "";
   let syncing = false;
 
+  // What the staff member just did, and apart from it what the sending says.
   function say(text) {
     $("status").textContent = text;
+  }
+
+  function report(text) {
+    $("sync-status").textContent = text;
   }
 
   function session() {
@@ -216,7 +221,7 @@
   async function forget(message) {
     copy = null;
     await Store.deleteCopy(slug);
-    say(message);
+    report(message);
     render();
   }
 
@@ -336,7 +341,7 @@
     }
     if (!response.ok) {
       const body = json ? await response.json() : {};
-      say(body.errors ? fmt(S.refused_batch, { errors: body.errors.join(" ") }) : body.error || S.not_sent);
+      report(body.errors ? fmt(S.refused_batch, { errors: body.errors.join(" ") }) : body.error || S.not_sent);
       return response.status >= 500 ? "retry" : "stop";
     }
     await received(await response.json());
@@ -367,14 +372,14 @@
       }
     } catch (error) {
       outcome = "retry";
-      say(S.not_sent);
+      report(S.not_sent);
     } finally {
       syncing = false;
       render();
     }
     if (outcome === "sent") {
       retryDelay = 1000;
-      say(S.sent);
+      report(S.sent);
     } else if (outcome === "retry") {
       retryLater();
     }

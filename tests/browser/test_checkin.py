@@ -111,7 +111,7 @@ def wait_for_text(page, selector, text):
         if page.page.locator(selector).inner_text() == text:
             return
         page.page.wait_for_timeout(100)
-    status = page.page.locator("#status").inner_text()
+    status = page.page.locator("#sync-status").inner_text()
     raise AssertionError(f"{selector}: {page.page.locator(selector).inner_text()!r}, not {text!r}; {status}")
 
 
@@ -133,6 +133,7 @@ SEND_AGAIN = """async (body) => {
 }"""
 
 
+UNKNOWN_CODE = "() => JSON.parse(document.getElementById('checkin-strings').textContent).unknown_code"
 DATABASES = "async () => (await indexedDB.databases()).map((database) => database.name)"
 COPIES = """() => new Promise((resolve) => {
   indexedDB.open("tracker-checkin").onsuccess = (event) => {
@@ -248,6 +249,14 @@ def test_checkin_page_fits_a_phone_is_keyboard_usable_and_passes_axe(browser, li
         page.page.wait_for_timeout(100)
     assert page.page.locator("#results button").get_attribute("aria-pressed") == "true"
     assert page.page.locator("#present-count").inner_text() == "1"
+    # A personal code typed (or read from a QR code that carries it in a link) ticks its person.
+    token = next(p["token"] for p in page.page.evaluate(ROSTER)["people"] if p["first_name"] == "Youssef")
+    page.page.fill("#code", f"https://example.org/pass/{token.upper()}")
+    page.page.press("#code", "Enter")
+    wait_for_text(page, "#present-count", "2")
+    page.page.fill("#code", "0" * 32)
+    page.page.press("#code", "Enter")
+    assert page.page.locator("#status").inner_text() == page.page.evaluate(UNKNOWN_CODE)
     page.page.fill("#search", "ال")  # the ticked person and others
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
