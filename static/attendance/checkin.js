@@ -93,7 +93,7 @@
   }
 
   function digitsOf(query) {
-    const digits = query.replace(/\D/g, "");
+    const digits = self.TrackerFold.westernDigits(query).replace(/\D/g, "");
     // 06 12 34 56 78 is stored as +212612345678.
     return digits.startsWith("0") && !digits.startsWith("00") ? "212" + digits.slice(1) : digits.replace(/^00/, "");
   }

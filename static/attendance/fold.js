@@ -1,6 +1,8 @@
 /* Folding of names for matching, the same as regions.names.fold in Python (a test runs both on
    tests/attendance/fold_cases.json): lower case, Latin accents removed, Arabic diacritics and
-   tatweel removed, alef forms -> ا, ة -> ه, ى -> ي, ؤ/ئ -> و/ي, punctuation -> single spaces. */
+   tatweel removed, alef forms -> ا, ة -> ه, ى -> ي, ؤ/ئ -> و/ي, punctuation -> single spaces,
+   and Arabic-Indic digits -> Western ones (main's fold since the search work; the table holds no
+   such digit until this branch meets it). */
 (function (root) {
   "use strict";
 
@@ -22,11 +24,17 @@
     // Python's casefold, for the letters our names meet: lower case, ß -> ss.
     value = value.normalize("NFKC").toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ");
     value = value.replace(/['’]/g, " ");
-    return value.replace(SEPARATORS, " ").trim();
+    return westernDigits(value.replace(SEPARATORS, " ").trim());
   }
 
-  root.TrackerFold = { fold };
+  // Arabic-Indic (٠-٩) and Persian (۰-۹) digits as Western ones, as main's fold does since the
+  // search work: "٠٦٦١" is "0661".
+  function westernDigits(text) {
+    return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) & 0xf));
+  }
+
+  root.TrackerFold = { fold, westernDigits };
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { fold };
+    module.exports = { fold, westernDigits };
   }
 })(typeof self !== "undefined" ? self : this);

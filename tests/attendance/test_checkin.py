@@ -519,3 +519,15 @@ def test_two_phones_sending_at_once_converge_on_the_latest_marks(django_user_mod
 def test_workshop_admin_page_links_to_the_check_in(client, recorder, workshop):
     response = client.get(reverse("admin:workshops_workshop_change", args=[workshop.pk]))
     assert url(workshop, "page") in response.content.decode()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_javascript_reads_arabic_indic_and_persian_digits_as_western_ones():
+    script = "const {westernDigits} = require(process.argv[1]); console.log(westernDigits(process.argv[2]));"
+    output = subprocess.run(
+        ["node", "-e", script, str(ROOT / "static/attendance/fold.js"), "٠٦ ٦١ ۲۳ 45 ٩۹"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert output.strip() == "06 61 23 45 99"
