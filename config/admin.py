@@ -104,6 +104,14 @@ class TrackerAdminSite(admin.AdminSite):
                 model["name"] = LIBRARY_MODEL_NAMES.get(key, model["name"])
         return sorted(apps, key=lambda app: str(app["name"]).lower())
 
+    def logout(self, request, extra_context=None):
+        """Django's logout, which also tells the browser to delete what this site stored
+        (``Clear-Site-Data: "storage"``): the check-in's offline roster and queue
+        (``attendance.checkin``), its service worker and caches."""
+        response = super().logout(request, extra_context)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
     def get_urls(self):
         enrolment = path("two-factor/", two_factor.enrol_or_verify, name="two_factor")
         return [enrolment, *super().get_urls()]
