@@ -92,7 +92,10 @@ def roster(workshop, user, now=None):
             "organization": str(p.organization or p.person.organization or ""),
             "phone": p.person.phone if phones else "",
             "token": p.pass_token,
-            "cancelled": p.status == Participation.Status.CANCELLED,
+            # A refused registration is as good as cancelled at the door; a pending one still
+            # needs a staff decision, which the page shows.
+            "cancelled": p.status in (Participation.Status.CANCELLED, Participation.Status.REFUSED),
+            "pending": p.status == Participation.Status.PENDING,
             "present": sorted(marks.get(p.pk, [])),
         }
         for p in workshop.participations.filter(person__erased_at=None).select_related(

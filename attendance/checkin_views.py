@@ -102,6 +102,7 @@ def page_strings():
         "none_found": _("No one found."),
         "too_many": _("{count} found: type more to narrow the list."),
         "cancelled": _("cancelled"),
+        "pending": pgettext("participation status", "awaiting approval"),
         "walk_in": _("walk-in, not sent yet"),
         "walk_in_added": _("{name} added and marked present."),
         "walk_in_name": _("Type a first name or a last name."),

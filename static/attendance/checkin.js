@@ -72,6 +72,7 @@
       phone: p.phone,
       token: p.token,
       cancelled: p.cancelled,
+      pending: p.pending,
     }));
     for (const item of queue.filter((i) => i.kind === "walk_in")) {
       const w = item.payload;
@@ -124,7 +125,7 @@
     const detail = document.createElement("small");
     detail.className = "d-block text-body-secondary";
     detail.dir = "auto";
-    const notes = [person.organization, person.phone, person.cancelled ? S.cancelled : "", person.walkIn ? S.walk_in : ""];
+    const notes = [person.organization, person.phone, person.cancelled ? S.cancelled : "", person.pending ? S.pending : "", person.walkIn ? S.walk_in : ""];
     detail.textContent = notes.filter(Boolean).join(" · ");
     who.append(name, detail);
     const button = document.createElement("button");

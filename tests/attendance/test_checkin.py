@@ -141,6 +141,19 @@ def test_roster_lists_names_codes_and_marks_without_phones_for_an_editor_and_is_
 
 
 @pytest.mark.django_db
+def test_roster_says_which_registrations_await_approval_or_were_refused(client, recorder, workshop, people):
+    """A refused registration is shown as cancelled, a pending one as awaiting approval: the
+    door must not take either for an ordinary registered participant."""
+    Status = people[0].Status
+    people[0].status, people[1].status = Status.PENDING, Status.REFUSED
+    people[0].save(), people[1].save()
+    by_id = {p["id"]: p for p in client.get(url(workshop, "roster")).json()["people"]}
+    assert (by_id[people[0].pk]["pending"], by_id[people[0].pk]["cancelled"]) == (True, False)
+    assert (by_id[people[1].pk]["pending"], by_id[people[1].pk]["cancelled"]) == (False, True)
+    assert (by_id[people[2].pk]["pending"], by_id[people[2].pk]["cancelled"]) == (False, False)
+
+
+@pytest.mark.django_db
 def test_roster_shows_phones_only_to_who_may_see_personal_data(client, django_user_model, workshop, people):
     signed_in(client, django_user_model, (*VIEWER_PERMS, "organizations.view_personal_data"))
     data = client.get(url(workshop, "roster")).json()
