@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("regions/", include("workshops.region_urls")),
     path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
+    path("staff/", include("attendance.staff_urls")),
     path("", include("workshops.urls")),
     prefix_default_language=True,
 )
