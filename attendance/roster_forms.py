@@ -39,8 +39,10 @@ class RosterFilterForm(WorkshopSessionsMixin, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=ANY + Participation.Status.choices, required=False)
     role = forms.ChoiceField(label=_("role"), choices=ANY + Participation.Role.choices, required=False)
     gender = forms.ChoiceField(label=_("gender"), choices=ANY + Person.Gender.choices, required=False)
-    region = forms.ModelChoiceField(Region.objects.order_by("code"), label=_("region"), required=False)
-    session = forms.ModelChoiceField(None, label=_("present on"), required=False)
+    region = forms.ModelChoiceField(
+        Region.objects.order_by("code"), label=_("region"), required=False, empty_label=ANY[0][1]
+    )
+    session = forms.ModelChoiceField(None, label=_("present on"), required=False, empty_label=ANY[0][1])
 
     def __init__(self, workshop, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -154,11 +154,18 @@ def _pair(value):
     return tuple(int(p) for p in parts) if len(parts) == 2 and all(p.isdigit() for p in parts) else None
 
 
-@method_decorator(require_POST, name="dispatch")
 class MarkView(RosterMixin, View):
-    """One tick, saved at once (``static/js/roster.js``): ``participation``, ``session`` and
-    ``present`` ("1" or "0"). Answers JSON ``{"session", "marks", "counted", "present",
-    "status"}``; a bad id is 404, a missing right 403."""
+    """One tick, saved at once (``static/js/roster.js``): POST ``participation``, ``session`` and
+    ``present`` ("1" or "0"); answers JSON ``{"session", "marks", "counted", "present",
+    "status"}``; a bad id is 404, a missing right 403. GET answers every session's totals,
+    ``{"totals": [{"session", "marks", "counted"}]}``: the page asks once its ticks are all
+    answered, since answers to ticks sent together may arrive in any order."""
+
+    def get(self, request, slug):
+        totals = [roster.day_total(session) for session in self.workshop.sessions.all()]
+        return JsonResponse(
+            {"totals": [{"session": t.session.pk, "marks": t.marks, "counted": t.counted} for t in totals]}
+        )
 
     def post(self, request, slug):
         self.require("tick")

@@ -34,19 +34,39 @@
     if (element) element.textContent = text;
   }
 
+  // Answers to ticks sent together may arrive in any order, each with the totals it saw: once
+  // none is pending, the totals are asked again.
+  let pending = 0;
+
+  function showTotals(total) {
+    setText(`[data-counted="${total.session}"]`, total.counted);
+    setText(`[data-marks="${total.session}"]`, total.marks);
+  }
+
+  function settled() {
+    pending -= 1;
+    if (pending > 0) return;
+    fetch(root.dataset.markUrl, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : { totals: [] }))
+      .then((data) => {
+        if (pending === 0) data.totals.forEach(showTotals);
+      })
+      .catch(() => {});
+  }
+
   if (grid) {
     grid.addEventListener("change", (event) => {
       const box = event.target;
       if (box.name !== "mark") return;
       box.setAttribute("aria-busy", "true");
+      pending += 1;
       post(root.dataset.markUrl, {
         participation: box.dataset.participation,
         session: box.dataset.session,
         present: box.checked ? "1" : "0",
       })
         .then((data) => {
-          setText(`[data-counted="${data.session}"]`, data.counted);
-          setText(`[data-marks="${data.session}"]`, data.marks);
+          showTotals(data);
           setText(`[data-status="${box.dataset.participation}"]`, data.status);
           box.dataset.saved = data.present ? "1" : "0";
         })
@@ -54,7 +74,10 @@
           box.checked = !box.checked;
           say(root.dataset.error);
         })
-        .finally(() => box.removeAttribute("aria-busy"));
+        .finally(() => {
+          box.removeAttribute("aria-busy");
+          settled();
+        });
     });
   }
 
