@@ -461,6 +461,14 @@ class AttendanceAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admi
             .prefetch_related("participation__person", "participation__workshop", "session")
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A saved mark's session is one of its workshop's; a new mark's session is checked
+        # against its participation by ``Attendance.clean``, even when posted by hand.
+        if obj is not None and "session" in form.base_fields:
+            form.base_fields["session"].queryset = sessions_of(obj.participation.workshop_id)
+        return form
+
 
 class RecordsFollowUpsMixin:
     """Admin pages with follow-up inlines: a new follow-up goes through ``FollowUp.record`` so

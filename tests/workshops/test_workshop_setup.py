@@ -272,3 +272,19 @@ def test_bulk_actions_need_their_permissions(client, django_user_model):
     assert "set_status" in actions and "mark_present" not in actions
     bulk(client, "mark_present", [participation.pk], day="1")
     assert not Attendance.objects.exists()
+
+
+def test_attendance_admin_refuses_a_session_of_another_workshop(admin_client):
+    participation = ParticipationFactory()
+    own = SessionFactory(workshop=participation.workshop)
+    foreign = SessionFactory(workshop=WorkshopFactory())
+    add = reverse("admin:workshops_attendance_add")
+    response = admin_client.post(add, {"participation": participation.pk, "session": foreign.pk})
+    assert response.status_code == 200
+    assert "The session and the participation belong to different workshops." in response.content.decode()
+    assert admin_client.post(add, {"participation": participation.pk, "session": own.pk}).status_code == 302
+    mark = Attendance.objects.get()
+    change = reverse("admin:workshops_attendance_change", args=[mark.pk])
+    response = admin_client.post(change, {"participation": participation.pk, "session": foreign.pk})
+    assert response.status_code == 200
+    assert Attendance.objects.get().session == own
