@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_staff_pages import PASSWORD, assert_fits_and_passes_axe
+from tests.browser.test_staff_pages import PASSWORD, assert_fits_and_passes_axe, sign_in
 from tests.conftest import _grant
 from tests.factories import ParticipationFactory, PersonFactory, WorkshopFactory
 
@@ -65,14 +65,6 @@ def fifty(example):
 def script_errors(page):
     """The console's errors but the 404 of /favicon.ico (the admin's pages link no icon)."""
     return [error for error in page.errors if "404" not in error]
-
-
-def sign_in(page, lang):
-    page.page.goto(f"{page.base_url}/{lang}/admin/login/")
-    page.page.fill("#id_username", "importer")
-    page.page.fill("#id_password", PASSWORD)
-    page.page.click("#login-form [type=submit]")
-    page.page.wait_for_url(f"**/{lang}/admin/")
 
 
 def test_a_known_person_is_added_for_two_days_in_four_actions(keeper, fifty, page):
