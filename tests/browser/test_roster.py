@@ -145,3 +145,46 @@ def test_roster_fits_a_phone_and_passes_axe(keeper, example, page, axe_core, lan
     path = f"/{lang}/staff/"
     page.open(path)
     assert_fits_and_passes_axe(page, path, "staff-home", lang)
+
+
+@pytest.fixture
+def organiser(example, django_user_model):
+    """A staff account that enters workshops (Editor-like), made before the browser opens."""
+    user = django_user_model.objects.create_user("importer", password=PASSWORD, is_staff=True)
+    _grant(
+        user,
+        *("workshops.view_workshop", "workshops.add_workshop", "workshops.change_workshop"),
+        *("workshops.view_session", "workshops.add_session", "workshops.change_session"),
+        *("workshops.view_workshoppartner", "workshops.add_workshoppartner"),
+        *("workshops.view_recommendation", "organizations.view_organization", "regions.view_region"),
+    )
+    return user
+
+
+def choose(page, field, text):
+    """Pick ``text`` in the admin's autocomplete ``field``: open, type, choose (3 actions)."""
+    page.page.click(f"[aria-labelledby='select2-id_{field}-container']")
+    page.page.keyboard.type(text)
+    page.page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_a_three_day_workshop_with_its_usual_partners_is_set_up_in_eleven_actions(organiser, example, page):
+    sign_in(page, "fr")
+    page.open("/fr/admin/workshops/workshop/add/")
+    started = time.monotonic()
+    page.page.fill("#id_title", "Atelier de suivi — ورشة التتبع")  # 1
+    choose(page, "organizer", "Mouvement Alternatives Citoyennes")  # 2-4
+    page.page.fill("#id_start_date", "05/03/2026")  # 5
+    page.page.fill("#id_end_date", "07/03/2026")  # 6
+    choose(page, "venue_region", "Marrakech")  # 7-9
+    page.page.check("#id_add_usual_partners")  # 10
+    page.page.click("input[name=_save]")  # 11
+    page.page.wait_for_selector(".messagelist")
+    seconds = time.monotonic() - started
+    messages = page.page.locator(".messagelist").text_content()
+    assert (
+        "Séances ajoutées d’après les dates : Jour 1 — 5 mars, Jour 2 — 6 mars, Jour 3 — 7 mars." in messages
+    )
+    assert "Partenaires ajoutés" in messages
+    print(f"\nthree-day workshop with its usual partners set up: 11 actions, {seconds:.1f} s")
+    assert not script_errors(page)
