@@ -93,6 +93,9 @@ class RosterMixin(StaffMixin):
     """A view of one workshop's roster (``slug`` in the URL)."""
 
     def dispatch(self, request, *args, **kwargs):
+        # Rights first: whoever may not see rosters learns nothing, not even which slugs exist.
+        if not self.test_func():
+            return self.handle_no_permission()
         self.workshop = get_object_or_404(Workshop, slug=kwargs["slug"])
         self.rights = RosterRights.of(request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -242,7 +245,10 @@ class AddKnownView(RosterMixin, View):
         participation, created = roster.enrol(self.workshop, person, sessions)
         reports.forget_public_figures()
         days = ", ".join(s.label for s in sessions) or _("no day yet")
-        if matched:
+        if matched and not self.rights.contacts:
+            # Naming whom a phone leads to would tell its owner to staff who may not see phones.
+            text = _("A person already saved (same phone or e-mail) was added, present on %(days)s.")
+        elif matched:
             text = _("%(name)s was already saved (same phone or e-mail): added, present on %(days)s.")
         elif created:
             text = _("%(name)s added, present on %(days)s.")
@@ -267,6 +273,8 @@ class AddNewView(AddKnownView):
             return self.enrol(known, data["sessions"], matched=True)
         self.require("add_person")
         fields = {k: v for k, v in data.items() if k != "sessions"}
+        # Stored as the import stores it, so that the same address typed otherwise is one person.
+        fields["email"] = data["email"].strip().lower()
         person = Person(**fields, consent_date=None)
         try:
             person.full_clean()
