@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -351,10 +352,11 @@ class Session(models.Model):
     def __str__(self):
         return self.title or _("Day %(number)s") % {"number": self.position}
 
-    @property
+    @cached_property
     def label(self):
         """The session's number and date, then its title when it has one: "Day 2 — 6 March",
-        "Day 2 — 6 March — Field visit" (translated, the date in the active language)."""
+        "Day 2 — 6 March — Field visit" (translated, the date in the active language; kept on
+        the instance, which a roster shows in every row)."""
         label = _("Day %(number)s — %(date)s") % {
             "number": self.position,
             "date": date_format(self.date, "j F"),
