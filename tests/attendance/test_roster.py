@@ -337,6 +337,7 @@ def test_roster_queries_do_not_grow_with_people(
 
 def test_staff_home_lists_workshops_with_their_roster(client, django_user_model, workshop):
     staff(django_user_model, client, *VIEWER)
+    assert reverse("staff:home") in client.get(reverse("admin:index")).content.decode()
     response = client.get(reverse("staff:home"))
     assert url(workshop) in response.content.decode()
 
