@@ -191,7 +191,9 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
                     _("Partners added: %(names)s.")
                     % {"names": ", ".join(p.organization.name for p in added)},
                 )
-        if not change or {"start_date", "end_date"} & set(form.changed_data):
+        # Also a workshop saved before sessions were made from dates, which has none yet.
+        dates_changed = {"start_date", "end_date"} & set(form.changed_data)
+        if not change or dates_changed or not workshop.sessions.exists():
             self.report_session_sync(request, workshop.sync_sessions())
 
     def report_session_sync(self, request, sync):

@@ -288,3 +288,12 @@ def test_attendance_admin_refuses_a_session_of_another_workshop(admin_client):
     response = admin_client.post(change, {"participation": participation.pk, "session": foreign.pk})
     assert response.status_code == 200
     assert Attendance.objects.get().session == own
+
+
+def test_saving_a_workshop_without_sessions_makes_them(admin_client):
+    workshop = WorkshopFactory(start_date=MARCH_5, end_date=MARCH_5 + datetime.timedelta(days=1))
+    admin_client.post(
+        reverse("admin:workshops_workshop_change", args=[workshop.pk]),
+        workshop_post(workshop.organizer, workshop.start_date, workshop.end_date, slug=workshop.slug),
+    )
+    assert [s.label for s in workshop.sessions.order_by("position")] == ["Day 1 — 5 March", "Day 2 — 6 March"]
