@@ -15,7 +15,11 @@
     status.textContent = text;
   }
 
-  function post(url, fields) {
+  // A tick is idempotent on the server, so a failed one (busy server, network glitch) is sent
+  // again, twice, before the box goes back and the page says it was not saved.
+  const RETRY_DELAYS = [400, 1500];
+
+  function post(url, fields, attempt = 0) {
     const body = new FormData();
     for (const [name, value] of Object.entries(fields)) body.append(name, value);
     return fetch(url, {
@@ -23,10 +27,19 @@
       body,
       headers: { "X-CSRFToken": token },
       credentials: "same-origin",
-    }).then((response) => {
-      if (!response.ok) throw new Error(response.status);
-      return response.json();
-    });
+    })
+      .then((response) => {
+        if (!response.ok) throw Object.assign(new Error(response.statusText), { status: response.status });
+        return response.json();
+      })
+      .catch((error) => {
+        // A refusal (403, 404) would be refused again: only a server error or no answer is retried.
+        const refused = error.status && error.status < 500;
+        if (refused || attempt >= RETRY_DELAYS.length) throw error;
+        return new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[attempt])).then(() =>
+          post(url, fields, attempt + 1),
+        );
+      });
   }
 
   function setText(selector, text) {
