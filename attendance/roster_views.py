@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -160,7 +161,8 @@ def _pair(value):
 class MarkView(RosterMixin, View):
     """One tick, saved at once (``static/js/roster.js``): POST ``participation``, ``session`` and
     ``present`` ("1" or "0"); answers JSON ``{"session", "marks", "counted", "present",
-    "status"}``; a bad id is 404, a missing right 403. GET answers every session's totals,
+    "status"}``; a bad id is 404, a missing right 403, a database too busy to write 503 (the
+    page sends the tick again). GET answers every session's totals,
     ``{"totals": [{"session", "marks", "counted"}]}``: the page asks once its ticks are all
     answered, since answers to ticks sent together may arrive in any order."""
 
@@ -175,7 +177,12 @@ class MarkView(RosterMixin, View):
         participation = _get(self.workshop.participations, request.POST.get("participation"))
         session = _get(self.workshop.sessions, request.POST.get("session"))
         present = request.POST.get("present") == "1"
-        total = roster.set_presence(self.workshop, [participation.pk], session, present)
+        try:
+            total = roster.set_presence(self.workshop, [participation.pk], session, present)
+        except OperationalError:
+            # The database too busy to write now (SQLite's lock held past its timeout): nothing
+            # was saved; the page sends the tick again, which is safe since ticks are idempotent.
+            return JsonResponse({"error": "busy"}, status=503, headers={"Retry-After": "1"})
         reports.forget_public_figures()
         participation.refresh_from_db(fields=["status"])
         return JsonResponse(
