@@ -11,6 +11,7 @@ from django.urls import reverse
 STAFF_PATHS = [
     "admin/",
     "reports/",
+    "staff/",
     "recommendations/*/update/",
     "tracker/commitments/*/update/",
 ]

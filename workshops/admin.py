@@ -2,8 +2,12 @@
 import and downloads on a workshop's page are added by ``attendance.admin``)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -60,8 +64,28 @@ class ProjectAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class SessionFormSet(forms.BaseInlineFormSet):
+    """The workshop's sessions. A session left untouched whose date the workshop's new dates
+    no longer include is deleted with the form (``Workshop.sync_sessions`` would delete it)
+    rather than refused; the workshop form refuses dates that drop a session with marks."""
+
+    def _should_delete_form(self, form):
+        if super()._should_delete_form(form):
+            return True
+        session, workshop = form.instance, self.instance
+        return bool(
+            session.pk
+            and not form.has_changed()
+            and workshop.start_date
+            and workshop.end_date
+            and not (workshop.start_date <= session.date <= workshop.end_date)
+            and not session.attendances.exists()
+        )
+
+
 class SessionInline(admin.TabularInline):
     model = Session
+    formset = SessionFormSet
     extra = 0
     fields = ["position", "date", "title", "start_time", "end_time"]
 
@@ -80,8 +104,51 @@ class RecommendationInline(admin.StackedInline):
     show_change_link = True
 
 
+class WorkshopForm(forms.ModelForm):
+    """The workshop, with the organiser's usual partners offered (``Workshop.usual_partners``)
+    and dates refused when they would drop a session that holds presence marks."""
+
+    add_usual_partners = forms.BooleanField(
+        label=_("Add the organiser's usual partners"),
+        required=False,
+        help_text=_("The partners of the organiser's earlier workshops, each in its latest role."),
+    )
+
+    class Meta:
+        model = Workshop
+        # The fields this form reads; the admin adds the others of its fieldsets.
+        fields = ["organizer", "start_date", "end_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.organizer_id:
+            names = [org.name for org in self.instance.usual_partners()[:20]]
+            field = self.fields["add_usual_partners"]
+            if names:
+                field.help_text = _("Usual partners: %(names)s.") % {"names": ", ".join(names)}
+            else:
+                field.help_text = _("The organiser has no other partners to add.")
+                field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and start <= end:
+            for session in self.instance.marked_sessions_outside(start, end):
+                self.add_error(
+                    None,
+                    _(
+                        "%(session)s has %(marks)s presence marks: the dates must include it. Move "
+                        "or delete its marks first, or keep dates that include %(date)s."
+                    )
+                    % {"session": session.label, "marks": session.marks, "date": date_format(session.date)},
+                )
+        return cleaned
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+    form = WorkshopForm
     list_display = [
         "title",
         "start_date",
@@ -104,7 +171,7 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "is_published"]}),
-        (_("Who"), {"fields": ["project", "organizer", "expected_participants"]}),
+        (_("Who"), {"fields": ["project", "organizer", "add_usual_partners", "expected_participants"]}),
         (
             _("When and where"),
             {"fields": ["start_date", "end_date", "venue", "city", "venue_region", "target_regions"]},
@@ -124,6 +191,44 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
         ),
     ]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        workshop = form.instance
+        if form.cleaned_data.get("add_usual_partners"):
+            added = workshop.add_usual_partners()
+            if added:
+                self.message_user(
+                    request,
+                    _("Partners added: %(names)s.")
+                    % {"names": ", ".join(p.organization.name for p in added)},
+                )
+        # Also a workshop saved before sessions were made from dates, which has none yet.
+        dates_changed = {"start_date", "end_date"} & set(form.changed_data)
+        if not change or dates_changed or not workshop.sessions.exists():
+            self.report_session_sync(request, workshop.sync_sessions())
+
+    def report_session_sync(self, request, sync):
+        """Tell the staff member what following the dates did to the sessions."""
+        if sync.added:
+            self.message_user(
+                request,
+                _("Sessions added from the dates: %(sessions)s.")
+                % {"sessions": ", ".join(s.label for s in sync.added)},
+            )
+        if sync.removed:
+            self.message_user(
+                request,
+                _("Sessions without marks outside the new dates deleted: %(count)s.")
+                % {"count": len(sync.removed)},
+            )
+        for session in sync.kept:
+            self.message_user(
+                request,
+                _("%(session)s holds presence marks: kept although outside the dates.")
+                % {"session": session.label},
+                level=messages.WARNING,
+            )
+
     def get_queryset(self, request):
         # A correlated subquery (``reports.with_participant_counts``), not a JOIN with GROUP BY:
         # the page's count and the rows it shows do not aggregate half a million participations.
@@ -142,10 +247,35 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+def sessions_of(workshop_id):
+    """Sessions of one workshop, for a session choice (``Session.label``: "Day 2 — 6 March")."""
+    return Session.objects.filter(workshop_id=workshop_id).order_by("position")
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    """A session picked by its label; the queryset is limited to one workshop's sessions."""
+
+    def label_from_instance(self, obj):
+        return obj.label
+
+
 class AttendanceInline(admin.TabularInline):
+    """The participation's marks. Its session choice lists the sessions of the participation's
+    workshop only: a session of another workshop, even posted by hand, is refused."""
+
     model = Attendance
     extra = 0
-    autocomplete_fields = ["session"]
+    formfield_overrides = {models.ForeignKey: {"form_class": SessionChoiceField}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A new participation has no workshop yet: its marks are added once it is saved.
+        workshop_id = obj.workshop_id if obj is not None else None
+        formset.form.base_fields["session"].queryset = sessions_of(workshop_id)
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and super().has_add_permission(request, obj)
 
 
 class RoleDefaultSelect(forms.NullBooleanSelect):
@@ -175,11 +305,105 @@ class ParticipationForm(forms.ModelForm):
         fields = ["workshop", "person", "organization", "position", "role", "status", "counts_toward_totals"]
 
 
+class WorkshopFilter(admin.SimpleListFilter):
+    """Participations of one workshop (``?workshop=<id>``, any workshop's id accepted; the
+    list offers the chosen one and the 15 latest, not a list of every workshop)."""
+
+    title = _("workshop")
+    parameter_name = "workshop"
+
+    def lookups(self, request, model_admin):
+        latest = list(Workshop.objects.order_by("-start_date", "-pk")[:15])
+        chosen = self.value()
+        if chosen and chosen.isdigit() and all(str(w.pk) != chosen for w in latest):
+            latest[:0] = Workshop.objects.filter(pk=chosen)
+        return [(str(w.pk), str(w)) for w in latest]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(workshop_id=int(value))
+
+
+class ParticipationActionForm(ActionForm):
+    """The changelist's action bar: the day, status or role the bulk actions apply."""
+
+    day = forms.IntegerField(label=_("day number"), min_value=1, max_value=366, required=False)
+    status = forms.ChoiceField(
+        label=_("status"), choices=[("", "---------"), *Participation.Status.choices], required=False
+    )
+    role = forms.ChoiceField(
+        label=_("role"), choices=[("", "---------"), *Participation.Role.choices], required=False
+    )
+
+
+class ParticipationBulkActionsMixin:
+    """Bulk actions of the participations changelist: mark present for a day (needs *add
+    attendance mark*), set status and set role (need *change participation*). The value comes
+    from the action bar (``ParticipationActionForm``); missing or invalid, nothing changes."""
+
+    action_form = ParticipationActionForm
+    actions = ["mark_present", "set_status", "set_role"]
+
+    def has_add_attendance_permission(self, request):
+        return request.user.has_perm("workshops.add_attendance")
+
+    def _action_value(self, request, name):
+        field = self.action_form.base_fields[name]
+        try:
+            value = field.clean(request.POST.get(name))
+        except ValidationError:
+            value = None
+        if not value:
+            self.message_user(
+                request,
+                _("Choose the %(field)s in the action bar first.") % {"field": field.label},
+                level=messages.ERROR,
+            )
+        return value
+
+    @admin.action(description=_("Mark present on the day numbered"), permissions=["add_attendance"])
+    def mark_present(self, request, queryset):
+        day = self._action_value(request, "day")
+        if not day:
+            return
+        marked = 0
+        for session in Session.objects.filter(position=day, workshop__in=queryset.values("workshop")):
+            marked += queryset.mark_present(session)
+        self.message_user(
+            request,
+            _("%(count)s participations marked present on day %(day)s.") % {"count": marked, "day": day},
+        )
+        reports.forget_public_figures()
+
+    @admin.action(description=_("Set the status chosen"), permissions=["change"])
+    def set_status(self, request, queryset):
+        status = self._action_value(request, "status")
+        if status:
+            count = queryset.update(status=status)
+            self.message_user(request, _("%(count)s participations changed.") % {"count": count})
+            reports.forget_public_figures()
+
+    @admin.action(description=_("Set the role chosen (counting follows the role)"), permissions=["change"])
+    def set_role(self, request, queryset):
+        role = self._action_value(request, "role")
+        if role:
+            count = queryset.set_role(role)
+            self.message_user(request, _("%(count)s participations changed.") % {"count": count})
+            reports.forget_public_figures()
+
+
 @admin.register(Participation)
-class ParticipationAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
+class ParticipationAdmin(
+    ParticipationBulkActionsMixin, ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin
+):
     form = ParticipationForm
     list_display = ["person", "workshop", "organization", "role", "status", "counts_toward_totals"]
     list_filter = [
+        WorkshopFilter,
         "status",
         "role",
         "counts_toward_totals",
@@ -249,6 +473,14 @@ class AttendanceAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admi
             .get_queryset(request)
             .prefetch_related("participation__person", "participation__workshop", "session")
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A saved mark's session is one of its workshop's; a new mark's session is checked
+        # against its participation by ``Attendance.clean``, even when posted by hand.
+        if obj is not None and "session" in form.base_fields:
+            form.base_fields["session"].queryset = sessions_of(obj.participation.workshop_id)
+        return form
 
 
 class RecordsFollowUpsMixin:

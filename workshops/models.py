@@ -9,6 +9,8 @@ Counting rule used by every public figure: a participant counts when their parti
 """
 
 import secrets
+from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -232,6 +236,91 @@ class Workshop(SearchKeyModel):
         """Number of calendar days from start to end date, both included (int >= 1)."""
         return (self.end_date - self.start_date).days + 1
 
+    def dates(self):
+        """Every calendar day from start to end date, both included (list of ``date``)."""
+        return [self.start_date + timedelta(days=n) for n in range(self.days)]
+
+    def marked_sessions_outside(self, start_date, end_date):
+        """Sessions of this workshop dated outside ``start_date``–``end_date`` that hold presence
+        marks (a QuerySet annotated with ``marks``, an int): dates that drop them would lose
+        the marks, so ``sync_sessions`` keeps them and the workshop form refuses such dates."""
+        if self.pk is None:
+            return Session.objects.none()
+        return (
+            self.sessions.exclude(date__range=(start_date, end_date))
+            .annotate(marks=models.Count("attendances"))
+            .filter(marks__gt=0)
+        )
+
+    @transaction.atomic
+    def sync_sessions(self):
+        """Make the sessions follow the workshop's dates: a session (numbered, untitled: its
+        label says "Day 2 — 6 March") for every day that has none, sessions outside the dates
+        without marks deleted, those with marks kept; then all numbered 1, 2, 3… in date order.
+
+        Returns ``SessionSync(added, removed, kept)``: lists of the sessions added, deleted and
+        kept outside the dates (the last because they hold presence marks)."""
+        sessions = list(self.sessions.annotate(marks=models.Count("attendances")))
+        outside = [s for s in sessions if not (self.start_date <= s.date <= self.end_date)]
+        removed = [s for s in outside if not s.marks]
+        kept = [s for s in outside if s.marks]
+        Session.objects.filter(pk__in=[s.pk for s in removed]).delete()
+        dated = {s.date for s in sessions}
+        top = max((s.position for s in sessions), default=0)
+        added = Session.objects.bulk_create(
+            Session(workshop=self, date=day, position=top + n)
+            for n, day in enumerate((d for d in self.dates() if d not in dated), start=1)
+        )
+        numbered = {s.pk: s for s in self.renumber_sessions()}
+        return SessionSync([numbered[s.pk] for s in added], removed, [numbered[s.pk] for s in kept])
+
+    def renumber_sessions(self):
+        """Number the sessions 1, 2, 3… by date (then by their former number); returns them in
+        that order. Two passes: the unique number per workshop must hold after each UPDATE."""
+        ordered = list(self.sessions.order_by("date", "start_time", "position"))
+        offset = max((s.position for s in ordered), default=0)
+        for attempt in (offset, 0):
+            for n, session in enumerate(ordered, start=1):
+                session.position = attempt + n
+            Session.objects.bulk_update(ordered, ["position"])
+        return ordered
+
+    def usual_partners(self):
+        """The organiser's usual partners: organisations that were partners of its other
+        workshops and are not yet partners of this one (a QuerySet of Organization, by name;
+        each annotated with ``last_role``, its role in the latest of those workshops)."""
+        from organizations.models import Organization
+
+        earlier = WorkshopPartner.objects.filter(workshop__organizer_id=self.organizer_id).exclude(
+            workshop_id=self.pk
+        )
+        latest_role = earlier.filter(organization=models.OuterRef("pk")).order_by(
+            "-workshop__start_date", "-pk"
+        )
+        current = WorkshopPartner.objects.filter(workshop_id=self.pk).values("organization")
+        return (
+            Organization.objects.filter(pk__in=earlier.values("organization"))
+            .exclude(pk__in=current)
+            .annotate(last_role=models.Subquery(latest_role.values("role")[:1]))
+            .order_by("name")
+        )
+
+    def add_usual_partners(self):
+        """Add every usual partner (``usual_partners``) in its latest role. Returns the list of
+        ``WorkshopPartner`` rows made."""
+        return WorkshopPartner.objects.bulk_create(
+            WorkshopPartner(workshop=self, organization=org, role=org.last_role)
+            for org in self.usual_partners()
+        )
+
+
+class SessionSync(NamedTuple):
+    """What ``Workshop.sync_sessions`` did: lists of sessions added, removed, kept with marks."""
+
+    added: list
+    removed: list
+    kept: list
+
 
 class WorkshopPartner(models.Model):
     """An organisation's part in a workshop other than organising it (funder, co-organiser…)."""
@@ -312,6 +401,17 @@ class Session(models.Model):
     def __str__(self):
         return self.title or _("Day %(number)s") % {"number": self.position}
 
+    @cached_property
+    def label(self):
+        """The session's number and date, then its title when it has one: "Day 2 — 6 March",
+        "Day 2 — 6 March — Field visit" (translated, the date in the active language; kept on
+        the instance, which a roster shows in every row)."""
+        label = _("Day %(number)s — %(date)s") % {
+            "number": self.position,
+            "date": date_format(self.date, "j F"),
+        }
+        return f"{label} — {self.title}" if self.title else label
+
     def clean(self):
         workshop = getattr(self, "workshop", None)
         if workshop and self.date and not (workshop.start_date <= self.date <= workshop.end_date):
@@ -326,6 +426,41 @@ class ParticipationQuerySet(models.QuerySet):
     def in_published_workshops(self):
         """Participations at published workshops that were held."""
         return self.filter(workshop__is_published=True, workshop__status=Workshop.Status.HELD)
+
+    @transaction.atomic
+    def mark_present(self, session):
+        """Mark these participations present at ``session`` (those of its workshop only; the
+        others are left alone). Idempotent: a mark already there stays one mark, so two staff
+        ticking the same cell converge. Present means attended: the status of those marked
+        becomes ``attended``. Returns the number of participations of the session's workshop."""
+        ids = list(self.filter(workshop_id=session.workshop_id).values_list("pk", flat=True))
+        Attendance.objects.bulk_create(
+            [Attendance(participation_id=pk, session=session) for pk in ids], ignore_conflicts=True
+        )
+        Participation.objects.filter(pk__in=ids).exclude(status=Participation.Status.ATTENDED).update(
+            status=Participation.Status.ATTENDED
+        )
+        return len(ids)
+
+    @transaction.atomic
+    def mark_absent(self, session):
+        """Remove the marks of these participations at ``session`` (idempotent). Those left
+        with no mark at all and status ``attended`` go back to ``registered``: a status of
+        attended without a day present would count someone who did not come. Returns the
+        number of marks removed."""
+        removed, _by_model = Attendance.objects.filter(participation__in=self, session=session).delete()
+        markless = ~models.Exists(Attendance.objects.filter(participation=models.OuterRef("pk")))
+        self.filter(markless, status=Participation.Status.ATTENDED).update(
+            status=Participation.Status.REGISTERED
+        )
+        return removed
+
+    def set_role(self, role):
+        """Give these participations ``role`` (a ``Participation.Role`` value); whether they
+        count toward totals follows the role (``Role.counts_by_default``). Returns the number
+        changed. Raises ValueError for an unknown role."""
+        role = Participation.Role(role)
+        return self.update(role=role, counts_toward_totals=role.counts_by_default)
 
 
 def new_pass_token():

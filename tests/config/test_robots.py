@@ -33,6 +33,8 @@ def test_robots_txt_keeps_crawlers_off_staff_pages(client, lang):
             reverse("reports:participants"),
             reverse("reports:participants_xlsx"),
             reverse("reports:attendance_csv"),
+            reverse("staff:home"),
+            reverse("staff:roster", kwargs={"slug": "ورشة-1"}),
             reverse("workshops:commitment_update", kwargs={"pk": 12}),
             reverse("workshops:recommendation_update", kwargs={"pk": 7}),
         ]
