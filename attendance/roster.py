@@ -25,6 +25,7 @@ from attendance.people import saved_contacts
 from organizations.models import Person
 from organizations.phones import normalise_phone, phone_search_term
 from regions.names import fold
+from regions.search import search_q
 from workshops.models import Attendance, Participation
 
 # The autocomplete proposes at most this many saved people.
@@ -135,23 +136,16 @@ def _found(person, q, contacts_visible):
 
 def suggest_people(q, contacts_visible, limit=SUGGESTIONS):
     """Saved people (not erased) that ``q`` names, for the autocomplete: every word in the
-    first or last name (case-insensitive, as typed and folded), or, when ``contacts_visible``,
-    a whole phone number. A list of at most ``limit`` Person, region and organisation loaded."""
-    words = q.split()
-    if not words:
+    person's stored search keys (``regions.search``: folded letters and the transliteration key,
+    so "Mohamed" finds "محمد"), or, when ``contacts_visible``, a whole phone number. A list of
+    at most ``limit`` Person, region and organisation loaded."""
+    if not q.split():
         return []
     people = Person.objects.filter(erased_at__isnull=True).select_related("region", "organization")
-    term = Q()
+    term = search_q(q.split())
     phone = phone_search_term(q) if contacts_visible else None
     if phone:
         term |= Q(phone=phone)
-    by_name = Q()
-    for word in words:
-        spellings = {word, fold(word)}
-        by_name &= Q.create(
-            [(f"{f}__icontains", s) for s in spellings for f in ("first_name", "last_name")], connector=Q.OR
-        )
-    term |= by_name
     return list(people.filter(term).order_by("last_name", "first_name", "pk")[:limit])
 
 
