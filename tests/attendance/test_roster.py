@@ -364,6 +364,7 @@ def test_staff_home_lists_workshops_with_their_roster(client, django_user_model,
     assert reverse("staff:home") in client.get(reverse("admin:index")).content.decode()
     response = client.get(reverse("staff:home"))
     assert url(workshop) in response.content.decode()
+    assert reverse("checkin:page", kwargs={"slug": workshop.slug}) in response.content.decode()
 
 
 def test_workshop_admin_page_links_to_the_roster(admin_client, workshop):
