@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "organizations",
     "workshops",
     "attendance.apps.AttendanceConfig",
+    "programmes",
 ]
 
 MIDDLEWARE = [

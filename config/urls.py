@@ -10,11 +10,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from attendance.urls import report_urlpatterns as attendance_reports
 from config.health import healthz
 from config.robots import robots_txt
+from programmes.sitemaps import SITEMAPS as PROGRAMME_SITEMAPS
+from programmes.views import stored_document as programme_document
 from workshops import report_urls
 from workshops.sitemaps import SITEMAPS
 from workshops.views import stored_document
@@ -22,16 +24,22 @@ from workshops.views import stored_document
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, **PROGRAMME_SITEMAPS}}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Evidence and minutes, in development and production alike, with the headers that keep a
     # document from running as a page (docs/deployment.md).
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>(?:programmes|observations)/.+)$",
+        programme_document,
+        name="programme_media",
+    ),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", stored_document, name="media"),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("regions/", include("workshops.region_urls")),
+    path("programmes/", include("programmes.urls")),
     path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
     path("", include("workshops.urls")),
     prefix_default_language=True,
