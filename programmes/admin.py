@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from programmes import importing
 from programmes.models import ActionProgramme, Observation, Project
@@ -96,7 +96,12 @@ class ActionProgrammeAdmin(admin.ModelAdmin):
                 messages.error(request, _("This preview has expired or was altered: upload the sheet again."))
                 return redirect("admin:programmes_actionprogramme_import", pk=programme.pk)
             created = importing.save_rows(programme, rows)
-            messages.success(request, _("%(count)s projects imported.") % {"count": len(created)})
+            count = len(created)
+            messages.success(
+                request,
+                ngettext("%(count)s project imported.", "%(count)s projects imported.", count)
+                % {"count": count},
+            )
             return redirect("admin:programmes_actionprogramme_change", programme.pk)
         if request.method == "POST":
             form = ImportForm(request.POST, request.FILES)

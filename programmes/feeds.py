@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.models import Observation
+from programmes.models import ILLUSTRATIVE_MARK, Observation
 from workshops.feeds import FEED_LENGTH, PlainTextAtom1Feed
 
 
@@ -42,7 +42,7 @@ class ObservationFeed(Feed):
 
     def item_description(self, item):
         if item.project.programme.is_illustrative:
-            return f"{_('Illustrative example')}. {item.note}"
+            return f"{ILLUSTRATIVE_MARK}. {item.note}"
         return item.note
 
     def item_link(self, item):

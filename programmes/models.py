@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from workshops.evidence import EvidenceFileField, EvidenceName
 from workshops.models import CommitteeMeeting, MonitoringCommittee, ProgressStatus, validate_evidence_file
 
+# The mark of example data, in both scripts whatever the page's language (the words).
+ILLUSTRATIVE_MARK = "مثال توضيحي – Exemple illustratif"
 # The earliest and latest years a programme or project may name: communes were created in 1960;
 # a later year is a typing error.
 FIRST_YEAR, LAST_YEAR = 1960, 2100
