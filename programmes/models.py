@@ -111,19 +111,17 @@ class ActionProgramme(models.Model):
         ]
 
     def __str__(self):
-        return _("Action programme of %(commune)s %(start)s-%(end)s") % {
-            "commune": self.commune.name,
-            "start": self.start_year,
-            "end": self.end_year,
-        }
+        return _("Action programme of %(commune)s %(period)s") % {"commune": self.commune.name, "period": self.period}
 
     def get_absolute_url(self):
         return reverse("programmes:detail", kwargs={"pk": self.pk})
 
     @property
     def period(self):
-        """``"2022-2027"``."""
-        return f"{self.start_year}-{self.end_year}"
+        """``"2022-2027"`` between the Unicode marks that isolate it as left-to-right text
+        (U+2066, U+2069): after Arabic letters, the bidirectional algorithm would show the two
+        years as "2027-2022"."""
+        return f"\u2066{self.start_year}-{self.end_year}\u2069"
 
 
 class ProjectQuerySet(models.QuerySet):

@@ -100,7 +100,7 @@ def test_committee_page_lists_the_programmes_it_follows(client):
     programme = ActionProgrammeFactory(commune=CommuneFactory(name_fr="Sidi Harazem"))
     programme.committees.add(committee)
     text = text_of(client.get(url("workshops:committee", "en", slug=committee.slug)))
-    assert "Action programme of Sidi Harazem 2022-2027" in text
+    assert "Action programme of Sidi Harazem \u20662022-2027\u2069" in text
     assert "Illustratif" not in text
 
 
