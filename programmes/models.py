@@ -111,7 +111,8 @@ class ActionProgramme(models.Model):
         ]
 
     def __str__(self):
-        return _("Action programme of %(commune)s %(period)s") % {"commune": self.commune.name, "period": self.period}
+        names = {"commune": self.commune.name, "period": self.period}
+        return _("Action programme of %(commune)s %(period)s") % names
 
     def get_absolute_url(self):
         return reverse("programmes:detail", kwargs={"pk": self.pk})

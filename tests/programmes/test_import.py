@@ -102,7 +102,8 @@ def test_errors_name_the_row_and_the_column_and_nothing_is_saved():
     ]
     _programme, table = _table(rows)
     assert [str(error) for error in table.errors] == [
-        "Row 2, estimated cost: “environ un million” is not an amount in dirhams (write it as 1 200 000 or 1 200 000,00 DH).",
+        "Row 2, estimated cost: “environ un million” is not an amount in dirhams "
+        "(write it as 1 200 000 or 1 200 000,00 DH).",
         "Row 3, project: the project has no title.",
         "Row 4, planned years: “2030-2031” lies outside the programme's years 2022-2027.",
     ]
