@@ -1,32 +1,28 @@
 """Atom feed of the monitoring committees' observations on programme projects (public: the
-committee, never a person), written as ``workshops.feeds`` writes follow-up updates."""
+committee, never a person), written as ``workshops.feeds`` writes follow-up updates: the same
+feed class, dates at noon Morocco time, plain-text summaries."""
 
-import datetime as dt
-
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import ILLUSTRATIVE_MARK, Observation
-from workshops.feeds import FEED_LENGTH, PlainTextAtom1Feed
+from workshops.feeds import FEED_LENGTH, FollowUpFeed
 
 
-class ObservationFeed(Feed):
-    """The newest ``FEED_LENGTH`` observations of public committees, newest first."""
+class ObservationFeed(FollowUpFeed):
+    """The newest ``FEED_LENGTH`` observations of public committees, newest first. Dates and
+    the entry time come from ``FollowUpFeed`` (``date`` at noon, ``created_at``)."""
 
-    feed_type = PlainTextAtom1Feed
-
-    def title(self):
+    def title(self, obj=None):
         return _("Workshop tracker: observations on the communes' action programmes")
 
-    def link(self):
+    def link(self, obj=None):
         return reverse("programmes:list")
 
-    def subtitle(self):
+    def subtitle(self, obj=None):
         return _("What the monitoring committees saw of the projects the communes promised.")
 
-    def items(self):
+    def items(self, obj=None):
         return (
             Observation.objects.public()
             .select_related("committee", "project__programme__commune")
@@ -50,15 +46,6 @@ class ObservationFeed(Feed):
 
     def item_guid(self, item):
         return f"observation-{item.pk}"
-
-    item_guid_is_permalink = False
-
-    def item_pubdate(self, item):
-        # The observation's date at noon, Morocco time: a date has no hour, and noon keeps the day.
-        return timezone.make_aware(dt.datetime.combine(item.date, dt.time(12)))
-
-    def item_updateddate(self, item):
-        return item.created_at
 
     def item_author_name(self, item):
         return item.committee.name
