@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from programmes import importing
 from programmes.models import ActionProgramme, Observation, Project
+from workshops.admin import HTTPS_URLS
 
 IMPORT_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
 
@@ -65,6 +66,7 @@ class ActionProgrammeAdmin(admin.ModelAdmin):
     list_select_related = ["commune"]
     search_fields = ["commune__name_fr", "commune__name_ar", "commune__code"]
     autocomplete_fields = ["commune", "committees"]
+    formfield_overrides = HTTPS_URLS
     inlines = [ProjectInline]
 
     def get_urls(self):
@@ -135,4 +137,5 @@ class ObservationAdmin(admin.ModelAdmin):
     list_select_related = ["project", "committee", "meeting__committee"]
     search_fields = ["project__title", "note", "committee__name"]
     autocomplete_fields = ["committee", "project", "meeting"]
+    formfield_overrides = HTTPS_URLS
     date_hierarchy = "date"

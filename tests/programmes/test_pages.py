@@ -148,17 +148,19 @@ def test_pages_run_the_same_queries_with_1_and_3_programmes(client, name, kwargs
         assert client.get(path).status_code == 200
 
 
+@pytest.mark.parametrize("size", [1, 3])
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("programmes:list", 2),
-        ("programmes:detail", 4),
-        ("programmes:project", 3),
-        ("programmes:open_data", 2),
+        ("programmes:list", 2),  # programmes with counts, the page's count
+        ("programmes:detail", 4),  # programme, committees, projects with flags, partners
+        ("programmes:project", 3),  # project with flag, partners, observations
+        ("programmes:open_data", 2),  # projects with flags, partners
+        ("programmes:feed", 1),
     ],
 )
-def test_page_query_counts(client, name, queries, django_assert_num_queries):
-    first = _programmes(3)
+def test_page_query_counts(client, size, name, queries, django_assert_num_queries):
+    first = _programmes(size)
     kwargs = dict(PAGES)[name](first)
     with django_assert_num_queries(queries):
         assert client.get(url(name, "fr", **kwargs)).status_code == 200
