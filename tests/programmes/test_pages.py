@@ -252,3 +252,21 @@ def test_hidden_committees_evidence_is_not_served(client, settings, tmp_path):
     )
     public = Observation.objects.exclude(committee=hidden).get()
     assert client.get(public.evidence_file.url).status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_commune_partial_shows_programmes_projects_flags_and_the_mark(
+    illustrative, lang, django_assert_num_queries
+):
+    from django.template.loader import render_to_string
+
+    from programmes.models import commune_programmes
+
+    with translation.override(lang), django_assert_num_queries(3):
+        html = render_to_string(
+            "programmes/_commune_programmes.html", {"programmes": commune_programmes(illustrative.commune)}
+        )
+    assert MARK in re.sub(r"<[^>]+>", "", html)
+    assert html.count("⚑") == 1
+    assert all(title in html for title, *_rest in example.PROJECTS)
+    assert illustrative.committees.get().name in html
