@@ -10,7 +10,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from attendance.urls import report_urlpatterns as attendance_reports
 from config.health import healthz
@@ -28,10 +28,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Evidence and minutes, in development and production alike, with the headers that keep a
     # document from running as a page (docs/deployment.md).
-    re_path(
-        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>(?:programmes|observations)/.+)$",
-        programme_document,
-        name="programme_media",
+    *(
+        path(f"{settings.MEDIA_URL.strip('/')}/{folder}/<path:path>", programme_document, {"folder": folder})
+        for folder in ("programmes", "observations")
     ),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", stored_document, name="media"),
 ]

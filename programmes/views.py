@@ -72,10 +72,12 @@ def open_data(request, fmt):
     return response
 
 
-def stored_document(request, path):
-    """``/media/<programmes|observations>/<year>/<hex>.<pdf|png|jpg>``: a programme's source
-    document or an observation's evidence, served as ``workshops.views.stored_document`` serves
-    evidence; 404 unless a row links it and ``document_visible_to`` allows it."""
+def stored_document(request, folder, path):
+    """``/media/<folder>/<year>/<hex>.<pdf|png|jpg>`` (``folder``: ``"programmes"`` or
+    ``"observations"``): a programme's source document or an observation's evidence, served as
+    ``workshops.views.stored_document`` serves evidence; 404 unless a row links it and
+    ``document_visible_to`` allows it."""
+    path = f"{folder}/{path}"
     match = STORED_NAME.fullmatch(path)
     if not match or match["folder"] not in FOLDERS or not document_visible_to(path, request.user):
         raise Http404
