@@ -270,3 +270,21 @@ def test_commune_partial_shows_programmes_projects_flags_and_the_mark(
     assert html.count("⚑") == 1
     assert all(title in html for title, *_rest in example.PROJECTS)
     assert illustrative.committees.get().name in html
+
+
+def test_check_evidence_files_also_checks_programme_documents_and_observation_evidence(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EVIDENCE_QUARANTINE_DIR = tmp_path / "quarantine"
+    programme, observation = ActionProgrammeFactory(), ObservationFactory()
+    default_storage.save("programmes/2026/pac.html", ContentFile(b"<html><script>alert(1)</script></html>"))
+    default_storage.save("observations/2026/photo.PDF", ContentFile(_pdf()))
+    ActionProgramme.objects.filter(pk=programme.pk).update(document="programmes/2026/pac.html")
+    Observation.objects.filter(pk=observation.pk).update(evidence_file="observations/2026/photo.PDF")
+    call_command("check_evidence_files", stdout=io.StringIO())
+    programme.refresh_from_db(), observation.refresh_from_db()
+    assert programme.document.name == ""
+    assert re.fullmatch(r"observations/\d{4}/[0-9a-f]{32}\.pdf", observation.evidence_file.name)
