@@ -211,3 +211,21 @@ def test_admin_import_needs_the_right_to_add_projects(client, django_user_model)
     client.force_login(user)
     response = _upload(client, ActionProgrammeFactory(), to_xlsx(ARABIC_TABLE))
     assert response.status_code == 403
+
+
+def test_admin_import_page_sends_anonymous_visitors_to_the_login(client):
+    programme = ActionProgrammeFactory()
+    response = client.get(reverse("admin:programmes_actionprogramme_import", kwargs={"pk": programme.pk}))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_load_programme_example_command_says_what_it_did(db):
+    import io
+
+    from django.core.management import call_command
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("load_programme_example", stdout=first)
+    call_command("load_programme_example", stdout=second)
+    assert first.getvalue().startswith("Loaded “Action programme of Ain Bida")
+    assert "already loaded: nothing changed" in second.getvalue()
