@@ -21,8 +21,8 @@ from workshops.models import CommitteeMeeting, MonitoringCommittee, ProgressStat
 
 # The mark of example data, in both scripts whatever the page's language (the words).
 ILLUSTRATIVE_MARK = "مثال توضيحي – Exemple illustratif"
-# The earliest and latest years a programme or project may name: communes were created in 1960;
-# a later year is a typing error.
+# The earliest and latest years a programme may name: Morocco's communes date from 1960, and a
+# year outside these bounds is a typing error.
 FIRST_YEAR, LAST_YEAR = 1960, 2100
 # Law 113-14: a programme covers the six years of a mandate (2022-2027): end - start <= 5.
 MAX_PERIOD_YEARS = 6
