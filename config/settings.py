@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "workshops",
     "attendance.apps.AttendanceConfig",
     "registrations.apps.RegistrationsConfig",
+    "programmes",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ from django.urls import include, path
 from attendance.urls import report_urlpatterns as attendance_reports
 from config.health import healthz
 from config.robots import robots_txt
+from programmes.sitemaps import SITEMAPS as PROGRAMME_SITEMAPS
+from programmes.views import stored_document as programme_document
 from registrations.urls import staff_urlpatterns as registration_links
 from workshops import report_urls
 from workshops.sitemaps import SITEMAPS
@@ -23,10 +25,14 @@ from workshops.views import stored_document
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, **PROGRAMME_SITEMAPS}}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Evidence and minutes, in development and production alike, with the headers that keep a
     # document from running as a page (docs/deployment.md).
+    *(
+        path(f"{settings.MEDIA_URL.strip('/')}/{folder}/<path:path>", programme_document, {"folder": folder})
+        for folder in ("programmes", "observations")
+    ),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", stored_document, name="media"),
 ]
 
@@ -34,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("regions/", include("workshops.region_urls")),
     path("register/", include("registrations.urls")),
+    path("programmes/", include("programmes.urls")),
     path(
         "reports/",
         include((report_urls.urlpatterns + attendance_reports + registration_links, report_urls.app_name)),

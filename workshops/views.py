@@ -142,7 +142,7 @@ class CommitteeListView(PublicMixin, ListView):
 class CommitteeDetailView(PublicMixin, DetailView):
     public = "public"
     queryset = MonitoringCommittee.objects.select_related("origin_recommendation__workshop").prefetch_related(
-        "regions", "memberships__organization", "meetings"
+        "regions", "memberships__organization", "meetings", "programmes__commune"
     )
     context_object_name = "committee"
 
@@ -284,11 +284,16 @@ def stored_document(request, path):
     match = STORED_NAME.fullmatch(path)
     if not match or not document_visible_to(path, request.user):
         raise Http404
+    return document_response(path, match["suffix"])
+
+
+def document_response(path, suffix):
+    """The response sending the stored document ``path`` (already checked) of type ``suffix``,
+    with the headers ``stored_document`` describes; 404 when the file is missing."""
     try:
         handle = default_storage.open(path, "rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    suffix = match["suffix"]
     response = FileResponse(
         handle,
         content_type=CONTENT_TYPES[suffix],

@@ -133,10 +133,26 @@ def valid_urls(example):
         "fr/register/<str:slug>/done/": f"fr/register/{example.slug}/done/",
         # A stored name of the random scheme that no row links: the query junk meets a 404.
         "media/<path:path>": f"media/evidence/2026/{'0' * 32}.pdf",
+        **programme_pages(),
     }
     missing = [route for route in ROUTES_WITH_PARAMETERS if route not in examples]
     assert not missing, f"give these public routes an example page: {missing}"
     return ["/" + quote(examples.get(route, route)) for route in PUBLIC_ROUTES]
+
+
+def programme_pages():
+    """Examples of the action programme pages (the illustrative programme)."""
+    from programmes import example as programme_example
+
+    programme, _created = programme_example.load()
+    project = programme.projects.first().pk
+    return {
+        "fr/programmes/<int:pk>/": f"fr/programmes/{programme.pk}/",
+        "fr/programmes/projects/<int:pk>/": f"fr/programmes/projects/{project}/",
+        "fr/programmes/data/projects.<str:fmt>": "fr/programmes/data/projects.json",
+        "media/programmes/<path:path>": f"media/programmes/2026/{'0' * 32}.pdf",
+        "media/observations/<path:path>": f"media/observations/2026/{'0' * 32}.png",
+    }
 
 
 class Raw(str):

@@ -12,6 +12,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
@@ -20,10 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from workshops import reports
-from workshops.evidence import evidence_suffix, is_stored_name, random_name
-from workshops.models import CommitteeMeeting, FollowUp
+from workshops.evidence import EvidenceFileField, evidence_suffix, is_stored_name, random_name
 
-DOCUMENT_FIELDS = [(FollowUp, "evidence_file"), (CommitteeMeeting, "minutes")]
+
+def document_fields():
+    """``[(model, field name)]`` of every ``EvidenceFileField`` of every installed app (evidence,
+    minutes, and the apps above workshops that store documents the same way)."""
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, EvidenceFileField)
+    ]
 
 
 class Command(BaseCommand):
@@ -40,7 +49,7 @@ class Command(BaseCommand):
         self.dry_run = dry_run
         self.quarantine = Path(settings.EVIDENCE_QUARANTINE_DIR) / timezone.now().strftime("%Y%m%d-%H%M%S")
         counts = Counter()
-        for model, field_name in DOCUMENT_FIELDS:
+        for model, field_name in document_fields():
             field = model._meta.get_field(field_name)
             rows = model.objects.exclude(**{field_name: ""}).values_list("pk", field_name)
             for pk, name in rows.iterator():

@@ -1,0 +1,35 @@
+"""Sitemap sections of the action programmes (joined to ``workshops.sitemaps.SITEMAPS`` in
+``config/urls.py``)."""
+
+from django.urls import reverse
+
+from programmes.models import ActionProgramme, Project
+from workshops.sitemaps import TrackerSitemap
+
+
+class ProgrammeSitemap(TrackerSitemap):
+    def items(self):
+        return ActionProgramme.objects.order_by("pk")
+
+    def lastmod(self, programme):
+        return programme.updated_at
+
+
+class ProjectSitemap(TrackerSitemap):
+    def items(self):
+        return Project.objects.order_by("pk")
+
+
+class ProgrammePageSitemap(TrackerSitemap):
+    def items(self):
+        return ["programmes:list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "programme-pages": ProgrammePageSitemap,
+    "programmes": ProgrammeSitemap,
+    "projects": ProjectSitemap,
+}
