@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("regions/", include("workshops.region_urls")),
     path("reports/", include((report_urls.urlpatterns + attendance_reports, report_urls.app_name))),
     path("", include("workshops.urls")),
+    path("", include("attendance.urls")),
     prefix_default_language=True,
 )
 
