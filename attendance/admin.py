@@ -72,7 +72,15 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ("=code",)
     date_hierarchy = "issued_at"
     show_full_result_count = False
-    readonly_fields = ("code", "participation", "facts", "issued_at", "issued_by", "issued_by_name", "revoked_at")
+    readonly_fields = (
+        "code",
+        "participation",
+        "facts",
+        "issued_at",
+        "issued_by",
+        "issued_by_name",
+        "revoked_at",
+    )
     fields = readonly_fields
     actions = ("revoke",)
 
@@ -100,5 +108,5 @@ class CertificateAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected certificates"), permissions=["change"])
     def revoke(self, request, queryset):
         revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        message = ngettext("%(count)d certificate revoked.", "%(count)d certificates revoked.", revoked)
+        message = ngettext("%(count)s certificate revoked.", "%(count)s certificates revoked.", revoked)
         self.message_user(request, message % {"count": revoked}, messages.SUCCESS)

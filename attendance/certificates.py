@@ -194,7 +194,7 @@ def qr_svg(text):
     # Every page holds one: the same id on each would be defined many times in the PDF. The
     # stylesheet sizes it (the library sets 1 mm a module).
     svg = svg.replace(' id="qr-path"', "")
-    return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg width="100%" height="100%"', svg)
+    return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg width="26mm" height="26mm"', svg)
 
 
 def certificates_html(certificates, base_url):

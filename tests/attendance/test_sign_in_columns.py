@@ -15,7 +15,6 @@ from attendance.apply import import_attendance
 from attendance.exports import render_attendance
 from attendance.signin import sign_in_header
 from organizations.models import Person
-from tests.conftest import _grant
 from tests.factories import OrganizationFactory, ParticipationFactory, PersonFactory, region
 from workshops.models import Attendance, Participation
 
@@ -90,7 +89,19 @@ def test_a_sheet_typed_up_from_the_sign_in_sheet_imports_without_questions(three
         fes, oriental = region("03").name, region("02").name
     rows = [
         ["1", "الإدريسي", "سلمى", female, "0661000101", "", "جمعية الأمل", fes, "✓", "✓", ""],
-        ["2", "Aït Ouahmane", "Brahim", male, "", "brahim.ait@example.ma", "Espace Associatif", oriental, "", "✓", "✓"],
+        [
+            "2",
+            "Aït Ouahmane",
+            "Brahim",
+            male,
+            "",
+            "brahim.ait@example.ma",
+            "Espace Associatif",
+            oriental,
+            "",
+            "✓",
+            "✓",
+        ],
         ["3", "O'Neil-Benjelloun", "Zineb", female, "+212 662-000102", "", "", "", "✓", "", ""],
     ]
     buffer = io.StringIO()
