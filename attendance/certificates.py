@@ -219,9 +219,11 @@ def render_certificates(certificates, base_url):
     return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[stylesheet])
 
 
+@transaction.atomic
 def export_certificates(participations, base_url, *, user=None, username="", channel=ExportLog.Channel.ADMIN):
     """Issue the certificates of ``participations`` (one workshop's, eligible), render them as
-    one PDF and log the export (personal data: names). Returns ``(pdf bytes, certificates)``."""
+    one PDF and log the export (personal data: names), in one transaction: nothing is issued or
+    logged when the PDF cannot be made. Returns ``(pdf bytes, certificates)``."""
     certificates = issue(participations, user=user, username=username)
     pdf = render_certificates(certificates, base_url)
     ExportLog.record(

@@ -14,3 +14,11 @@ def text_dir(text):
     text = str(text)
     arabic = len(ARABIC_LETTER.findall(text))
     return "rtl" if arabic and arabic >= len(LATIN_LETTER.findall(text)) else "ltr"
+
+
+@register.filter
+def isolate(text):
+    """``text`` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (U+2068, U+2069): its
+    direction taken from its first letter and kept apart from its neighbours, as ``dir="auto"``
+    does in a browser. Pango (FriBidi) applies them; names in a list then keep their order."""
+    return f"\u2068{text}\u2069"
