@@ -336,3 +336,24 @@ def test_example_workshop_gives_50_certificates_with_arabic_names_and_working_co
         assert page.status_code == 200
     assert client.get("/ar/certificates/" + "f" * 32 + "/").status_code == 404
     assert Person.objects.filter(participations__certificates__isnull=False).count() == 50
+
+
+def test_a_long_title_and_many_partners_still_fit_one_page_each(workshop):
+    workshop.title = (
+        "Formation des formateurs et formatrices sur la budgétisation sensible au genre dans les "
+        "communes rurales du Drâa-Tafilalet"
+    )
+    workshop.save()
+    for name in (
+        "Fondation Friedrich Ebert",
+        "الشبكة المغربية للدفاع عن المال العام",
+        "مجلس جهة درعة تافيلالت",
+    ):
+        WorkshopPartnerFactory(workshop=workshop, organization=OrganizationFactory(name=name))
+    people = [
+        attend(workshop, PersonFactory(first_name="Fatima-Zahra", last_name="El Ouazzani Chahdi"), [1, 2]),
+        attend(workshop, PersonFactory(first_name="عبد الصمد", last_name="بن عبد الله الإدريسي"), [2, 3]),
+    ]
+    pages = pdf_pages(certificates.render_certificates(certificates.issue(people), BASE_URL))
+    assert len(pages) == 2
+    assert "مجلس جهة درعة تافيلالت" in pages[1] and "Fondation Friedrich Ebert" in pages[1]
