@@ -7,9 +7,11 @@
 #   make lint   ruff check
 #   make pdf-check  say whether the PDF sign-in sheet can be made on this machine
 #
-# The PDF sign-in sheet (WeasyPrint) needs system packages that pip cannot bring, on Debian:
-#   apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
-# (fonts-hosny-amiri also gives Arabic). .ci/run installs them when missing.
+# The PDF sign-in sheet and certificates (WeasyPrint) need system packages that pip cannot bring,
+# on Debian:
+#   apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-dejavu-core
+# (fonts-hosny-amiri also gives Arabic; the certificates want Noto Serif and Noto Naskh Arabic,
+# both in fonts-noto-core). .ci/run installs them when missing.
 #
 # DATABASE_URL is read by config/settings.py from the environment (default: SQLite db.sqlite3).
 # VENV=/some/where puts the virtual environment elsewhere.
@@ -114,4 +116,6 @@ pdf-check: $(RUNTIME_STAMP)
 apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core"; exit 1; }
 	@fc-list 2>/dev/null | grep -qiE 'Noto (Naskh|Sans) Arabic|Amiri' || { echo "No font with Arabic \
 letters. On Debian: apt-get install fonts-noto-core (or fonts-hosny-amiri)"; exit 1; }
-	@echo "PDF sign-in sheets can be made here."
+	@fc-list 2>/dev/null | grep -qiE 'Noto Serif[:,]' || echo "No Noto Serif: certificates fall back \
+to another serif font. On Debian: apt-get install fonts-noto-core"
+	@echo "PDF sign-in sheets and certificates can be made here."

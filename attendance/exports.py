@@ -38,12 +38,12 @@ def export_filename(workshop, fmt, blank=False):
     return f"attendance-{workshop.slug}.{fmt}"
 
 
-def _render(workshop, fmt, blank=False):
+def _render(workshop, fmt, blank=False, contacts=True):
     """Return ``(bytes, rows written)``."""
     if fmt == "pdf":
         from attendance.signin import render_sign_in_sheet
 
-        return render_sign_in_sheet(workshop, prefill=not blank)
+        return render_sign_in_sheet(workshop, prefill=not blank, contacts=contacts)
     header, rows, summary = attendance_table(workshop)
     if fmt == "csv":
         buffer = io.StringIO()
@@ -71,7 +71,7 @@ def _render(workshop, fmt, blank=False):
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def render_attendance(workshop, fmt, blank=False):
+def render_attendance(workshop, fmt, blank=False, contacts=True):
     """Return the attendance report of ``workshop`` as bytes in ``fmt`` ("csv", "xlsx", "pdf").
 
     CSV: the participant table, a blank line, a line "Summary", then the summary table, UTF-8
@@ -79,10 +79,11 @@ def render_attendance(workshop, fmt, blank=False):
     "Summary", styled header, frozen first row, right to left in Arabic. Both import back into
     the workshop unchanged (``attendance.apply``): the import reads the headers and labels in
     every language and stops at the summary. PDF: the sign-in sheet (``attendance.signin``), pre-filled
-    with the participants unless ``blank``. Raises ValueError for another format. Writes no
-    log entry: use ``export_attendance`` for anything that leaves the server.
+    with the participants unless ``blank``, their phone and e-mail only with ``contacts``.
+    Raises ValueError for another format. Writes no log entry: use ``export_attendance`` for
+    anything that leaves the server.
     """
-    return _render(workshop, fmt, blank)[0]
+    return _render(workshop, fmt, blank, contacts)[0]
 
 
 @dataclass
@@ -95,14 +96,17 @@ class Export:
     rows: int
 
 
-def export_attendance(workshop, fmt, *, user=None, username="", channel=ExportLog.Channel.ADMIN, blank=False):
+def export_attendance(
+    workshop, fmt, *, user=None, username="", channel=ExportLog.Channel.ADMIN, blank=False, contacts=True
+):
     """Render ``workshop``'s attendance export in ``fmt`` and log it; returns an ``Export``.
 
-    ``user``: who downloads it (admin), or ``username`` (command line). The log entry names
-    the workshop, the format, the rows written and whether they hold personal data (all but
-    the blank sign-in sheet do).
+    ``user``: who downloads it (admin), or ``username`` (command line). ``contacts``: the
+    sign-in sheet shows phone and e-mail (the CSV and XLSX always do; their callers check the
+    right). The log entry names the workshop, the format, the rows written and whether they
+    hold personal data (all but the blank sign-in sheet do).
     """
-    content, rows = _render(workshop, fmt, blank)
+    content, rows = _render(workshop, fmt, blank, contacts)
     ExportLog.record(
         kind=ExportLog.Kind.SIGN_IN_SHEET if fmt == "pdf" else ExportLog.Kind.ATTENDANCE_LIST,
         file_format=fmt,

@@ -163,7 +163,8 @@ def _preview(request, workshop, data, filename, page, choices, token=""):
 
 def download(request, pk, fmt):
     """Download the attendance report (CSV or XLSX) or the sign-in sheet (PDF, pre-filled,
-    or blank with ``?blank=1``). Logged. The pre-filled ones hold personal data and need
+    or blank with ``?blank=1``; phone and e-mail only for ``organizations.view_personal_data``).
+    Logged. The pre-filled ones hold personal data and need
     ``organizations.privacy.can_export_personal_data``; a blank sheet holds none and needs
     only ``workshops.view_workshop``."""
     if fmt not in exports.FORMATS:
@@ -174,7 +175,8 @@ def download(request, pk, fmt):
     ):
         raise PermissionDenied
     workshop = get_object_or_404(Workshop, pk=pk)
-    export = exports.export_attendance(workshop, fmt, user=request.user, blank=blank)
+    contacts = request.user.has_perm("organizations.view_personal_data")
+    export = exports.export_attendance(workshop, fmt, user=request.user, blank=blank, contacts=contacts)
     response = _attachment(
         export.content,
         export.content_type,

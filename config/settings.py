@@ -252,6 +252,12 @@ SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))
 # (``workshops.reports.cached``); 0 computes them on every request. At a national scale a live
 # count over a million rows takes longer than a page may: a change shows up to this late.
 PUBLIC_FIGURES_CACHE_SECONDS = int(os.environ.get("PUBLIC_FIGURES_CACHE_SECONDS", "120"))
+
+# Certificates of participation (attendance/certificates.py). The site's public address starts
+# the verification link printed on certificates made from the command line (the staff pages use
+# the address they are reached at); checks of the verification page allowed per address a minute.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000").rstrip("/")
+CERTIFICATE_CHECKS_PER_MINUTE = int(os.environ.get("CERTIFICATE_CHECKS_PER_MINUTE", "30"))
 # On PostgreSQL the cache lives in the database (table made by migration workshops 0005): every
 # gunicorn worker and every application server sees the same entries, so forgetting the public
 # figures after an edit works everywhere at once, with no Redis or memcached to run. On SQLite it

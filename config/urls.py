@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("staff/workshops/<str:slug>/checkin/", include("attendance.checkin_urls")),
     path("staff/", include("attendance.staff_urls")),
     path("", include("workshops.urls")),
+    path("", include("attendance.urls")),
     prefix_default_language=True,
 )
 

@@ -491,6 +491,7 @@ class ExportLog(models.Model):
         SIGN_IN_SHEET = "sign_in_sheet", _("sign-in sheet")
         REPORT = "report", _("cross-workshop report")
         PERSON_DATA = "person_data", _("data held on a person")
+        CERTIFICATES = "certificates", _("certificates of participation")
 
     class Channel(models.TextChoices):
         ADMIN = "admin", _("staff site")

@@ -1,6 +1,7 @@
 """Personal data under Morocco's Law 09-08: erasure, retention, and "data held on this person".
 
-Erasing a person anonymises their row instead of deleting it, so that every count (participants,
+Erasing a person anonymises their row instead of deleting it (and revokes their certificates of
+participation, whose stored name is replaced), so that every count (participants,
 women, regions, age bands, per-session attendance) stays the same: names, phone, e-mail, position,
 city, consents are cleared; gender, age band, region of origin and organisation stay, as they no
 longer point to anyone once the name and contacts are gone. The audit trail's entries about the
@@ -87,6 +88,7 @@ def erase_person(person, *, user=None, reason=ErasureRecord.Reason.REQUEST, now=
     person.erased_at = now
     person.save()
     person.participations.update(position="")
+    scrub_certificates(person, now)
     scrub_traces(person, name)
     record = ErasureRecord.objects.create(
         person=person, person_ref=person.pk, erased_at=now, erased_by=user, reason=reason, **digests
@@ -94,6 +96,18 @@ def erase_person(person, *, user=None, reason=ErasureRecord.Reason.REQUEST, now=
     if write_log:
         append_to_erasure_log(record)
     return record
+
+
+def scrub_certificates(person, now):
+    """Revoke the certificates of participation of ``person`` (at ``now``) and replace the name
+    they keep as printed by ``erased_name``: the check page then finds none of them."""
+    from django.apps import apps
+
+    certificates = apps.get_model("attendance", "Certificate").objects.filter(participation__person=person)
+    for certificate in certificates:
+        certificate.facts = {**certificate.facts, "name": erased_name(person.pk)}
+        certificate.revoked_at = certificate.revoked_at or now
+        certificate.save(update_fields=["facts", "revoked_at"])
 
 
 def scrub_traces(person, name=""):

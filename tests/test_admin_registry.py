@@ -8,7 +8,9 @@ from django.urls import reverse
 
 def our_models():
     return [
-        m for app in ("regions", "organizations", "workshops") for m in apps.get_app_config(app).get_models()
+        m
+        for app in ("regions", "organizations", "workshops", "attendance")
+        for m in apps.get_app_config(app).get_models()
     ]
 
 

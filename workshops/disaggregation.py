@@ -16,11 +16,10 @@ Definitions
     people per kind of the organisation they came for (someone who came for two kinds of
     organisation counts in both, so that table may add up to more than the unique count);
     workshops per region: held workshops by the region of their venue; completion: per
-    workshop with M sessions, participations present at at least N = ceil(M x percent / 100)
-    of them (2 of 3 with the default 66 %).
+    workshop with M sessions, participations present at at least N of them
+    (``workshops.completion``: 2 of 3 with the default 66 %).
 """
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,10 +30,9 @@ from django.utils.translation import pgettext
 from organizations.models import Organization, Person
 from regions.models import Region
 from workshops import publication
+from workshops.completion import DEFAULT_COMPLETION_PERCENT, sessions_required
 from workshops.models import Attendance, Participation, Project, Session, Workshop, WorkshopPartner
 from workshops.reports import share
-
-DEFAULT_COMPLETION_PERCENT = 66
 
 
 @dataclass
@@ -307,7 +305,7 @@ def _completion(workshops, participations, counted, percent):
     )
     by_workshop = Counter()
     completed = Counter()
-    required = {w.pk: max(1, math.ceil(sessions.get(w.pk, 0) * percent / 100 - 1e-9)) for w in workshops}
+    required = {w.pk: sessions_required(sessions.get(w.pk, 0), percent) for w in workshops}
     for pk, workshop, *_rest in participations:
         by_workshop[workshop] += 1
         if sessions.get(workshop) and attended.get(pk, 0) >= required[workshop]:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from attendance.models import Certificate
 from config.admin_privacy import (
     GUARDED_FIELDS,
     PERSONAL_DATA_PERMISSION,
@@ -78,7 +79,10 @@ def rows(db):
     Person.objects.filter(pk=people[1].pk).update(consent_photos=True)
     workshops = [WorkshopFactory(title="Atelier budget"), WorkshopFactory(title="Forum jeunesse")]
     for person, workshop in zip(people, [*workshops, workshops[0]], strict=True):
-        AttendanceFactory(participation=ParticipationFactory(person=person, workshop=workshop))
+        participation = ParticipationFactory(person=person, workshop=workshop)
+        AttendanceFactory(participation=participation)
+        # Certificates of participation name people too (their admin is probed like the others).
+        Certificate.objects.create(participation=participation, facts={"name": person.full_name})
     # Registrations through the public form (registrations app), unlike each other too.
     for participation, language, typed in zip(
         Participation.objects.order_by("pk"), ["ar", "fr", "en"], ["جمعية النور", "", "Club X"], strict=True

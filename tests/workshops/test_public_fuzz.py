@@ -110,6 +110,13 @@ def test_junk_in_every_path_parameter_is_never_a_server_error(client, route, jun
     assert response.status_code in expected_status(url), url[:200]
 
 
+def example_certificate_code(example):
+    """The code of a certificate of the example workshop (issued once, then reused)."""
+    from attendance import certificates
+
+    return certificates.issue(list(certificates.eligible(example)[:1]))[0].code
+
+
 def valid_urls(example):
     """One existing public page for each public route (the example's objects), so that the
     query junk reaches a page that exists. A new route with parameters fails here until it is
@@ -134,6 +141,8 @@ def valid_urls(example):
         # A stored name of the random scheme that no row links: the query junk meets a 404.
         "media/<path:path>": f"media/evidence/2026/{'0' * 32}.pdf",
         **programme_pages(),
+        # The check page of one of the example's certificates (429 past the rate limit).
+        "fr/certificates/<str:code>/": f"fr/certificates/{example_certificate_code(example)}/",
     }
     missing = [route for route in ROUTES_WITH_PARAMETERS if route not in examples]
     assert not missing, f"give these public routes an example page: {missing}"

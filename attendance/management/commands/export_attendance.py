@@ -1,4 +1,4 @@
-"""``manage.py export_attendance <workshop> --output FILE [--format csv|xlsx|pdf] [--blank]``."""
+"""``manage.py export_attendance <workshop> --output FILE [--format csv|xlsx|pdf|certificates] [--blank]``."""
 
 import getpass
 from pathlib import Path
@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from attendance import certificates
 from attendance.exports import FORMATS, export_attendance
 from attendance.management.commands._workshop import get_workshop
 from organizations.models import ExportLog
@@ -20,6 +21,8 @@ def output_format(output, requested):
     one, or when the extension names another format than ``requested``."""
     suffix = output.suffix.lower().lstrip(".")
     named = suffix if suffix in FORMATS else None
+    if requested == CERTIFICATES and named == "pdf":
+        return requested
     if requested is None:
         if named is None:
             raise CommandError(
@@ -38,6 +41,24 @@ def output_format(output, requested):
     return requested
 
 
+# The certificates of participation, one PDF (``attendance.certificates``).
+CERTIFICATES = "certificates"
+
+
+def write_certificates(workshop, output):
+    """Issue the certificates of ``workshop`` (everyone meeting the completion rule), write them
+    to ``output`` as one PDF and log it; returns how many. Raises CommandError when nobody meets
+    the rule. The verification links start with ``settings.SITE_URL``."""
+    participations = list(certificates.eligible(workshop))
+    if not participations:
+        raise CommandError(_("No participant of this workshop meets the completion rule: no certificate."))
+    pdf, issued = certificates.export_certificates(
+        participations, settings.SITE_URL, username=getpass.getuser(), channel=ExportLog.Channel.COMMAND
+    )
+    output.write_bytes(pdf)
+    return len(issued)
+
+
 class Command(BaseCommand):
     help = (
         "Write a workshop's attendance report (PERSONAL DATA: one row per participant with "
@@ -52,9 +73,9 @@ class Command(BaseCommand):
         parser.add_argument("workshop", help="the workshop's id or slug")
         parser.add_argument(
             "--format",
-            choices=FORMATS,
+            choices=(*FORMATS, CERTIFICATES),
             default=None,
-            help="csv, xlsx or pdf (default: the --output extension)",
+            help="csv, xlsx, pdf (sign-in sheet) or certificates (PDF; default: the --output extension)",
         )
         parser.add_argument("--output", type=Path, required=True, help="file to write")
         parser.add_argument(
@@ -75,6 +96,12 @@ class Command(BaseCommand):
         try:
             # The log entry is kept only if the file was written.
             with transaction.atomic(), translation.override(language):
+                if fmt == CERTIFICATES:
+                    issued = write_certificates(target, output)
+                    self.stdout.write(
+                        _("Wrote %(count)s certificates to %(file)s.") % {"count": issued, "file": output}
+                    )
+                    return
                 export = export_attendance(
                     target,
                     fmt,
