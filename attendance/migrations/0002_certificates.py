@@ -9,7 +9,6 @@ import attendance.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("attendance", "0001_checkin_events"),
         ("workshops", "0009_participation_pass_token"),
