@@ -37,7 +37,24 @@ STYLESHEET = "css/certificate.css"
 # What a code looks like (``attendance.models.new_certificate_code``).
 CODE_PATTERN = re.compile(r"[0-9a-f]{32}")
 # Statuses that never get a certificate, whatever the marks say.
-NOT_ELIGIBLE = (Participation.Status.CANCELLED, Participation.Status.NO_SHOW)
+# Registrations awaiting approval or refused are not participants yet, whatever marks a phone sent.
+NOT_ELIGIBLE = (
+    Participation.Status.CANCELLED,
+    Participation.Status.NO_SHOW,
+    Participation.Status.PENDING,
+    Participation.Status.REFUSED,
+)
+
+
+def completes(participation, days, sessions):
+    """Whether ``participation`` (person loaded), present at ``days`` (int) of the workshop's
+    ``sessions`` (int), may have a certificate: the rule of ``eligible`` for one row in memory."""
+    return (
+        sessions > 0
+        and participation.status not in NOT_ELIGIBLE
+        and participation.person.erased_at is None
+        and days >= sessions_required(sessions)
+    )
 
 
 def eligible(workshop):

@@ -65,6 +65,11 @@ class RosterRow:
     participation: Participation
     ticks: list = field(default_factory=list)
 
+    @property
+    def days(self):
+        """Sessions this participation is marked present at (int)."""
+        return sum(1 for _session, present in self.ticks if present)
+
 
 @dataclass
 class Roster:

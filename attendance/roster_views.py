@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, View
 
-from attendance import roster
+from attendance import certificates, roster
 from attendance.roster_forms import BulkForm, KnownPersonForm, NewPersonForm, RosterFilterForm
 from organizations.models import Person
 from organizations.privacy import can_export_personal_data
@@ -112,11 +112,18 @@ class RosterMixin(StaffMixin):
         """The roster page, with ``forms`` bound where a post failed."""
         workshop, request = self.workshop, self.request
         filter_form = RosterFilterForm(workshop, request.GET)
+        built = roster.build_roster(workshop, filter_form.filters(), self.rights.contacts)
         context = {
             **admin.site.each_context(request),
             "title": _("Roster"),
             "workshop": workshop,
-            "roster": roster.build_roster(workshop, filter_form.filters(), self.rights.contacts),
+            "roster": built,
+            # Rows that may have a certificate of participation (the completion rule).
+            "certifiable": {
+                row.participation.pk
+                for row in built.rows
+                if certificates.completes(row.participation, row.days, len(built.sessions))
+            },
             "filter_form": filter_form,
             "known_form": forms.get("known_form") or KnownPersonForm(workshop),
             "new_form": forms.get("new_form") or NewPersonForm(workshop),

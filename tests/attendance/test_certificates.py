@@ -76,7 +76,25 @@ def test_only_those_who_came_to_two_of_three_days_are_eligible(workshop):
     attend(workshop, PersonFactory(first_name="Absent"), [1, 2], status=Participation.Status.NO_SHOW)
     erased = attend(workshop, PersonFactory(first_name="Erased"), [1, 2, 3])
     erase_person(erased.person)
+    # Marks a check-in phone sent for registrations awaiting approval or refused do not count.
+    attend(workshop, PersonFactory(first_name="Pending"), [1, 2], status=Participation.Status.PENDING)
+    attend(workshop, PersonFactory(first_name="Refused"), [1, 2], status=Participation.Status.REFUSED)
     assert list(certificates.eligible(workshop)) == [two]
+
+
+def test_completes_says_for_one_row_what_eligible_says_for_the_workshop(workshop):
+    people = [
+        attend(workshop, PersonFactory(), days, status=status)
+        for days, status in [
+            ([1, 3], Participation.Status.ATTENDED),
+            ([2], Participation.Status.ATTENDED),
+            ([1, 2], Participation.Status.CANCELLED),
+            ([1, 2], Participation.Status.PENDING),
+            ([1, 2, 3], Participation.Status.REGISTERED),
+        ]
+    ]
+    in_memory = [p for p in people if certificates.completes(p, p.attendances.count(), 3)]
+    assert in_memory == sorted(certificates.eligible(workshop), key=people.index) == [people[0], people[4]]
 
 
 def test_a_workshop_without_sessions_gives_no_certificate():

@@ -372,6 +372,27 @@ def test_workshop_admin_page_links_to_the_roster(admin_client, workshop):
     assert url(workshop) in response.content.decode()
 
 
+def test_roster_offers_certificates_only_to_who_may_download_names_and_for_who_completed(
+    client, django_user_model, workshop
+):
+    day1, day2, day3 = workshop.sessions.order_by("position")
+    done = ParticipationFactory(workshop=workshop, status=Participation.Status.ATTENDED)
+    AttendanceFactory(participation=done, session=day1)
+    AttendanceFactory(participation=done, session=day3)
+    once = ParticipationFactory(workshop=workshop, status=Participation.Status.ATTENDED)
+    AttendanceFactory(participation=once, session=day2)
+    one = reverse("admin:workshops_workshop_certificate", args=[workshop.pk, done.pk])
+    everyone = reverse("admin:workshops_workshop_certificates", args=[workshop.pk])
+    user = staff(django_user_model, client, *EDITOR)
+    page = client.get(url(workshop)).content.decode()
+    assert one not in page and everyone not in page
+    _grant(user, "organizations.view_personal_data", "workshops.export_attendance")
+    client.force_login(type(user).objects.get(pk=user.pk))
+    page = client.get(url(workshop)).content.decode()
+    assert one in page and everyone in page
+    assert reverse("admin:workshops_workshop_certificate", args=[workshop.pk, once.pk]) not in page
+
+
 def test_build_roster_is_three_queries(workshop, django_assert_num_queries):
     ParticipationFactory.create_batch(5, workshop=workshop)
     with django_assert_num_queries(3):
