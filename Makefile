@@ -58,6 +58,7 @@ run: $(RUNTIME_STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_example
+	$(MANAGE) load_programme_example
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(DEV_STAMP) $(AXE_STAMP)
