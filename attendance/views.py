@@ -126,7 +126,7 @@ def _confirm(request, workshop, token, choices, page):
         return None
     finally:
         staging.release(token)
-    reports.forget_public_figures()
+    reports.forget_public_figures(workshop)
     if not result.changes_anything:
         # Someone imported the same sheet meanwhile: this confirmation waited, then found it saved.
         messages.info(request, _("Nothing to save: this sheet was already imported into this workshop."))

@@ -120,7 +120,9 @@ MIDDLEWARE = [
     "config.bad_requests.RejectNulMiddleware",
     # Whole public pages are kept in the "pages" cache (see CACHES below): this one stores a
     # response on its way out, FetchFromCacheMiddleware (last) answers from the cache.
-    "django.middleware.cache.UpdateCacheMiddleware",
+    # Public pages: "no-cache" with an ETag, and 304 to a browser that already has the page.
+    "config.pagecache.RevalidateMiddleware",
+    "config.pagecache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -141,7 +143,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Signed-in users' responses are marked private: the page cache and any proxy keep them out.
     "config.middleware.PrivateWhenSignedInMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
+    # Django's, keyed by the generations of the page's scopes (config/pagecache.py).
+    "config.pagecache.FetchFromCacheMiddleware",
 ]
 
 # django-axes first: it refuses to authenticate a locked-out username/IP before passwords are checked.
@@ -277,11 +280,11 @@ CACHES = {
         "LOCATION": "tracker_cache",
     },
     # Whole public pages as sent to visitors who are not signed in (Django's cache middleware),
-    # for PUBLIC_FIGURES_CACHE_SECONDS. Emptied with the public figures by
+    # for PUBLIC_FIGURES_CACHE_SECONDS. Forgotten by scope with the public figures by
     # ``workshops.reports.forget_public_figures`` (every edit in the admin, an import, a quick
-    # update), so an edit shows at once. In files, not the database: a page served from it
-    # makes no query at all, and every worker of the server shares it. Several application
-    # servers need a shared location (or a shared cache, e.g. memcached) here.
+    # update; config/pagecache.py), so an edit shows at once. In files, not the database: a
+    # page served from it makes no query at all, and every worker of the server shares it.
+    # Several application servers share Redis instead (REDIS_URL below).
     "pages": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(BASE_DIR / "var" / "page-cache")),
@@ -290,6 +293,22 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+# Several application servers: REDIS_URL (redis://host:6379/0) puts both caches in one Redis
+# server that they all share (Django's own backend), so an edit through one server shows at
+# once on the others. Unset, the embedded default above needs no extra service.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
+        }
+        for alias in ("default", "pages")
+    }
+# Seconds a request that finds a public figure being computed by another one waits for it
+# before computing it itself (``workshops.reports.compute_once``); also the lock's lifetime.
+PUBLIC_FIGURES_LOCK_SECONDS = int(os.environ.get("PUBLIC_FIGURES_LOCK_SECONDS", "30"))
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_KEY_PREFIX = "public"
 # How long a public page is kept whole; 0 turns the page cache off (nothing is stored). Off by

@@ -9,17 +9,19 @@ that does, and it is used only by staff exports behind the ``workshops.export_at
 permission.
 """
 
+import time
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from config import pagecache
 from organizations.models import Organization, Person
 from regions.models import Region
 from workshops.models import (
@@ -474,32 +476,76 @@ def cached(name, compute, localized=True):
     a million participations) take longer than a page may, so the figures may lag behind the
     data by up to that many seconds, or until ``forget_public_figures()`` is called, which the
     staff's changes through the admin and the quick update form do.
+
+    One computation at a time (``compute_once``): when several requests miss the same figure
+    together, one computes it and the others wait for its result.
     """
     seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
     if seconds <= 0:
         return compute()
     generation = cache.get_or_set("public-figures:generation", 0, None)
     key = f"public-figures:{generation}:{name}" + (f":{get_language()}" if localized else "")
-    return cache.get_or_set(key, compute, seconds)
+    return compute_once(key, compute, seconds)
 
 
-def forget_public_figures():
-    """Make every cached public figure be computed again on its next use, and empty the cache
-    of whole public pages (``settings.CACHES["pages"]``, Django's cache middleware).
+_MISSING = object()
+
+
+def compute_once(key, compute, seconds):
+    """``cache[key]``, else ``compute()`` stored there for ``seconds``, computed by one caller at
+    a time across every worker and server sharing the cache: the first takes a lock
+    (``cache.add``, atomic in every backend) and the others poll the cache every 50 ms for up to
+    ``PUBLIC_FIGURES_LOCK_SECONDS``, then compute it themselves (a computation that died)."""
+    value = cache.get(key, _MISSING)
+    if value is not _MISSING:
+        return value
+    lock = f"{key}:computing"
+    wait = settings.PUBLIC_FIGURES_LOCK_SECONDS
+    if cache.add(lock, 1, wait):
+        try:
+            value = compute()
+            cache.set(key, value, seconds)
+        finally:
+            cache.delete(lock)
+        return value
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = cache.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
+    return compute()
+
+
+def forget_public_figures(workshop=None):
+    """Make the cached public figures be computed again on their next use, and forget the
+    cached public pages that show the change (``config.pagecache``).
+
+    ``workshop``: the workshop whose data changed (its attendance, recommendations,
+    commitments or follow-ups): its page, the region pages, home, the lists and the tracker are
+    forgotten; the pages of the other workshops stay cached. The region pages go together,
+    not only the workshop's regions: a participant counts in the region they come from, and
+    small counts are hidden with complementary cells across regions. Without ``workshop``,
+    every public page is forgotten.
 
     Done at once and again when the current transaction commits: a page rendered meanwhile by
     another request, from the data as it was before this change, is not kept.
     """
-    _forget()
-    transaction.on_commit(_forget)
+    scopes = (
+        [pagecache.SITE]
+        if workshop is None
+        else [pagecache.workshop_scope(workshop.slug), pagecache.REGIONS, pagecache.LISTS]
+    )
+    _forget(scopes)
+    transaction.on_commit(lambda: _forget(scopes))
 
 
-def _forget():
+def _forget(scopes):
     try:
         cache.incr("public-figures:generation")
     except ValueError:
         cache.set("public-figures:generation", 1, None)
-    caches[settings.CACHE_MIDDLEWARE_ALIAS].clear()
+    pagecache.forget_pages(*scopes)
 
 
 # Map and charts of the public pages -----------------------------------------------------------

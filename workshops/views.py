@@ -241,7 +241,8 @@ class FollowUpCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        reports.forget_public_figures()
+        subject = self.get_subject()
+        reports.forget_public_figures(getattr(subject, "recommendation", subject).workshop)
         messages.success(self.request, _("The update is recorded and shown on the public page."))
         return redirect(self.get_subject().get_absolute_url())
 

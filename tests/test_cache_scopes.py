@@ -1,0 +1,180 @@
+"""Invalidation that matches the change (``config.pagecache``), validators on public pages, one
+computation per public figure at a time (``workshops.reports.compute_once``) and the shared
+Redis cache when ``REDIS_URL`` is set."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import CommitmentFactory, RecommendationFactory, WorkshopFactory
+from workshops import reports
+
+
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    """Pages in files as in production, figures in memory, both kept for a minute."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    settings.CACHE_MIDDLEWARE_SECONDS = 60
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
+    caches["default"].clear()
+    caches["pages"].clear()
+
+
+def queries(client, path, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, headers=headers)
+    assert response.status_code in (200, 304), path
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_a_quick_update_forgets_its_workshops_pages_not_another_workshops(
+    client, django_user_model, page_cache, example
+):
+    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=example))
+    other = WorkshopFactory(title="ورشة الحكامة المحلية بوجدة", is_published=True)
+    with translation.override("fr"):
+        shown = [
+            example.get_absolute_url(),
+            reverse("workshops:home"),
+            reverse("workshops:tracker"),
+            reverse("workshops:list"),
+            reverse("regions:detail", kwargs={"slug": "fes-meknes"}),
+            commitment.get_absolute_url(),
+        ]
+        unrelated = other.get_absolute_url()
+    for path in [*shown, unrelated]:
+        queries(client, path)
+        assert queries(client, path) == 0, path  # now cached
+    updater = django_user_model.objects.create_user("updater", password="x", is_staff=True)
+    updater.user_permissions.add(Permission.objects.get(codename="add_followup"))
+    staff = type(client)()
+    staff.force_login(updater)
+    response = staff.post(
+        reverse("workshops:commitment_update", kwargs={"pk": commitment.pk}),
+        {"date": "2026-11-20", "new_status": "limited", "note": "Réunion tenue à Fès"},
+    )
+    assert response.status_code == 302
+    for path in shown:
+        assert queries(client, path) > 0, path  # built again: it shows the change
+    assert queries(client, unrelated) == 0  # another workshop's page stays cached
+
+
+@pytest.mark.django_db
+def test_forgetting_without_a_workshop_forgets_every_public_page(client, page_cache, example):
+    other = WorkshopFactory(title="Atelier d'Agadir", is_published=True)
+    with translation.override("ar"):
+        path = other.get_absolute_url()
+    queries(client, path)
+    assert queries(client, path) == 0
+    reports.forget_public_figures()
+    assert queries(client, path) > 0
+
+
+@pytest.mark.django_db
+def test_a_public_page_has_an_etag_and_answers_304_without_a_query(client, page_cache, example):
+    with translation.override("fr"):
+        path = reverse("workshops:home")
+    first = client.get(path)
+    assert first["Cache-Control"] == "public, no-cache"
+    assert "Expires" not in first
+    assert first["ETag"]
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(path, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert len(captured) == 0
+    changed = client.get(path, headers={"If-None-Match": '"not-this-one"'})
+    assert changed.status_code == 200
+    assert changed.content == first.content
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_stays_private(client, admin_user, page_cache, example):
+    client.force_login(admin_user)
+    with translation.override("fr"):
+        response = client.get(reverse("workshops:home"))
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_two_simultaneous_misses_compute_a_figure_once(settings):
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
+    settings.PUBLIC_FIGURES_LOCK_SECONDS = 30
+    calls = []
+    computing = threading.Event()
+    release = threading.Event()
+
+    def compute():
+        calls.append(1)
+        computing.set()
+        release.wait(10)
+        return {"participants": 1234, "region": "درعة تافيلالت"}
+
+    results = []
+    first = threading.Thread(target=lambda: results.append(reports.cached("slow-figure", compute)))
+    second = threading.Thread(target=lambda: results.append(reports.cached("slow-figure", compute)))
+    first.start()
+    assert computing.wait(10)
+    second.start()
+    time.sleep(0.2)  # let the second request find the lock and wait
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert len(calls) == 1
+    assert results == [{"participants": 1234, "region": "درعة تافيلالت"}] * 2
+
+
+def test_a_figure_is_computed_again_after_the_figures_are_forgotten(settings, db):
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
+    values = iter([1, 2])
+    assert reports.cached("counter", lambda: next(values)) == 1
+    assert reports.cached("counter", lambda: next(values)) == 1
+    reports.forget_public_figures()
+    assert reports.cached("counter", lambda: next(values)) == 2
+
+
+def settings_in_a_new_process(env, expression):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
+    clean.update(DJANGO_SECRET_KEY="test-only-not-secret", ERASURE_HASH_KEY="test-only-not-secret", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"from config import settings; print({expression})"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip(), result.stderr
+
+
+def test_redis_url_puts_both_caches_in_redis_and_its_absence_keeps_the_embedded_default():
+    expression = (
+        "sorted((a, c['BACKEND'].rsplit('.', 1)[1], c.get('LOCATION')) for a, c in settings.CACHES.items())"
+    )
+    shared, error = settings_in_a_new_process({"REDIS_URL": "redis://127.0.0.1:6390/2"}, expression)
+    assert shared == str(
+        [
+            ("default", "RedisCache", "redis://127.0.0.1:6390/2"),
+            ("pages", "RedisCache", "redis://127.0.0.1:6390/2"),
+        ]
+    ), error
+    embedded, error = settings_in_a_new_process({}, "[c['BACKEND'] for c in settings.CACHES.values()]")
+    assert "RedisCache" not in embedded and "FileBasedCache" in embedded, error
