@@ -11,30 +11,22 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import CommitmentFactory, RecommendationFactory, WorkshopFactory
+from tests.test_page_cache import page_cache  # noqa: F401 (fixture, used by cached_pages)
 from workshops import reports
 
 
 @pytest.fixture
-def page_cache(settings, tmp_path):
-    """Pages in files as in production, figures in memory, both kept for a minute."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path),
-        },
-    }
-    settings.CACHE_MIDDLEWARE_SECONDS = 60
+def cached_pages(page_cache, settings):  # noqa: F811 (the fixture imported above)
+    """The page cache on in files as in production (``tests.test_page_cache``), and the public
+    figures cached too."""
     settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
-    caches["default"].clear()
-    caches["pages"].clear()
+    return page_cache
 
 
 def queries(client, path, **headers):
@@ -46,7 +38,7 @@ def queries(client, path, **headers):
 
 @pytest.mark.django_db
 def test_a_quick_update_forgets_its_workshops_pages_not_another_workshops(
-    client, django_user_model, page_cache, example
+    client, django_user_model, cached_pages, example
 ):
     commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=example))
     other = WorkshopFactory(title="ورشة الحكامة المحلية بوجدة", is_published=True)
@@ -78,7 +70,7 @@ def test_a_quick_update_forgets_its_workshops_pages_not_another_workshops(
 
 
 @pytest.mark.django_db
-def test_forgetting_without_a_workshop_forgets_every_public_page(client, page_cache, example):
+def test_forgetting_without_a_workshop_forgets_every_public_page(client, cached_pages, example):
     other = WorkshopFactory(title="Atelier d'Agadir", is_published=True)
     with translation.override("ar"):
         path = other.get_absolute_url()
@@ -89,7 +81,7 @@ def test_forgetting_without_a_workshop_forgets_every_public_page(client, page_ca
 
 
 @pytest.mark.django_db
-def test_a_public_page_has_an_etag_and_answers_304_without_a_query(client, page_cache, example):
+def test_a_public_page_has_an_etag_and_answers_304_without_a_query(client, cached_pages, example):
     with translation.override("fr"):
         path = reverse("workshops:home")
     first = client.get(path)
@@ -107,7 +99,7 @@ def test_a_public_page_has_an_etag_and_answers_304_without_a_query(client, page_
 
 
 @pytest.mark.django_db
-def test_a_signed_in_page_stays_private(client, admin_user, page_cache, example):
+def test_a_signed_in_page_stays_private(client, admin_user, cached_pages, example):
     client.force_login(admin_user)
     with translation.override("fr"):
         response = client.get(reverse("workshops:home"))
