@@ -11,7 +11,8 @@ caches: files, or Redis with ``REDIS_URL``), against the database ``bench/genera
 
 Readers request a mix of public pages at random (home, tracker, lists, region pages and the
 pages of ``--workshops`` workshops); each writer records a follow-up on a random public
-commitment, back to back, then forgets the public figures the way the chosen mode says. Writes
+commitment (back to back, or ``--pause`` seconds apart), then forgets the public figures the
+way the chosen mode says. Writes
 follow-ups (``note`` "bench") as the user ``bench-staff``.
 """
 
@@ -58,7 +59,7 @@ def read(paths, stop, counts, seed):
     connection.close()
 
 
-def write(mode, stop, counts, seed):
+def write(mode, stop, counts, seed, pause):
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.utils import timezone
@@ -78,23 +79,28 @@ def write(mode, stop, counts, seed):
                 new_status=rng.choice([ProgressStatus.LIMITED, ProgressStatus.SUBSTANTIAL]),
                 note="bench",
             ).record(user)
-            workshop = commitment.recommendation.workshop
-            reports.forget_public_figures(None if mode == "everything" else workshop)
+            if mode != "forget-nothing":
+                workshop = commitment.recommendation.workshop
+                reports.forget_public_figures(None if mode == "everything" else workshop)
         done += 1
+        stop.wait(pause)
     counts.append(done)
     connection.close()
 
 
-def run(mode, paths, seconds, readers, writers):
+def run(mode, paths, seconds, readers, writers, pause):
     """``(requests/s, saves/s)`` of ``readers`` threads over ``seconds``; ``mode`` is
-    ``read-only``, ``everything`` (each save forgets every page) or ``scoped``."""
+    ``read-only``, ``forget-nothing`` (saves that forget no page: the cost of the writers
+    themselves, an upper bound), ``everything`` (each save forgets every page) or ``scoped``."""
     from workshops import reports
 
     reports.forget_public_figures()
     stop, reads, saves = threading.Event(), [], []
     threads = [threading.Thread(target=read, args=(paths, stop, reads, i)) for i in range(readers)]
     if mode != "read-only":
-        threads += [threading.Thread(target=write, args=(mode, stop, saves, i)) for i in range(writers)]
+        threads += [
+            threading.Thread(target=write, args=(mode, stop, saves, i, pause)) for i in range(writers)
+        ]
     for thread in threads:
         thread.start()
     time.sleep(seconds)
@@ -110,6 +116,7 @@ def main():
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--writers", type=int, default=3)
     parser.add_argument("--workshops", type=int, default=40)
+    parser.add_argument("--pause", type=float, default=0, help="seconds between two saves of a writer")
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -118,10 +125,11 @@ def main():
     paths = public_paths(args.workshops)
     print(
         f"{connection.vendor}, caches: {settings.CACHES['pages']['BACKEND'].rsplit('.', 1)[-1]}, "
-        f"{len(set(paths))} pages, {args.readers} readers, {args.writers} writers, {args.seconds:g} s each"
+        f"{len(set(paths))} pages, {args.readers} readers, {args.writers} writers "
+        f"(pause {args.pause:g} s), {args.seconds:g} s each"
     )
-    for mode in ("read-only", "everything", "scoped"):
-        reads, saves = run(mode, paths, args.seconds, args.readers, args.writers)
+    for mode in ("read-only", "forget-nothing", "everything", "scoped"):
+        reads, saves = run(mode, paths, args.seconds, args.readers, args.writers, args.pause)
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"{mode:>10}: {reads:8.1f} requests/s  {saves:6.1f} saves/s  load {load}")
 

@@ -12,9 +12,14 @@ generation that was evicted comes back as a new random value, never an old one.
 
 Browsers are told ``no-cache`` with an ETag: they ask each time and get ``304 Not Modified``
 when nothing changed, instead of keeping a stale copy for minutes.
+
+One build of a page at a time: while a request builds a forgotten page again, visitors who come
+meanwhile get the previous copy (for at most ``PAGE_REBUILD_SECONDS``) instead of all building
+it at once.
 """
 
 import contextvars
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -89,17 +94,49 @@ class ScopedPrefix:
         pass  # set per request by FetchFromCacheMiddleware.process_request
 
 
+def latest_key(url):
+    """Cache key of the last page built for ``url`` (absolute, language included), whatever
+    its generation: what visitors get while one request builds the page again."""
+    return "page-latest:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
 class FetchFromCacheMiddleware(ScopedPrefix, cache_middleware.FetchFromCacheMiddleware):
-    """Django's, with the key prefix of the requested page's scopes (``key_prefix``)."""
+    """Django's, with the key prefix of the requested page's scopes (``key_prefix``), and one
+    build of a page at a time: on a miss, the first visitor builds the page while the others
+    get the page as it was before the change (stale while revalidating), or wait for nothing
+    and build it too when there is none."""
 
     def process_request(self, request):
         enabled = settings.CACHE_MIDDLEWARE_SECONDS > 0 and request.method in ("GET", "HEAD")
         _prefix.set(key_prefix(request.path_info) if enabled else None)
-        return super().process_request(request)
+        response = super().process_request(request)
+        missed = enabled and response is None and getattr(request, "_cache_update_cache", False)
+        if not missed or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return response
+        latest = latest_key(request.build_absolute_uri())
+        if _pages().add(f"{latest}:building", 1, settings.PAGE_REBUILD_SECONDS):
+            request._page_latest_key = latest
+            return None
+        stale = _pages().get(latest)
+        if stale is not None:
+            request._cache_update_cache = False
+        return stale
 
 
 class UpdateCacheMiddleware(ScopedPrefix, cache_middleware.UpdateCacheMiddleware):
-    """Django's, storing the page under the prefix ``FetchFromCacheMiddleware`` computed."""
+    """Django's, storing the page under the prefix ``FetchFromCacheMiddleware`` computed, and
+    as the latest copy of its URL for the visitors who come while it is built again."""
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        latest = getattr(request, "_page_latest_key", None)
+        if latest:
+            cache_control = response.get("Cache-Control", "")
+            stored = response.status_code == 200 and "max-age" in cache_control
+            if stored and not response.streaming and "private" not in cache_control:
+                _pages().set(latest, response, settings.CACHE_MIDDLEWARE_SECONDS)
+            _pages().delete(f"{latest}:building")
+        return response
 
 
 class RevalidateMiddleware(ConditionalGetMiddleware):

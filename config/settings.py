@@ -309,6 +309,9 @@ if REDIS_URL:
 # Seconds a request that finds a public figure being computed by another one waits for it
 # before computing it itself (``workshops.reports.compute_once``); also the lock's lifetime.
 PUBLIC_FIGURES_LOCK_SECONDS = int(os.environ.get("PUBLIC_FIGURES_LOCK_SECONDS", "30"))
+# While one request builds a forgotten public page again, others get the previous copy for at
+# most this many seconds (config/pagecache.py).
+PAGE_REBUILD_SECONDS = int(os.environ.get("PAGE_REBUILD_SECONDS", "10"))
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_KEY_PREFIX = "public"
 # How long a public page is kept whole; 0 turns the page cache off (nothing is stored). Off by

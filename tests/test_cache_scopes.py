@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from config import pagecache
 from tests.factories import CommitmentFactory, RecommendationFactory, WorkshopFactory
 from tests.test_page_cache import page_cache  # noqa: F401 (fixture, used by cached_pages)
 from workshops import reports
@@ -170,3 +172,20 @@ def test_redis_url_puts_both_caches_in_redis_and_its_absence_keeps_the_embedded_
     ), error
     embedded, error = settings_in_a_new_process({}, "[c['BACKEND'] for c in settings.CACHES.values()]")
     assert "RedisCache" not in embedded and "FileBasedCache" in embedded, error
+
+
+@pytest.mark.django_db
+def test_while_a_page_is_built_again_other_visitors_get_the_previous_copy(client, cached_pages, example):
+    with translation.override("fr"):
+        path = reverse("workshops:tracker")
+    before = client.get(path).content
+    reports.forget_public_figures(example)
+    building = pagecache.latest_key("http://testserver" + path) + ":building"
+    assert caches["pages"].add(building, 1, 60)  # another request is building it
+    with CaptureQueriesContext(connection) as captured:
+        meanwhile = client.get(path)
+    assert len(captured) == 0
+    assert meanwhile.content == before
+    caches["pages"].delete(building)  # built
+    assert queries(client, path) > 0  # the first visitor after that builds it again
+    assert queries(client, path) == 0
