@@ -92,9 +92,14 @@ def run(mode, paths, seconds, readers, writers, pause):
     """``(requests/s, saves/s)`` of ``readers`` threads over ``seconds``; ``mode`` is
     ``read-only``, ``forget-nothing`` (saves that forget no page: the cost of the writers
     themselves, an upper bound), ``everything`` (each save forgets every page) or ``scoped``."""
+    from django.test import Client
+
     from workshops import reports
 
     reports.forget_public_figures()
+    warm = Client()
+    for path in set(paths):  # measured from a warm cache, as between two edits
+        warm.get(path)
     stop, reads, saves = threading.Event(), [], []
     threads = [threading.Thread(target=read, args=(paths, stop, reads, i)) for i in range(readers)]
     if mode != "read-only":
