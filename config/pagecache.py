@@ -147,7 +147,10 @@ class RevalidateMiddleware(ConditionalGetMiddleware):
 
     def process_response(self, request, response):
         cache_control = response.get("Cache-Control", "")
-        if "max-age" in cache_control and "private" not in cache_control:
+        # Only the page cache's own max-age: static files (WhiteNoise, answered before the
+        # page cache is asked) keep their year.
+        from_page_cache = hasattr(request, "_cache_update_cache")
+        if from_page_cache and "max-age" in cache_control and "private" not in cache_control:
             response["Cache-Control"] = "public, no-cache"
             del response["Expires"]
         return super().process_response(request, response)

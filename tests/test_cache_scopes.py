@@ -189,3 +189,13 @@ def test_while_a_page_is_built_again_other_visitors_get_the_previous_copy(client
     caches["pages"].delete(building)  # built
     assert queries(client, path) > 0  # the first visitor after that builds it again
     assert queries(client, path) == 0
+
+
+def test_static_files_keep_their_long_browser_lifetime(rf):
+    """WhiteNoise answers before the page cache is asked: its year-long max-age stays."""
+    from django.http import HttpResponse
+
+    static = HttpResponse(b"body{}", content_type="text/css")
+    static["Cache-Control"] = "max-age=31536000, public, immutable"
+    response = pagecache.RevalidateMiddleware(lambda request: static)(rf.get("/static/site.css"))
+    assert response["Cache-Control"] == "max-age=31536000, public, immutable"
