@@ -56,7 +56,11 @@ print(json.dumps({"journal_mode": mode, "errors": errors, "saved": saved}))
 
 
 def run_python(code, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "SQLITE_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "SQLITE_", "REDIS_URL"))
+    }
     clean.update(DJANGO_SECRET_KEY="test-only-not-secret", DJANGO_SETTINGS_MODULE="config.settings", **env)
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
