@@ -23,7 +23,11 @@ def public_committees():
 class ProgrammeListView(PublicMixin, ListView):
     """Every action programme with its commune, period, number of projects and of flagged ones."""
 
-    queryset = ActionProgramme.objects.select_related("commune__province__region").with_counts()
+    queryset = (
+        ActionProgramme.objects.select_related("commune__province__region")
+        .with_counts()
+        .order_by("commune__name_fr", "-start_year", "pk")
+    )
     context_object_name = "programmes"
 
 
