@@ -1,7 +1,7 @@
 """Move each commitment's free-text "communes concerned" to the relation ``target_communes``.
 
 The text is split on commas (, ،), semicolons (; ؛), slashes, line breaks and the words "et" and
-"و"; each name loses a leading "commune (urbaine/rurale) de", "CR", "CU" or "جماعة" and is
+"و" (also when glued to the next name, "طنجة وأصيلة"); each name loses a leading "commune (urbaine/rurale) de", "CR", "CU" or "جماعة" and is
 matched by its folded form (``regions.names.fold``) against the French and Arabic names and the
 HCP codes of the census communes. A name that several communes bear is settled by the
 commitment's target provinces, then regions; if it is still not one commune, or no commune bears
@@ -21,6 +21,9 @@ PREFIX = re.compile(
     r"^(?:(?:la |le )?commune(?: urbaine| rurale)?(?: d[e'’]| du| des)?|c ?[ru]|جماعة(?: قروية| حضرية)?)\s+",
     re.IGNORECASE,
 )
+
+
+GLUED_AND = re.compile(r"\s+(?=و\S)")
 
 
 def split_names(text):
@@ -61,12 +64,16 @@ def match_text(text, index, provinces=(), regions=()):
     """Return ``(communes, unmatched)``: the communes ``text`` names (list, each once, in order)
     and the names that matched none (list of str as typed)."""
     communes, unmatched = [], []
+    provinces, regions = set(provinces), set(regions)
     for name in split_names(text):
-        commune = find(name, index, set(provinces), set(regions))
-        if commune is None:
+        found = [find(name, index, provinces, regions)]
+        if found[0] is None and GLUED_AND.search(name):
+            # "طنجة وأصيلة": try the parts before each word glued to و; all must match.
+            found = [find(part, index, provinces, regions) for part in GLUED_AND.split(name)]
+        if None in found:
             unmatched.append(name)
-        elif commune not in communes:
-            communes.append(commune)
+            continue
+        communes += [commune for commune in found if commune not in communes]
     return communes, unmatched
 
 
