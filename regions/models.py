@@ -5,6 +5,8 @@ Reference data is loaded by the data migration ``0002_load_reference_data`` from
 RGPH 2014 and 2024; see ``regions/data/SOURCES.md``).
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -172,14 +174,33 @@ class CommuneQuerySet(models.QuerySet):
     def search(self, text):
         """Communes whose French or Arabic name contains ``text`` once both are folded
         (``regions.names.fold``: accents, hamza and alef forms, ta marbuta, hyphens), or whose
-        HCP code starts with it. An empty or letterless ``text`` matches none."""
+        HCP code starts with it; the commune named or coded exactly so first, then the names
+        that start with it, then the others by French name. An empty or letterless ``text``
+        matches none."""
         key = fold(text)
         if not key:
             return self.none()
-        return self.filter(models.Q(name_key__contains=key) | models.Q(code__startswith=str(text).strip()))
+        found = models.Q(name_key__contains=key)
+        code = str(text).strip()
+        if HCP_CODE_PREFIX.fullmatch(code):
+            found |= models.Q(code__startswith=code)
+        # Best first: a name or code that is the text, then one that starts with it.
+        sep = COMMUNE_KEY_SEPARATOR
+        rank = models.Case(
+            models.When(
+                models.Q(name_key__startswith=key + sep)
+                | models.Q(name_key__endswith=sep + key)
+                | models.Q(code=code),
+                then=0,
+            ),
+            models.When(models.Q(name_key__startswith=key) | models.Q(name_key__contains=sep + key), then=1),
+            default=2,
+        )
+        return self.filter(found).alias(rank=rank).order_by("rank", "name_fr", "code")
 
 
 COMMUNE_KEY_SEPARATOR = " / "
+HCP_CODE_PREFIX = re.compile(r"[0-9]{2}(\.[0-9.]*)?")
 
 
 class Commune(models.Model):
