@@ -2,7 +2,7 @@
 province pages). Counts of people go through ``workshops.publication``; a commune page and a
 list of communes each run a fixed number of queries whatever the data size."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.db.models import Count
 
@@ -80,3 +80,15 @@ def with_activity(rows):
     """The rows of ``activity()`` that have any activity, most active first (list)."""
     busy = [row for row in rows if row["workshops"] or row["commitments"] or row["organizations"]]
     return sorted(busy, key=lambda row: (-row["workshops"], -row["commitments"], -row["organizations"]))
+
+
+def by_province(provinces, rows):
+    """``provinces`` (a QuerySet) as a list, each with ``commune_rows``: its rows of ``rows``
+    (``activity()``), in their order. No query besides the provinces'."""
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row["commune"].province_id].append(row)
+    provinces = list(provinces)
+    for province in provinces:
+        province.commune_rows = grouped[province.pk]
+    return provinces

@@ -2,7 +2,6 @@
 here, beside the figures they show (``workshops.reports``), so that ``regions`` imports none of
 our apps; their URL names stay ``regions:list`` and ``regions:detail``."""
 
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -42,6 +41,7 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         # Counts of people through the publication rule, as on the regions list and the map.
         figures = publication.region_figures(self.object)
+        rows = communes.activity(Commune.objects.filter(province__region=self.object))
         return super().get_context_data(
             figures=figures,
             workshops=figures["workshops"][:PREVIEW],
@@ -50,10 +50,8 @@ class RegionDetailView(DetailView):
             recommendation_count=figures["recommendations"].count(),
             commitments=figures["commitments"][:PREVIEW],
             commitment_count=figures["commitments"].count(),
-            provinces=self.object.provinces.annotate(commune_count=Count("communes")),
-            active_communes=communes.with_activity(
-                communes.activity(Commune.objects.filter(province__region=self.object))
-            ),
+            provinces=communes.by_province(self.object.provinces.all(), rows),
+            active_communes=communes.with_activity(rows),
             preview=PREVIEW,
             small_cell_minimum=publication.small_cell_minimum(),
             **kwargs,

@@ -130,6 +130,8 @@ def test_region_page_lists_active_communes_without_a_query_each(
     for place in places:
         assert place.get_absolute_url().replace("/en/", "/fr/") in html
     assert url("regions:province", "fr", code=SEFROU_PROVINCE) in html
+    # Every one of Fès-Meknès's 194 communes, under its province.
+    assert len(set(re.findall(r'href="(/fr/regions/communes/[^"/]+/)"', html))) == 194
 
 
 @pytest.mark.parametrize(("n", "queries"), [(1, 6), (5, 6)])
