@@ -2,9 +2,8 @@
 province pages). Counts of people go through ``workshops.publication``; a commune page and a
 list of communes each run a fixed number of queries whatever the data size."""
 
-from collections import Counter, defaultdict
-
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from workshops import publication, reports
 from workshops.models import Commitment, Workshop
@@ -34,45 +33,40 @@ def commune_figures(commune):
     }
 
 
+def _count(queryset):
+    """``queryset`` (filtered on ``OuterRef``) as a correlated subquery of its row count, 0 for none."""
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def activity(communes):
     """The activity of each commune of the QuerySet ``communes``: a list of dicts in the
-    QuerySet's order with ``commune``, ``workshops`` (published workshops held in or aimed at
-    it, each counted once), ``commitments`` (public commitments concerning it) and
-    ``organizations`` (active organisations based in it). Five queries however many communes
-    (grouped counts, no query per commune)."""
-    communes = list(communes.select_related("province"))
-    ids = [commune.pk for commune in communes]
-    published = Workshop.objects.published().order_by()
-    pairs = set(published.filter(venue_commune__in=ids).values_list("pk", "venue_commune"))
-    pairs |= set(
-        Workshop.target_communes.through.objects.filter(commune__in=ids, workshop__in=published).values_list(
-            "workshop_id", "commune_id"
-        )
-    )
-    workshops = Counter(commune_id for _workshop, commune_id in pairs)
-    commitments = dict(
-        Commitment.target_communes.through.objects.filter(
-            commune__in=ids, commitment__in=Commitment.objects.public()
-        )
-        .order_by()
-        .values_list("commune_id")
-        .annotate(n=Count("commitment_id", distinct=True))
-    )
-    organizations = dict(
-        reports.active_organizations()
-        .filter(commune__in=ids)
-        .order_by()
-        .values_list("commune_id")
-        .annotate(n=Count("pk"))
+    QuerySet's order with ``commune`` (its province and region selected), ``workshops``
+    (published workshops held in or aimed at it, each counted once), ``commitments`` (public
+    commitments concerning it) and ``organizations`` (active organisations based in it). One
+    query however many communes: the counts are correlated subqueries, not a query per commune."""
+    commune = OuterRef("pk")
+    published = Workshop.objects.published()
+    aimed = Workshop.target_communes.through.objects.filter(commune=commune, workshop__in=published)
+    rows = communes.select_related("province__region").annotate(
+        held_count=_count(published.filter(venue_commune=commune)),
+        # Aimed at it and held elsewhere (or nowhere said): a workshop counts once.
+        aimed_count=_count(aimed.exclude(workshop__venue_commune=commune)),
+        commitment_count=_count(
+            Commitment.target_communes.through.objects.filter(
+                commune=commune, commitment__in=Commitment.objects.public()
+            )
+        ),
+        organization_count=_count(reports.active_organizations().filter(commune=commune)),
     )
     return [
         {
-            "commune": commune,
-            "workshops": workshops[commune.pk],
-            "commitments": commitments.get(commune.pk, 0),
-            "organizations": organizations.get(commune.pk, 0),
+            "commune": row,
+            "workshops": row.held_count + row.aimed_count,
+            "commitments": row.commitment_count,
+            "organizations": row.organization_count,
         }
-        for commune in communes
+        for row in rows
     ]
 
 
@@ -82,13 +76,11 @@ def with_activity(rows):
     return sorted(busy, key=lambda row: (-row["workshops"], -row["commitments"], -row["organizations"]))
 
 
-def by_province(provinces, rows):
-    """``provinces`` (a QuerySet) as a list, each with ``commune_rows``: its rows of ``rows``
-    (``activity()``), in their order. No query besides the provinces'."""
-    grouped = defaultdict(list)
+def by_province(rows):
+    """The provinces of ``rows`` (``activity()``), in the order they first appear, each with
+    ``commune_rows``: its rows, in their order. No query: the provinces come with the communes."""
+    provinces = {}
     for row in rows:
-        grouped[row["commune"].province_id].append(row)
-    provinces = list(provinces)
-    for province in provinces:
-        province.commune_rows = grouped[province.pk]
-    return provinces
+        province = provinces.setdefault(row["commune"].province_id, row["commune"].province)
+        province.__dict__.setdefault("commune_rows", []).append(row)
+    return list(provinces.values())

@@ -41,7 +41,12 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         # Counts of people through the publication rule, as on the regions list and the map.
         figures = publication.region_figures(self.object)
-        rows = communes.activity(Commune.objects.filter(province__region=self.object))
+        # Every commune of the region, by province (the provinces come with them: one query).
+        rows = communes.activity(
+            Commune.objects.filter(province__region=self.object).order_by(
+                "province__name_fr", "province", "name_fr"
+            )
+        )
         return super().get_context_data(
             figures=figures,
             workshops=figures["workshops"][:PREVIEW],
@@ -50,7 +55,7 @@ class RegionDetailView(DetailView):
             recommendation_count=figures["recommendations"].count(),
             commitments=figures["commitments"][:PREVIEW],
             commitment_count=figures["commitments"].count(),
-            provinces=communes.by_province(self.object.provinces.all(), rows),
+            provinces=communes.by_province(rows),
             active_communes=communes.with_activity(rows),
             preview=PREVIEW,
             small_cell_minimum=publication.small_cell_minimum(),

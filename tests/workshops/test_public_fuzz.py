@@ -126,6 +126,10 @@ def valid_urls(example):
         "fr/tracker/feed/region/<slug:slug>/": "fr/tracker/feed/region/oriental/",
         "fr/tracker/feed/committee/<str:slug>/": f"fr/tracker/feed/committee/{committee}/",
         "fr/tracker/data/<str:dataset>.<str:fmt>": "fr/tracker/data/commitments.csv",
+        "fr/regions/communes/<slug:slug>/": "fr/regions/communes/marrakech/",
+        "fr/regions/communes/<slug:slug>/data.<str:fmt>": "fr/regions/communes/marrakech/data.json",
+        "fr/regions/provinces/<str:code>/": "fr/regions/provinces/351/",
+        "fr/tracker/feed/commune/<slug:slug>/": "fr/tracker/feed/commune/marrakech/",
         # A stored name of the random scheme that no row links: the query junk meets a 404.
         "media/<path:path>": f"media/evidence/2026/{'0' * 32}.pdf",
     }
