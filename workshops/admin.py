@@ -164,7 +164,14 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     search_fields = ["title", "city", "venue", "organizer__name"]
     date_hierarchy = "start_date"
     show_full_result_count = False
-    autocomplete_fields = ["project", "organizer", "venue_region", "target_regions"]
+    autocomplete_fields = [
+        "project",
+        "organizer",
+        "venue_region",
+        "venue_commune",
+        "target_regions",
+        "target_communes",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionInline, WorkshopPartnerInline, RecommendationInline]
     change_form_template = "admin/workshops/workshop/change_form.html"
@@ -174,7 +181,18 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
         (_("Who"), {"fields": ["project", "organizer", "add_usual_partners", "expected_participants"]}),
         (
             _("When and where"),
-            {"fields": ["start_date", "end_date", "venue", "city", "venue_region", "target_regions"]},
+            {
+                "fields": [
+                    "start_date",
+                    "end_date",
+                    "venue",
+                    "city",
+                    "venue_region",
+                    "venue_commune",
+                    "target_regions",
+                    "target_communes",
+                ]
+            },
         ),
         (_("Content"), {"fields": ["objectives", "summary"]}),
         (_("Source"), {"fields": ["source_note", "source_url"]}),
@@ -569,6 +587,7 @@ class CommitmentAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, admin.Mo
         "responsible_organizations",
         "target_regions",
         "target_provinces",
+        "target_communes",
     ]
     readonly_fields = ["status"]
     date_hierarchy = "due_date"
@@ -631,7 +650,7 @@ class MonitoringCommitteeAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_filter = ["status", "regions"]
     list_select_related = ["origin_recommendation"]
     search_fields = ["name", "mandate"]
-    autocomplete_fields = ["origin_recommendation", "regions", "followed_commitments"]
+    autocomplete_fields = ["origin_recommendation", "regions", "communes", "followed_commitments"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CommitteeMembershipInline, CommitteeMeetingInline]
 

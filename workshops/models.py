@@ -81,6 +81,11 @@ class WorkshopQuerySet(SearchKeyQuerySet):
         aimed = Workshop.target_regions.through.objects.filter(region=region).values("workshop_id")
         return self.filter(Q(venue_region=region) | Q(pk__in=aimed))
 
+    def concerning_commune(self, commune):
+        """Workshops held in ``commune`` (a ``regions.Commune``) or aimed at it (each once)."""
+        aimed = Workshop.target_communes.through.objects.filter(commune=commune).values("workshop_id")
+        return self.filter(Q(venue_commune=commune) | Q(pk__in=aimed))
+
     def in_year(self, year):
         """Workshops that started in calendar year ``year`` (int)."""
         return self.filter(start_date__year=year)
@@ -138,8 +143,19 @@ class Workshop(SearchKeyModel):
         related_name="hosted_workshops",
         verbose_name=_("region of the venue"),
     )
+    venue_commune = models.ForeignKey(
+        "regions.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_workshops",
+        verbose_name=_("commune of the venue"),
+    )
     target_regions = models.ManyToManyField(
         "regions.Region", blank=True, related_name="targeted_workshops", verbose_name=_("target regions")
+    )
+    target_communes = models.ManyToManyField(
+        "regions.Commune", blank=True, related_name="targeted_workshops", verbose_name=_("target communes")
     )
     expected_participants = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
     objectives = models.TextField(_("objectives"), blank=True, help_text=_("One objective per line."))
@@ -730,6 +746,11 @@ class CommitmentQuerySet(DueQuerySetMixin, SearchKeyQuerySet):
         through = Commitment.target_regions.through.objects.filter(region=region)
         return self.filter(pk__in=through.values("commitment_id"))
 
+    def concerning_commune(self, commune):
+        """Commitments whose communes concerned include ``commune`` (a ``regions.Commune``)."""
+        through = Commitment.target_communes.through.objects.filter(commune=commune)
+        return self.filter(pk__in=through.values("commitment_id"))
+
     def with_progress(self):
         """Annotate ``milestone_weight`` and ``done_weight`` (sums of milestone weights), from which
         ``Commitment.progress`` reads without further queries. Keeps the queryset's ordering,
@@ -774,8 +795,17 @@ class Commitment(DueMixin, SearchKeyModel):
         related_name="commitments",
         verbose_name=_("target provinces and prefectures"),
     )
-    communes = models.CharField(
-        _("communes concerned"), max_length=255, blank=True, help_text=_("Names, separated by commas.")
+    target_communes = models.ManyToManyField(
+        "regions.Commune", blank=True, related_name="commitments", verbose_name=_("communes concerned")
+    )
+    unmatched_communes = models.CharField(
+        _("communes not found"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Names of the former free-text field that matched no commune of the census: "
+            "choose them among the communes concerned, then clear this field."
+        ),
     )
     committed_on = models.DateField(_("committed on"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -911,6 +941,10 @@ class FollowUpQuerySet(models.QuerySet):
             Q(commitment__in=commitments.values("commitment_id"))
             | Q(recommendation__in=recommendations.values("recommendation_id"))
         )
+
+    def concerning_commune(self, commune):
+        """Updates on commitments whose communes concerned include ``commune``."""
+        return self.filter(commitment__in=Commitment.objects.concerning_commune(commune).values("pk"))
 
     def for_committee(self, committee):
         """Updates on the commitments ``committee`` follows and on the recommendation that proposed it."""
@@ -1069,6 +1103,9 @@ class MonitoringCommittee(SearchKeyModel):
     )
     regions = models.ManyToManyField(
         "regions.Region", blank=True, related_name="committees", verbose_name=_("regions covered")
+    )
+    communes = models.ManyToManyField(
+        "regions.Commune", blank=True, related_name="committees", verbose_name=_("communes covered")
     )
     mandate = models.TextField(_("mandate"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
