@@ -84,6 +84,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # Workshop, project, recommendation, commitment, milestone and committee texts in each of
+    # LANGUAGES, one column per language (workshops/translation.py); before the admin, as it asks.
+    "modeltranslation",
     # The admin, with two-factor authentication required for superusers, managers and data
     # officers (config/two_factor.py).
     "config.apps.TrackerAdminConfig",
@@ -206,6 +209,10 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Translated content (django-modeltranslation): a text missing in the page's language shows
+# another version; templates prefer the record's original language (workshops.content).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ar", "fr", "en")
 # Number formats: Django's Arabic locale groups no thousands ("4467911"); ours does.
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 from regions.models import Region
+from workshops.content import contains
 from workshops.models import (
     Commitment,
     ProgressStatus,
@@ -75,10 +76,7 @@ class WorkshopFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         for word in search_words(value):
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(objectives__icontains=word)
-                | Q(city__icontains=word)
+                contains(word, "title", "summary", "objectives") | Q(city__icontains=word)
             )
         return queryset
 
@@ -108,7 +106,7 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         for word in search_words(value):
-            queryset = queryset.filter(text__icontains=word)
+            queryset = queryset.filter(contains(word, "text"))
         return queryset
 
 
@@ -154,11 +152,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         for word in search_words(value):
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(recommendation__text__icontains=word)
-            )
+            queryset = queryset.filter(contains(word, "title", "description", "recommendation__text"))
         return queryset
 
     def only_overdue(self, queryset, name, value):

@@ -20,13 +20,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from workshops.content import shown
 from workshops.evidence import EvidenceFileField, EvidenceName, evidence_suffix
+
+
+def original_language_field():
+    """The language a record's texts were first written in: a code of ``settings.LANGUAGES``.
+
+    The texts themselves have a version per language (``workshops/translation.py``); pages show
+    this one when the page's language has none (``workshops.content.shown``).
+    """
+    return models.CharField(
+        _("original language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the texts were first written in, shown where a translation is missing."),
+    )
 
 
 class Project(models.Model):
     """A funded project under which an organisation runs workshops."""
 
     name = models.CharField(_("name"), max_length=255)
+    language = original_language_field()
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     organizer = models.ForeignKey(
         "organizations.Organization",
@@ -96,6 +113,7 @@ class Workshop(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("workshop status", "cancelled")
 
     title = models.CharField(_("title"), max_length=255)
+    language = original_language_field()
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TRAINING)
     project = models.ForeignKey(
@@ -175,8 +193,10 @@ class Workshop(models.Model):
 
     @property
     def objective_list(self):
-        """The objectives as a list of non-empty lines (list of str)."""
-        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip(" -•\t")]
+        """The objectives shown in the active language (``workshops.content.shown``), as a list
+        of non-empty lines (list of str)."""
+        lines = shown(self, "objectives").splitlines()
+        return [line.strip(" -•\t") for line in lines if line.strip(" -•\t")]
 
     @property
     def days(self):
@@ -491,6 +511,7 @@ class Recommendation(DueMixin, models.Model):
     )
     position = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
+    language = original_language_field()
     responsible_organizations = models.ManyToManyField(
         "organizations.Organization",
         blank=True,
@@ -569,6 +590,7 @@ class Commitment(DueMixin, models.Model):
     position = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("commitment"), max_length=255, help_text=_("What will be done, in a line."))
     description = models.TextField(_("description"), blank=True)
+    language = original_language_field()
     responsible_organizations = models.ManyToManyField(
         "organizations.Organization",
         blank=True,
@@ -659,6 +681,7 @@ class Milestone(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=255)
+    language = original_language_field()
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, help_text=_("Relative size of this step (1 = ordinary).")
     )
@@ -878,6 +901,7 @@ class MonitoringCommittee(models.Model):
         "regions.Region", blank=True, related_name="committees", verbose_name=_("regions covered")
     )
     mandate = models.TextField(_("mandate"), blank=True)
+    language = original_language_field()
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
     proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
     constituted_on = models.DateField(_("constituted on"), null=True, blank=True)

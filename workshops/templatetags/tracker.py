@@ -6,11 +6,11 @@ import re
 from django import template
 from django.urls import translate_url
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from workshops import publication
+from workshops import content, publication
 from workshops.models import MonitoringCommittee, ProgressStatus, Workshop
 
 register = template.Library()
@@ -124,6 +124,22 @@ def lang_attr(text):
     if arabic and arabic >= len(LATIN_LETTER.findall(text)):
         return mark_safe(' lang="ar"')
     return ""
+
+
+@register.filter
+def shown(record, field):
+    """The version of ``record``'s translated ``field`` for this page (``workshops.content``).
+
+    Use with ``text_attrs``: ``<h1{{ workshop|text_attrs:"title" }}>{{ workshop|shown:"title" }}</h1>``.
+    """
+    return content.shown(record, field)
+
+
+@register.filter
+def text_attrs(record, field):
+    """`` lang="fr" dir="ltr"``: the language and direction of the version ``shown`` prints."""
+    text = content.shown(record, field)
+    return format_html(' lang="{}" dir="{}"', text.lang, text.dir)
 
 
 @register.filter
