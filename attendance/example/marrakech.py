@@ -44,7 +44,8 @@ OBJECTIVES = {
     "ar": [
         "مد الجسور بين الجمعيات المحلية العاملة في قضايا النساء والشباب والفاعلين المؤسساتيين في الشأن "
         "العام المحلي والجهوي",
-        "خلق أرضية مشتركة بين هؤلاء الفاعلين والمعرفة المتخصصة في مجال التشاور العمومي والديمقراطية التشاركية",
+        "خلق أرضية مشتركة بين هؤلاء الفاعلين والمعرفة المتخصصة في مجال التشاور العمومي "
+        "والديمقراطية التشاركية",
         "تبادل وجهات النظر حول التشاور العمومي كآلية للحوار بين المجتمع المدني والمجالس المنتخبة",
         "تحديد التحديات والفرص المتاحة للحوار والمشاركة المواطنة",
         "تحديد معيقات التنمية المستدامة",
@@ -161,7 +162,8 @@ RECOMMENDATIONS = [
     (
         {
             "ar": "الترافع من أجل تنسيق أفضل في إعداد السياسات الجهوية والمحلية",
-            "fr": "Plaider pour une meilleure coordination dans l'élaboration des politiques régionales et locales",
+            "fr": "Plaider pour une meilleure coordination dans l'élaboration des politiques régionales "
+            "et locales",
             "en": "Advocate better coordination in drawing up regional and local policies",
         },
         None,
