@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, get_language_bidi
 
+from config.wording import join_list
 from organizations.models import Organization
 from workshops.models import Participation, WorkshopPartner
 
@@ -68,7 +69,7 @@ def sign_in_rows(workshop, prefill=True):
 def sign_in_html(workshop, prefill=True):
     """The sheet as an HTML string (what WeasyPrint lays out); ``(html, names)``."""
     rows, names = sign_in_rows(workshop, prefill)
-    venue = ", ".join(part for part in (workshop.venue, workshop.city) if part)
+    venue = join_list(part for part in (workshop.venue, workshop.city) if part)
     context = {
         "workshop": workshop,
         "venue": venue,

@@ -66,18 +66,9 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
         return self.cleaned_data
 
 
-# Names of the libraries' apps and models on the admin's index and side menu: theirs are English
-# only ("OTP_TOTP", "TOTP devices", "Axes"), the tracker's catalogues translate these.
-LIBRARY_APP_NAMES = {
-    "auditlog": _("Audit log"),
-    "axes": _("Login security"),
-    "otp_static": _("Backup codes"),
-    "otp_totp": _("Authenticator apps"),
-}
-LIBRARY_MODEL_NAMES = {
-    ("otp_static", "StaticDevice"): _("Backup codes"),
-    ("otp_totp", "TOTPDevice"): _("Authenticator apps"),
-}
+# Our apps first on the admin's index and menu, in the order staff use them; then Django's and the
+# libraries' (named in config/apps.py), by name.
+OUR_APPS = ["workshops", "attendance", "organizations", "regions"]
 
 
 class TrackerAdminSite(admin.AdminSite):
@@ -93,15 +84,14 @@ class TrackerAdminSite(admin.AdminSite):
         return super().has_permission(request) and not two_factor.must_verify(request.user)
 
     def get_app_list(self, request, app_label=None):
-        """Django's list, with the libraries' apps and models under translated names (sorted
-        again by those names)."""
-        apps = super().get_app_list(request, app_label)
-        for app in apps:
-            app["name"] = LIBRARY_APP_NAMES.get(app["app_label"], app["name"])
-            for model in app["models"]:
-                key = (app["app_label"], model["object_name"])
-                model["name"] = LIBRARY_MODEL_NAMES.get(key, model["name"])
-        return sorted(apps, key=lambda app: str(app["name"]).lower())
+        """Django's list, with our apps first (``OUR_APPS`` order), then the others by name."""
+
+        def position(app):
+            label = app["app_label"]
+            rank = OUR_APPS.index(label) if label in OUR_APPS else len(OUR_APPS)
+            return rank, str(app["name"]).lower()
+
+        return sorted(super().get_app_list(request, app_label), key=position)
 
     def get_urls(self):
         enrolment = path("two-factor/", two_factor.enrol_or_verify, name="two_factor")

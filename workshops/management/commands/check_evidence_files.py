@@ -14,11 +14,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.commands import OperatorCommand
 from workshops import reports
 from workshops.evidence import evidence_suffix, is_stored_name, random_name
 from workshops.models import CommitteeMeeting, FollowUp
@@ -26,7 +26,7 @@ from workshops.models import CommitteeMeeting, FollowUp
 DOCUMENT_FIELDS = [(FollowUp, "evidence_file"), (CommitteeMeeting, "minutes")]
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Check every stored evidence document and committee minutes as an upload is checked: move "
         "what fails to EVIDENCE_QUARANTINE_DIR and clear its link, give what passes a random name "
