@@ -143,7 +143,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Signed-in users' responses are marked private: the page cache and any proxy keep them out.
     "config.middleware.PrivateWhenSignedInMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
+    # Answers visitors from the page cache, not signed-in users (they see staff links).
+    "config.middleware.FetchFromCacheForVisitorsMiddleware",
 ]
 
 # django-axes first: it refuses to authenticate a locked-out username/IP before passwords are checked.
@@ -166,6 +167,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Links to the staff pages for signed-in staff, on the public pages too.
+                "config.context_processors.staff_links",
             ],
         },
     },
