@@ -71,6 +71,22 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
 OUR_APPS = ["workshops", "attendance", "organizations", "regions"]
 
 
+class LabelledTabularInlinesMixin:
+    """Rows of a tabular inline show their fields under column headers, with no ``<label>``:
+    each field's input gets its label as ``aria-label``, so that a screen reader names it
+    (axe-core: "Form elements must have labels")."""
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        for formset, inline in zip(formsets, inline_instances, strict=True):
+            if isinstance(inline, admin.TabularInline):
+                # The form class's fields (copied into every row, the empty one included) and
+                # the rows already made (when a post is shown again with its errors).
+                for fields in [formset.form.base_fields, *(form.fields for form in formset.forms)]:
+                    for field in fields.values():
+                        field.widget.attrs.setdefault("aria-label", str(field.label))
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
+
+
 class TrackerAdminSite(admin.AdminSite):
     """The staff admin: two-factor authentication (``config.two_factor``), and every registered
     admin's list limited to the lookups it declares (``config.admin_privacy``)."""
@@ -99,12 +115,13 @@ class TrackerAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register as Django does, with ``DeclaredLookupsMixin`` given to ``admin_class`` (our
-        admins and third-party ones alike) so that no list can be probed through its URL."""
+        admins and third-party ones alike) so that no list can be probed through its URL, and
+        ``LabelledTabularInlinesMixin`` so that every inline field is named."""
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, DeclaredLookupsMixin):
             admin_class = type(
                 admin_class.__name__,
-                (DeclaredLookupsMixin, admin_class),
+                (DeclaredLookupsMixin, LabelledTabularInlinesMixin, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

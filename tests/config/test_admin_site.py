@@ -3,6 +3,7 @@ admin names them; our apps first; Django's wording that fits every noun; lists j
 language's comma; management commands in the operator's language."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -115,3 +116,16 @@ def test_load_example_speaks_english_in_a_plain_environment(example, monkeypatch
     out = io.StringIO()
     call_command("load_example", stdout=out)
     assert "is already loaded" in out.getvalue()
+
+
+def test_fields_of_tabular_inline_rows_are_named_for_screen_readers(admin_client):
+    from tests.factories import SessionFactory
+
+    session = SessionFactory()
+    html = admin_page(
+        admin_client, "fr", "admin:workshops_workshop_change", session.workshop.pk
+    ).content.decode()
+    row = re.search(r'<input[^>]*name="sessions-0-date"[^>]*>', html).group(0)
+    assert 'aria-label="Date"' in row
+    empty_row = re.search(r'<input[^>]*name="sessions-__prefix__-date"[^>]*>', html).group(0)
+    assert 'aria-label="Date"' in empty_row
