@@ -14,10 +14,9 @@ def staff_links(request):
     visitor the session stays untouched, so the page gets no ``Vary: Cookie`` and is cached
     whole for every visitor (``config.middleware``).
     """
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return {"staff_links": []}
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    # No user either on a page answered before authentication (a 400 for a NUL character).
+    user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
         return {"staff_links": []}
     links = [("admin", reverse("admin:index"))]
     try:
