@@ -67,18 +67,25 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
         return self.cleaned_data
 
 
-# Names of the libraries' apps and models on the admin's index and side menu: theirs are English
-# only ("OTP_TOTP", "TOTP devices", "Axes"), the tracker's catalogues translate these.
-LIBRARY_APP_NAMES = {
-    "auditlog": _("Audit log"),
-    "axes": _("Login security"),
-    "otp_static": _("Backup codes"),
-    "otp_totp": _("Authenticator apps"),
-}
-LIBRARY_MODEL_NAMES = {
-    ("otp_static", "StaticDevice"): _("Backup codes"),
-    ("otp_totp", "TOTPDevice"): _("Authenticator apps"),
-}
+# Our apps first on the admin's index and menu, in the order staff use them; then Django's and the
+# libraries' (named in config/apps.py), by name.
+OUR_APPS = ["workshops", "attendance", "organizations", "regions"]
+
+
+class LabelledTabularInlinesMixin:
+    """Rows of a tabular inline show their fields under column headers, with no ``<label>``:
+    each field's input gets its label as ``aria-label``, so that a screen reader names it
+    (axe-core: "Form elements must have labels")."""
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        for formset, inline in zip(formsets, inline_instances, strict=True):
+            if isinstance(inline, admin.TabularInline):
+                # The form class's fields (copied into every row, the empty one included) and
+                # the rows already made (when a post is shown again with its errors).
+                for fields in [formset.form.base_fields, *(form.fields for form in formset.forms)]:
+                    for field in fields.values():
+                        field.widget.attrs.setdefault("aria-label", str(field.label))
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
 
 class TrackerAdminSite(admin.AdminSite):
@@ -94,15 +101,14 @@ class TrackerAdminSite(admin.AdminSite):
         return super().has_permission(request) and not two_factor.must_verify(request.user)
 
     def get_app_list(self, request, app_label=None):
-        """Django's list, with the libraries' apps and models under translated names (sorted
-        again by those names)."""
-        apps = super().get_app_list(request, app_label)
-        for app in apps:
-            app["name"] = LIBRARY_APP_NAMES.get(app["app_label"], app["name"])
-            for model in app["models"]:
-                key = (app["app_label"], model["object_name"])
-                model["name"] = LIBRARY_MODEL_NAMES.get(key, model["name"])
-        return sorted(apps, key=lambda app: str(app["name"]).lower())
+        """Django's list, with our apps first (``OUR_APPS`` order), then the others by name."""
+
+        def position(app):
+            label = app["app_label"]
+            rank = OUR_APPS.index(label) if label in OUR_APPS else len(OUR_APPS)
+            return rank, str(app["name"]).lower()
+
+        return sorted(super().get_app_list(request, app_label), key=position)
 
     def logout(self, request, extra_context=None):
         """Django's logout, which also tells the browser to delete what this site stored
@@ -120,10 +126,13 @@ class TrackerAdminSite(admin.AdminSite):
         """Register as Django does, with ``DeclaredLookupsMixin`` given to ``admin_class`` (our
         admins and third-party ones alike) so that no list can be probed through its URL, and
         ``SearchesRelatedByKeyMixin`` so that every search and autocomplete reads the stored
-        search keys (``regions.search``) of the fields that feed them."""
+        search keys (``regions.search``) of the fields that feed them, and
+        ``LabelledTabularInlinesMixin`` so that every inline field is named."""
         admin_class = admin_class or admin.ModelAdmin
         mixins = tuple(
-            m for m in (DeclaredLookupsMixin, SearchesRelatedByKeyMixin) if not issubclass(admin_class, m)
+            m
+            for m in (DeclaredLookupsMixin, SearchesRelatedByKeyMixin, LabelledTabularInlinesMixin)
+            if not issubclass(admin_class, m)
         )
         if mixins:
             admin_class = type(

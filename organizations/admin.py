@@ -393,7 +393,8 @@ class ExportLogAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["kind", "file_format", "channel", "personal_data"]
     list_select_related = ["user", "workshop"]
-    search_fields = ["username", "scope", "workshop__title"]
+    # Every language version of the title (django-modeltranslation, workshops/translation.py).
+    search_fields = ["username", "scope", "workshop__title_ar", "workshop__title_fr", "workshop__title_en"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [

@@ -25,13 +25,30 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from regions.search import SearchKeyModel, SearchKeyQuerySet
+from workshops.content import shown
 from workshops.evidence import EvidenceFileField, EvidenceName, evidence_suffix
+
+
+def original_language_field():
+    """The language a record's texts were first written in: a code of ``settings.LANGUAGES``.
+
+    The texts themselves have a version per language (``workshops/translation.py``); pages show
+    this one when the page's language has none (``workshops.content.shown``).
+    """
+    return models.CharField(
+        _("original language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the texts were first written in, shown where a translation is missing."),
+    )
 
 
 class Project(SearchKeyModel):
     """A funded project under which an organisation runs workshops."""
 
     name = models.CharField(_("name"), max_length=255)
+    language = original_language_field()
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     organizer = models.ForeignKey(
         "organizations.Organization",
@@ -109,6 +126,7 @@ class Workshop(SearchKeyModel):
         CANCELLED = "cancelled", pgettext_lazy("workshop status", "cancelled")
 
     title = models.CharField(_("title"), max_length=255)
+    language = original_language_field()
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TRAINING)
     project = models.ForeignKey(
@@ -244,8 +262,10 @@ class Workshop(SearchKeyModel):
 
     @property
     def objective_list(self):
-        """The objectives as a list of non-empty lines (list of str)."""
-        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip(" -•\t")]
+        """The objectives shown in the active language (``workshops.content.shown``), as a list
+        of non-empty lines (list of str)."""
+        lines = shown(self, "objectives").splitlines()
+        return [line.strip(" -•\t") for line in lines if line.strip(" -•\t")]
 
     @property
     def days(self):
@@ -695,6 +715,7 @@ class Recommendation(DueMixin, SearchKeyModel):
     )
     position = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
+    language = original_language_field()
     responsible_organizations = models.ManyToManyField(
         "organizations.Organization",
         blank=True,
@@ -779,6 +800,7 @@ class Commitment(DueMixin, SearchKeyModel):
     position = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("commitment"), max_length=255, help_text=_("What will be done, in a line."))
     description = models.TextField(_("description"), blank=True)
+    language = original_language_field()
     responsible_organizations = models.ManyToManyField(
         "organizations.Organization",
         blank=True,
@@ -879,6 +901,7 @@ class Milestone(SearchKeyModel):
     )
     position = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=255)
+    language = original_language_field()
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, help_text=_("Relative size of this step (1 = ordinary).")
     )
@@ -1108,6 +1131,7 @@ class MonitoringCommittee(SearchKeyModel):
         "regions.Commune", blank=True, related_name="committees", verbose_name=_("communes covered")
     )
     mandate = models.TextField(_("mandate"), blank=True)
+    language = original_language_field()
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
     proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
     constituted_on = models.DateField(_("constituted on"), null=True, blank=True)
