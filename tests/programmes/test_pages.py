@@ -58,11 +58,21 @@ def test_illustrative_programme_is_marked_on_every_page_it_shows(client, illustr
         url("programmes:detail", lang, pk=illustrative.pk),
         url("programmes:project", lang, pk=project.pk),
         url("workshops:committee", lang, slug=committee.slug),
+        url("regions:commune", lang, slug=illustrative.commune.slug),
+        url("regions:detail", lang, slug=illustrative.commune.province.region.slug),
     ]
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
         assert MARK in text_of(response), page
+    # Reachable from the region page and the committee page; on the commune's own page its
+    # projects and the committee's disagreeing observation (flagged once).
+    programme_url = url("programmes:detail", lang, pk=illustrative.pk)
+    for page in pages[3:]:
+        assert f'href="{programme_url}"' in client.get(page).content.decode(), page
+    commune_page = client.get(url("regions:commune", lang, slug=illustrative.commune.slug)).content.decode()
+    assert commune_page.count("⚑") == 1
+    assert all(title in commune_page for title, *_rest in example.PROJECTS)
 
 
 def test_illustrative_programme_shows_its_projects_statuses_and_the_disagreeing_observation(

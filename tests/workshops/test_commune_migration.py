@@ -7,7 +7,7 @@ import pytest
 
 from regions.models import Commune
 
-migration = importlib.import_module("workshops.migrations.0011_match_commitment_communes")
+migration = importlib.import_module("workshops.migrations.0013_match_commitment_communes")
 
 
 @pytest.fixture

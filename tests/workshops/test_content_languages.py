@@ -119,8 +119,8 @@ def test_migration_moves_each_existing_text_into_its_language_column():
     Workshop.objects.rewrite(False).filter(pk=french.pk).update(
         title="Budget participatif : atelier", title_ar=None, title_fr=None
     )
-    state = MigrationExecutor(connection).loader.project_state(("workshops", "0010_texts_in_each_language"))
-    migration = __import__("workshops.migrations.0011_texts_original_language", fromlist=["forward"])
+    state = MigrationExecutor(connection).loader.project_state(("workshops", "0015_texts_in_each_language"))
+    migration = __import__("workshops.migrations.0016_texts_original_language", fromlist=["forward"])
     migration.forward(state.apps, None)
     values = dict(
         (pk, rest)
