@@ -35,7 +35,16 @@ from workshops.models import Participation, Workshop, new_pass_token
 # Participations that do not hold a place.
 PLACE_FREE_STATUSES = (Participation.Status.REFUSED, Participation.Status.CANCELLED)
 # Fields of a saved person that a registration fills when they are blank.
-COMPLETED_FIELDS = ("first_name", "last_name", "age_band", "position", "city", "region", "organization")
+COMPLETED_FIELDS = (
+    "first_name",
+    "last_name",
+    "age_band",
+    "position",
+    "city",
+    "commune",
+    "region",
+    "organization",
+)
 
 
 class RegistrationClosed(Exception):
@@ -46,8 +55,8 @@ class RegistrationClosed(Exception):
 @dataclass
 class Applicant:
     """What a visitor typed, cleaned: names as typed, ``gender`` a ``Person.Gender`` value,
-    ``age_band`` a ``Person.AgeBand`` value or "", ``region`` a Region or None, ``city`` the
-    commune's name or "", ``organization_name`` as typed, ``phone`` in E.164 or "", ``email``
+    ``age_band`` a ``Person.AgeBand`` value or "", ``region`` a Region or None, ``commune`` a
+    Commune or None and ``city`` its name or "", ``organization_name`` as typed, ``phone`` in E.164 or "", ``email``
     lower-cased or "" (at least one of the two)."""
 
     first_name: str
@@ -56,6 +65,7 @@ class Applicant:
     age_band: str = ""
     region: object = None
     city: str = ""
+    commune: object = None
     organization_name: str = ""
     position: str = ""
     phone: str = ""
@@ -158,6 +168,7 @@ def _record_person(person, applicant, organization, now):
         "age_band": applicant.age_band,
         "position": applicant.position,
         "city": applicant.city,
+        "commune": applicant.commune,
         "region": applicant.region,
         "organization": organization,
     }
