@@ -56,8 +56,8 @@ class RegistrationClosed(Exception):
 class Applicant:
     """What a visitor typed, cleaned: names as typed, ``gender`` a ``Person.Gender`` value,
     ``age_band`` a ``Person.AgeBand`` value or "", ``region`` a Region or None, ``commune`` a
-    Commune or None and ``city`` its name or "", ``organization_name`` as typed, ``phone`` in E.164 or "", ``email``
-    lower-cased or "" (at least one of the two)."""
+    Commune or None and ``city`` its name or "", ``organization_name`` as typed, ``phone`` in
+    E.164 or "", ``email`` lower-cased or "" (at least one of the two)."""
 
     first_name: str
     last_name: str
