@@ -1,8 +1,13 @@
 """Findings of a new staff member's walk through the workshop-day features (set-up, public
 registration, approval, roster, check-in, sign-in sheet, certificates), each pinned by a test."""
 
+import datetime
+
+import pytest
 from django.utils import translation
 
+from tests.conftest import _grant
+from tests.factories import AttendanceFactory, ParticipationFactory, WorkshopFactory
 from workshops.models import Participation
 
 
@@ -13,3 +18,29 @@ def test_french_participation_statuses_share_one_gender():
         labels = [str(choice.label) for choice in Participation.Status]
     assert "refusé" in labels
     assert not [label for label in labels if label.endswith("ée")]
+
+
+def _roster_in(client, django_user_model, lang, *ticked_days):
+    """The French or Arabic roster of a three-day workshop where one participant is ticked on
+    ``ticked_days`` (positions), seen by a staff member who may view it."""
+    workshop = WorkshopFactory(start_date=datetime.date(2026, 12, 1), end_date=datetime.date(2026, 12, 3))
+    workshop.sync_sessions()
+    participation = ParticipationFactory(workshop=workshop, person__first_name="Salma")
+    for session in workshop.sessions.filter(position__in=ticked_days):
+        AttendanceFactory(participation=participation, session=session)
+    user = django_user_model.objects.create_user(f"newuser-{lang}", password="x", is_staff=True)
+    _grant(user, "workshops.view_participation", "organizations.view_person", "workshops.view_workshop")
+    client.force_login(user)
+    return client.get(f"/{lang}/staff/workshops/{workshop.slug}/roster/").content.decode()
+
+
+@pytest.mark.django_db
+def test_roster_day_totals_read_right_for_one_person(client, django_user_model):
+    """The totals read "1 comptés (1 cochés)" (a plural after 1, in Arabic "1 محتسبون"): the
+    figures change live, so the words are labels before them."""
+    page = _roster_in(client, django_user_model, "fr", 1)
+    assert "comptés (" not in page and "cochés)" not in page
+    assert "Comptés :" in page and "cochés :" in page
+    page = _roster_in(client, django_user_model, "ar", 1)
+    assert "محتسبون (" not in page
+
