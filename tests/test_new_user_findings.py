@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import translation
 
+from attendance.vocabulary import parse_presence
 from tests.conftest import _grant
 from tests.factories import AttendanceFactory, ParticipationFactory, WorkshopFactory
 from workshops.models import Participation
@@ -49,3 +50,17 @@ def test_french_roster_message_for_an_unknown_name():
     """"Personne d’enregistré ne porte ce nom." is not French."""
     with translation.override("fr"):
         assert translation.gettext("Nobody saved has this name.") == "Aucune personne enregistrée ne porte ce nom."
+
+
+@pytest.mark.parametrize(
+    "typed", ["signé", "Signée", "SIGNE", "émargé", "signed", "موقع", "موقّع", "موقعة", "وقّع", "تم التوقيع"]
+)
+def test_a_typed_up_sign_in_sheet_says_signed_for_present(typed):
+    """The sign-in sheet heads each day "Signature"; whoever types it up writes "signé" (or
+    "موقع") where a person signed, and the import refused it as "not a presence mark"."""
+    assert parse_presence(typed) is True
+
+
+@pytest.mark.parametrize("typed", ["non signé", "pas signé", "لم يوقع", "غير موقع"])
+def test_unsigned_reads_as_absent(typed):
+    assert parse_presence(typed) is False
