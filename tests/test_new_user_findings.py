@@ -47,9 +47,10 @@ def test_roster_day_totals_read_right_for_one_person(client, django_user_model):
 
 
 def test_french_roster_message_for_an_unknown_name():
-    """"Personne d’enregistré ne porte ce nom." is not French."""
+    """ "Personne d’enregistré ne porte ce nom." is not French."""
     with translation.override("fr"):
-        assert translation.gettext("Nobody saved has this name.") == "Aucune personne enregistrée ne porte ce nom."
+        message = translation.gettext("Nobody saved has this name.")
+    assert message == "Aucune personne enregistrée ne porte ce nom."
 
 
 @pytest.mark.parametrize(

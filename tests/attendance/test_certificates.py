@@ -378,7 +378,7 @@ def test_a_long_title_and_many_partners_still_fit_one_page_each(workshop):
 
 
 def test_verification_labels_of_each_language_stand_on_their_own_line(workshop):
-    """"Vérifiez cette attestation sur : :تحققوا…": on one left-to-right line the Arabic label's
+    """ "Vérifiez cette attestation sur : :تحققوا…": on one left-to-right line the Arabic label's
     colon lands beside the French one. Each language's label has its own line."""
     participation = attend(workshop, PersonFactory(first_name="Hélène", last_name="Ouazzani"), [1, 2])
     pdf, _certificates = certificates.export_certificates([participation], BASE_URL, username="cli")
