@@ -4,6 +4,7 @@ registration, approval, roster, check-in, sign-in sheet, certificates), each pin
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from attendance.vocabulary import parse_presence
@@ -21,7 +22,7 @@ def test_french_participation_statuses_share_one_gender():
     assert not [label for label in labels if label.endswith("ée")]
 
 
-def _roster_in(client, django_user_model, lang, *ticked_days):
+def _roster_in(client, django_user_model, lang, *ticked_days, perms=()):
     """The French or Arabic roster of a three-day workshop where one participant is ticked on
     ``ticked_days`` (positions), seen by a staff member who may view it."""
     workshop = WorkshopFactory(start_date=datetime.date(2026, 12, 1), end_date=datetime.date(2026, 12, 3))
@@ -30,7 +31,9 @@ def _roster_in(client, django_user_model, lang, *ticked_days):
     for session in workshop.sessions.filter(position__in=ticked_days):
         AttendanceFactory(participation=participation, session=session)
     user = django_user_model.objects.create_user(f"newuser-{lang}", password="x", is_staff=True)
-    _grant(user, "workshops.view_participation", "organizations.view_person", "workshops.view_workshop")
+    _grant(
+        user, "workshops.view_participation", "organizations.view_person", "workshops.view_workshop", *perms
+    )
     client.force_login(user)
     return client.get(f"/{lang}/staff/workshops/{workshop.slug}/roster/").content.decode()
 
@@ -65,3 +68,26 @@ def test_a_typed_up_sign_in_sheet_says_signed_for_present(typed):
 @pytest.mark.parametrize("typed", ["non signé", "pas signé", "لم يوقع", "غير موقع"])
 def test_unsigned_reads_as_absent(typed):
     assert parse_presence(typed) is False
+
+
+@pytest.mark.django_db
+def test_roster_bulk_status_and_role_start_empty(client, django_user_model):
+    """The bulk form's status list started on "awaiting approval" (and role on "participant"):
+    choosing "Set status" and pressing Apply set everyone selected to pending, out of every count,
+    without a question. They start empty, and Apply without a value changes nobody."""
+    page = _roster_in(client, django_user_model, "en", perms=["workshops.change_participation"])
+    form = page[page.index('id="roster-bulk"') :]
+    for name in ("status", "role"):
+        select = form[form.index(f'name="{name}"') :]
+        first_option = select[select.index("<option") : select.index("</option>")]
+        assert 'value=""' in first_option and "selected" in first_option, name
+    participation = Participation.objects.get()
+    before = participation.status
+    response = client.post(
+        reverse("staff:roster_bulk", kwargs={"slug": participation.workshop.slug}),
+        {"selected": [participation.pk], "action": "status", "status": ""},
+    )
+    assert response.status_code == 400
+    assert "Choose a value for this action." in response.content.decode()
+    participation.refresh_from_db()
+    assert participation.status == before
