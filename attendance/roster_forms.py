@@ -3,6 +3,7 @@ person, and the bulk actions. Every value typed or posted passes through one of 
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -112,8 +113,13 @@ class BulkForm(WorkshopSessionsMixin, forms.Form):
     selected = forms.ModelMultipleChoiceField(None, required=False)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     session = forms.ModelChoiceField(None, label=_("session"), required=False)
-    status = forms.ChoiceField(label=_("status"), choices=Participation.Status.choices, required=False)
-    role = forms.ChoiceField(label=_("role"), choices=Participation.Role.choices, required=False)
+    # Empty first: a list starting on a real value ("awaiting approval") would set it unasked.
+    status = forms.ChoiceField(
+        label=_("status"), choices=BLANK_CHOICE_DASH + Participation.Status.choices, required=False
+    )
+    role = forms.ChoiceField(
+        label=_("role"), choices=BLANK_CHOICE_DASH + Participation.Role.choices, required=False
+    )
 
     def __init__(self, workshop, *args, **kwargs):
         super().__init__(*args, **kwargs)
