@@ -51,3 +51,52 @@ def test_a_tick_on_the_roster_does_not_approve_a_registration(client, django_use
     assert waiting.status == status
     assert not Participation.objects.counted().filter(pk=waiting.pk).exists()
     assert Attendance.objects.filter(participation=waiting, session=day1).exists()
+
+
+EDITOR = (
+    *TICKER,
+    "workshops.change_participation",
+    "workshops.add_participation",
+    "organizations.add_person",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("roster_mark", {"participation": "²", "session": "1", "present": "1"}),
+        ("roster_mark", {"participation": "1", "session": "¹²", "present": "1"}),
+        ("roster", {"shown": ["³"], "mark": ["1:1"]}),
+        ("roster", {"shown": ["1"], "mark": ["1:²"]}),
+        ("roster_mark", {"participation": "9" * 25, "session": "1", "present": "1"}),
+        ("roster", {"shown": ["9" * 25], "mark": ["9" * 25 + ":1"]}),
+        ("roster", {"shown": ["9" * 5000]}),
+    ],
+)
+def test_digits_that_are_not_decimal_digits_are_not_a_500(client, django_user_model, workshop, name, data):
+    """ "²" passes ``str.isdigit`` but ``int()`` refuses it: a roster post typed or pasted with
+    superscripts must be refused or ignored, never a server error."""
+    staff(django_user_model, client, *EDITOR)
+    response = client.post(reverse(f"staff:{name}", kwargs={"slug": workshop.slug}), data)
+    assert response.status_code in (302, 404)
+
+
+@pytest.mark.parametrize("province", ["²", "9" * 25, "9" * 5000])
+def test_a_superscript_province_on_the_public_form_is_not_a_500(db, province):
+    """The registration form's province typed as "²" (a digit to ``str.isdigit``, not to ``int``)."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.registrations.conftest import make_open_workshop
+    from tests.registrations.test_register import answers, form_url
+
+    cache.clear()
+    workshop = make_open_workshop()
+    response = Client().post(form_url(workshop, "fr"), answers(province=province))
+    assert response.status_code in (302, 400)
+
+
+def test_a_superscript_workshop_in_the_participations_filter_is_not_a_500(admin_client):
+    """The admin's participations list filtered by ``?workshop=²``, as a URL can be typed."""
+    response = admin_client.get(reverse("admin:workshops_participation_changelist") + "?workshop=²")
+    assert response.status_code in (200, 302)
