@@ -100,3 +100,21 @@ def test_a_superscript_workshop_in_the_participations_filter_is_not_a_500(admin_
     """The admin's participations list filtered by ``?workshop=²``, as a URL can be typed."""
     response = admin_client.get(reverse("admin:workshops_participation_changelist") + "?workshop=²")
     assert response.status_code in (200, 302)
+
+
+RECORDER = (
+    *TICKER,
+    "organizations.add_person",
+    "workshops.add_participation",
+)
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000, '{"events": ' * 50_000])
+def test_a_deeply_nested_batch_is_a_400_not_a_500(client, django_user_model, workshop, body):
+    """JSON nested deeper than Python's recursion limit (a few hundred kilobytes, under the
+    upload limit): ``json.loads`` raises RecursionError, not ValueError."""
+    staff(django_user_model, client, *RECORDER)
+    url = reverse("checkin:sync", kwargs={"slug": workshop.slug})
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
