@@ -118,3 +118,30 @@ def test_a_deeply_nested_batch_is_a_400_not_a_500(client, django_user_model, wor
     response = client.post(url, body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["errors"]
+
+
+def test_a_visitor_typing_a_saved_phone_does_not_attach_their_own_e_mail_to_that_person(db):
+    """A stranger types a saved person's phone with the stranger's own e-mail. The phone and the
+    e-mail are how every import, walk-in and registration finds a person: had the e-mail been
+    added to the saved person, whoever holds it would from then on *be* that person (their next
+    registration by e-mail alone would get that person's pass), and the reverse with a phone."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from organizations.models import Person
+    from tests.factories import PersonFactory
+    from tests.registrations.conftest import make_open_workshop
+    from tests.registrations.test_register import answers, form_url
+
+    cache.clear()
+    saved = PersonFactory(first_name="Nezha", last_name="Bennani", phone="+212661234567", email="")
+    by_email = PersonFactory(first_name="Omar", last_name="Tazi", phone="", email="omar@example.ma")
+    workshop = make_open_workshop()
+    Client().post(form_url(workshop), answers(phone="0661234567", email="stranger@example.org"))
+    other = make_open_workshop("Espace Associatif", slug="autre-atelier")
+    Client().post(form_url(other), answers(phone="0700112233", email="omar@example.ma"))
+    saved.refresh_from_db()
+    by_email.refresh_from_db()
+    assert saved.email == ""
+    assert by_email.phone == ""
+    assert not Person.objects.filter(email="stranger@example.org").exclude(pk=saved.pk).exists()
