@@ -138,4 +138,5 @@ def test_the_pre_filled_sign_in_sheet_leaves_out_refused_and_cancelled_people(op
         ParticipationFactory(workshop=open_workshop, person__last_name=name, status=status)
     rows, names = sign_in_rows(open_workshop)
     assert names == 2
-    assert sorted(row.values[0] for row in rows[:names])  # the last name comes first == ["Pending", "Registered"]
+    # The sheet's first column is the last name.
+    assert sorted(row.values[0] for row in rows[:names]) == ["Pending", "Registered"]
