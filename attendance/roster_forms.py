@@ -14,7 +14,21 @@ from workshops.models import Participation
 ANY = [("", pgettext_lazy("filter", "all"))]
 
 
-class SessionsField(forms.ModelMultipleChoiceField):
+class IdsField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id: a value that cannot be an id (past the database's integers, which
+    SQLite cannot even compare) is refused as an invalid choice before any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isdecimal() and len(text) < 20 and int(text) < 2**63):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class SessionsField(IdsField):
     """Sessions ticked, labelled "Day 2 — 6 March" (``Session.label``)."""
 
     widget = forms.CheckboxSelectMultiple
@@ -109,7 +123,7 @@ class BulkForm(WorkshopSessionsMixin, forms.Form):
         ("role", _("Set role")),
     ]
 
-    selected = forms.ModelMultipleChoiceField(None, required=False)
+    selected = IdsField(None, required=False)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     session = forms.ModelChoiceField(None, label=_("session"), required=False)
     status = forms.ChoiceField(label=_("status"), choices=Participation.Status.choices, required=False)
