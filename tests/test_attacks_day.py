@@ -145,3 +145,53 @@ def test_a_visitor_typing_a_saved_phone_does_not_attach_their_own_e_mail_to_that
     assert saved.email == ""
     assert by_email.phone == ""
     assert not Person.objects.filter(email="stranger@example.org").exclude(pk=saved.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("roster_bulk", {"action": "status", "status": "attended", "selected": ["9" * 25]}),
+        ("roster_bulk", {"action": "status", "status": "attended", "selected": ["9" * 5000]}),
+        ("roster_add_known", {"name": "Salma", "sessions": ["9" * 25]}),
+        (
+            "roster_add_new",
+            {"first_name": "سلمى", "last_name": "x", "phone": "0661234567", "sessions": ["9" * 25]},
+        ),
+    ],
+)
+def test_an_id_past_the_databases_integers_is_a_form_error_not_a_500(
+    client, django_user_model, workshop, name, data
+):
+    """Ids chosen in the roster's forms (people selected, days ticked) posted past 2**63: SQLite
+    cannot compare them and Django's choice fields query before refusing them."""
+    ParticipationFactory(workshop=workshop, person__first_name="Salma")
+    staff(django_user_model, client, *EDITOR)
+    response = client.post(reverse(f"staff:{name}", kwargs={"slug": workshop.slug}), data)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_an_event_time_outside_pythons_years_once_in_utc_is_a_400_not_a_500(
+    client, django_user_model, workshop, at
+):
+    """A phone's time that parses but leaves years 1-9999 when compared with the server's (UTC)."""
+    person = ParticipationFactory(workshop=workshop)
+    session = workshop.sessions.first()
+    staff(django_user_model, client, *RECORDER)
+    body = {
+        "device": "d",
+        "events": [
+            {
+                "id": "6f1c2a4e-0000-4000-8000-000000000001",
+                "participation": person.pk,
+                "session": session.pk,
+                "present": True,
+                "at": at,
+            }
+        ],
+    }
+    url = reverse("checkin:sync", kwargs={"slug": workshop.slug})
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "“at”" in response.json()["errors"][0]
+    assert not Attendance.objects.exists()
