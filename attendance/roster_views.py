@@ -249,7 +249,7 @@ class AddKnownView(RosterMixin, View):
     ticked. Several people matching the name typed are offered to choose from."""
 
     def post(self, request, slug):
-        self.require("add")
+        self.require_adding(request)
         form = KnownPersonForm(self.workshop, request.POST)
         if not form.is_valid():
             return self.render_roster(status=400, known_form=form)
@@ -262,6 +262,13 @@ class AddKnownView(RosterMixin, View):
                 return self.render_roster(status=400, known_form=form, candidates=found)
             person = found[0]
         return self.enrol(person, form.cleaned_data["sessions"])
+
+    def require_adding(self, request):
+        """The right to add people, and to tick when days come ticked (checked before anything
+        is saved)."""
+        self.require("add")
+        if request.POST.getlist("sessions"):
+            self.require("tick")
 
     def enrol(self, person, sessions, matched=False):
         participation, created = roster.enrol(self.workshop, person, sessions)
@@ -285,7 +292,7 @@ class AddNewView(AddKnownView):
     person (``roster.known_person``), whose saved details are kept."""
 
     def post(self, request, slug):
-        self.require("add")
+        self.require_adding(request)
         form = NewPersonForm(self.workshop, request.POST)
         if not form.is_valid():
             return self.render_roster(status=400, new_form=form)

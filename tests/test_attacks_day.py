@@ -195,3 +195,22 @@ def test_an_event_time_outside_pythons_years_once_in_utc_is_a_400_not_a_500(
     assert response.status_code == 400
     assert "“at”" in response.json()["errors"][0]
     assert not Attendance.objects.exists()
+
+
+def test_adding_a_person_does_not_tick_days_without_the_tick_right(client, django_user_model, workshop):
+    """Someone who may add participations but not attendance marks adds a saved person "present
+    on day 1": the person may be added, the day may not be ticked by them."""
+    from organizations.models import Person
+    from tests.factories import PersonFactory
+
+    salma = PersonFactory(first_name="Salma", last_name="Idrissi")
+    day1 = workshop.sessions.order_by("position").first()
+    staff(django_user_model, client, *VIEWER, "workshops.add_participation")
+    url = reverse("staff:roster_add_known", kwargs={"slug": workshop.slug})
+    response = client.post(url, {"person": salma.pk, "sessions": [day1.pk]})
+    assert response.status_code == 403
+    assert not Attendance.objects.exists()
+    new = reverse("staff:roster_add_new", kwargs={"slug": workshop.slug})
+    data = {"first_name": "Hind", "last_name": "Alaoui", "phone": "0661999888", "sessions": [day1.pk]}
+    assert client.post(new, data).status_code == 403
+    assert not Person.objects.filter(first_name="Hind").exists()  # nothing half-saved
