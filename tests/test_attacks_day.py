@@ -2,37 +2,17 @@
 found something, as a hostile Editor, a curious Viewer, a visitor or a robot would try them (each
 fails on the code it found the hole in)."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from tests.conftest import _grant
-from tests.factories import ParticipationFactory, WorkshopFactory
+from tests.attendance import test_roster
+from tests.attendance.test_roster import EDITOR, TICKER, VIEWER, staff
+from tests.factories import ParticipationFactory
 from workshops.models import Attendance, Participation
 
 pytestmark = pytest.mark.django_db
 
-VIEWER = ("workshops.view_participation", "organizations.view_person", "workshops.view_workshop")
-TICKER = (*VIEWER, "workshops.add_attendance", "workshops.delete_attendance")
-
-
-@pytest.fixture
-def workshop():
-    workshop = WorkshopFactory(
-        title="Budget participatif — الميزانية التشاركية",
-        start_date=datetime.date(2026, 3, 5),
-        end_date=datetime.date(2026, 3, 7),
-    )
-    workshop.sync_sessions()
-    return workshop
-
-
-def staff(django_user_model, client, *perms, name="staffer"):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    _grant(user, *perms)
-    client.force_login(user)
-    return user
+workshop = test_roster.workshop  # the roster's fixture: three days in March, sessions made
 
 
 @pytest.mark.parametrize("status", ["pending", "refused"])
@@ -51,14 +31,6 @@ def test_a_tick_on_the_roster_does_not_approve_a_registration(client, django_use
     assert waiting.status == status
     assert not Participation.objects.counted().filter(pk=waiting.pk).exists()
     assert Attendance.objects.filter(participation=waiting, session=day1).exists()
-
-
-EDITOR = (
-    *TICKER,
-    "workshops.change_participation",
-    "workshops.add_participation",
-    "organizations.add_person",
-)
 
 
 @pytest.mark.parametrize(
