@@ -1,6 +1,8 @@
 """Forms of the roster page (``attendance.roster_views``): filters, adding a known or a new
 person, and the bulk actions. Every value typed or posted passes through one of them."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from attendance.roster import RosterFilters
 from organizations.models import Person
+from organizations.phones import normalise_phone
+from organizations.privacy import skip_erased
 from regions.models import Region
 from workshops.models import Participation
 
@@ -110,7 +114,27 @@ class NewPersonForm(WorkshopSessionsMixin, forms.Form):
         cleaned = super().clean()
         if not (cleaned.get("first_name", "").strip() or cleaned.get("last_name", "").strip()):
             raise ValidationError(_("A person needs a first name or a last name."))
+        self._refuse_erased(cleaned)
         return cleaned
+
+    def _refuse_erased(self, cleaned):
+        """A phone or e-mail of a person erased at their request records nothing, as an import
+        skips the row (``organizations.privacy.skip_erased``): re-admission is a Data officer's."""
+        try:
+            phone = normalise_phone(cleaned.get("phone", ""))
+        except ValueError:
+            phone = ""
+        row = SimpleNamespace(
+            phone=phone,
+            email=(cleaned.get("email") or "").strip().lower(),
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+        )
+        _kept, skipped, _look_alikes = skip_erased([row])
+        if skipped:
+            name = f"{row.first_name} {row.last_name}".strip()
+            message = _("%(name)s: this person's data was erased; not recorded.") % {"name": name}
+            self.add_error("phone" if phone else "email", message)
 
 
 class BulkForm(WorkshopSessionsMixin, forms.Form):

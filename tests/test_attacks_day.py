@@ -186,3 +186,22 @@ def test_adding_a_person_does_not_tick_days_without_the_tick_right(client, djang
     data = {"first_name": "Hind", "last_name": "Alaoui", "phone": "0661999888", "sessions": [day1.pk]}
     assert client.post(new, data).status_code == 403
     assert not Person.objects.filter(first_name="Hind").exists()  # nothing half-saved
+
+
+def test_the_roster_does_not_bring_back_an_erased_person_by_their_phone(client, django_user_model, workshop):
+    """An Editor adds "a new person" with the phone of someone erased at their request: as an
+    import, a walk-in or a registration, the roster records nothing (re-admission is a Data
+    officer's decision, with a new consent) and says why, naming the field."""
+    from organizations.models import Person
+    from organizations.privacy import erase_person
+    from tests.factories import PersonFactory
+
+    erase_person(PersonFactory(first_name="Nadia", phone="+212661777888", email=""), write_log=False)
+    staff(django_user_model, client, *EDITOR)
+    url = reverse("staff:roster_add_new", kwargs={"slug": workshop.slug})
+    data = {"first_name": "Nadia", "last_name": "Chraibi", "gender": "female", "phone": "06 61 77 78 88"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["new_form"].errors["phone"]
+    assert not Person.objects.filter(phone="+212661777888").exists()
+    assert not workshop.participations.exists()
