@@ -95,7 +95,8 @@ class RegistrationForm(forms.Form):
     def _bound_province(self):
         """The province the submitted data names, or None (nothing, or not a province id)."""
         value = self.data.get(self.add_prefix("province")) if self.is_bound else None
-        if not value or not str(value).isdigit():
+        # Decimal digits only ("²" passes ``isdigit``, not ``int``), and no longer than an id.
+        if not value or not str(value).isdecimal() or len(value) > 18:
             return None
         return Province.objects.filter(pk=value).first()
 

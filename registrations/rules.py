@@ -9,7 +9,8 @@ not both get it.
 
 Who is who, as an attendance import decides it (``attendance.people.saved_person``): the same
 phone, else the same e-mail, is the same person, whose saved details are completed, never
-overwritten. A phone or e-mail of an erased person (``organizations.privacy.skip_erased``)
+overwritten (a phone or e-mail is never added to them: ``_record_person``). A phone or
+e-mail of an erased person (``organizations.privacy.skip_erased``)
 records nothing: the person stays erased until staff re-admit them. The visitor is never told
 that a phone or e-mail is known: a repeat registration for the same workshop, or one of an
 erased person, answers as a new one would, with a code that is not saved (``Outcome.recorded``
@@ -160,8 +161,11 @@ def register(workshop, applicant, *, language, consent_text, consent_version, no
 
 
 def _record_person(person, applicant, organization, now):
-    """Create the person, or complete the saved one's blank fields (phone and e-mail included,
-    unless another person holds them), with the consent given today."""
+    """Create the person, or complete the saved one's blank fields, with the consent given today.
+
+    A saved person's phone and e-mail are never added from the form: they are how imports,
+    walk-ins and registrations find a person, and a visitor who typed someone's phone beside
+    their own e-mail would otherwise become that person everywhere."""
     values = {
         "first_name": applicant.first_name,
         "last_name": applicant.last_name,
@@ -190,11 +194,6 @@ def _record_person(person, applicant, organization, now):
             setattr(person, name, value)
     if person.gender == Person.Gender.UNSPECIFIED:
         person.gender = applicant.gender
-    for name in ("phone", "email"):
-        value = getattr(applicant, name)
-        taken = value and Person.objects.filter(**{name: value}).exclude(pk=person.pk).exists()
-        if value and not getattr(person, name) and not taken:
-            setattr(person, name, value)
     for name, value in consent.items():
         setattr(person, name, value)
     person.save()

@@ -468,14 +468,17 @@ class ParticipationQuerySet(models.QuerySet):
         """Mark these participations present at ``session`` (those of its workshop only; the
         others are left alone). Idempotent: a mark already there stays one mark, so two staff
         ticking the same cell converge. Present means attended: the status of those marked
-        becomes ``attended``. Returns the number of participations of the session's workshop."""
+        becomes ``attended``, except a registration awaiting approval or refused, which only a
+        staff decision changes (a tick is no approval, and must not count them in public
+        figures). Returns the number of participations of the session's workshop."""
         ids = list(self.filter(workshop_id=session.workshop_id).values_list("pk", flat=True))
         Attendance.objects.bulk_create(
             [Attendance(participation_id=pk, session=session) for pk in ids], ignore_conflicts=True
         )
-        Participation.objects.filter(pk__in=ids).exclude(status=Participation.Status.ATTENDED).update(
-            status=Participation.Status.ATTENDED
-        )
+        Status = Participation.Status
+        Participation.objects.filter(pk__in=ids).exclude(
+            status__in=(Status.ATTENDED, Status.PENDING, Status.REFUSED)
+        ).update(status=Status.ATTENDED)
         return len(ids)
 
     @transaction.atomic
