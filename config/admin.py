@@ -69,7 +69,7 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
 
 # Our apps first on the admin's index and menu, in the order staff use them; then Django's and the
 # libraries' (named in config/apps.py), by name.
-OUR_APPS = ["workshops", "attendance", "organizations", "regions"]
+OUR_APPS = ["workshops", "attendance", "registrations", "programmes", "organizations", "regions"]
 
 
 class LabelledTabularInlinesMixin:
@@ -126,13 +126,15 @@ class TrackerAdminSite(admin.AdminSite):
         """Register as Django does, with ``DeclaredLookupsMixin`` given to ``admin_class`` (our
         admins and third-party ones alike) so that no list can be probed through its URL, and
         ``SearchesRelatedByKeyMixin`` so that every search and autocomplete reads the stored
-        search keys (``regions.search``) of the fields that feed them, and
+        search keys (``regions.search``) of the fields that feed them (unless the admin says it
+        searches its own way, ``searches_its_own_way = True``, as the communes' folded search), and
         ``LabelledTabularInlinesMixin`` so that every inline field is named."""
         admin_class = admin_class or admin.ModelAdmin
+        own_search = getattr(admin_class, "searches_its_own_way", False)
         mixins = tuple(
             m
             for m in (DeclaredLookupsMixin, SearchesRelatedByKeyMixin, LabelledTabularInlinesMixin)
-            if not issubclass(admin_class, m)
+            if not issubclass(admin_class, m) and not (m is SearchesRelatedByKeyMixin and own_search)
         )
         if mixins:
             admin_class = type(

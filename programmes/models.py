@@ -42,15 +42,6 @@ class ActionProgrammeQuerySet(models.QuerySet):
         """Programmes of ``commune`` (a regions.Commune), newest period first."""
         return self.filter(commune=commune).order_by("-start_year")
 
-    def in_region(self, region):
-        """Programmes of the communes of ``region`` (a regions.Region), by commune then newest
-        period first, commune and province selected."""
-        return (
-            self.filter(commune__province__region=region)
-            .select_related("commune__province")
-            .order_by("commune__name_fr", "-start_year", "pk")
-        )
-
 
 def _count(queryset):
     """A subquery counting the rows of ``queryset`` of projects (0 when none), for ``annotate``."""

@@ -33,8 +33,10 @@ class CommuneAdmin(admin.ModelAdmin):
     list_display = ["code", "name_fr", "name_ar", "kind", "province", "population_2024"]
     list_filter = ["kind", "province__region"]
     list_select_related = ["province"]
-    # Autocompletes of every form that names a commune search here: ``get_search_results``.
+    # Autocompletes of every form that names a commune search here: ``get_search_results``
+    # (``Commune.name_key``), not through the generic search keys of config.admin_search.
     search_fields = ["code", "name_fr", "name_ar"]
+    searches_its_own_way = True
     autocomplete_fields = ["province"]
     prepopulated_fields = {"slug": ["name_fr"]}
     show_full_result_count = False

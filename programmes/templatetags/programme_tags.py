@@ -4,7 +4,7 @@ this one (``programmes`` sits above ``workshops`` and ``regions``): load with
 
 from django import template
 
-from programmes.models import ActionProgramme, commune_programmes
+from programmes.models import commune_programmes
 
 register = template.Library()
 
@@ -14,10 +14,3 @@ def commune_programmes_section(commune):
     """The action programmes of ``commune`` (a regions.Commune) with their projects, flags and
     committees, for the commune's public page: three queries."""
     return {"programmes": commune_programmes(commune)}
-
-
-@register.inclusion_tag("programmes/_region_programmes.html")
-def region_programmes_section(region):
-    """The action programmes of the communes of ``region`` (a regions.Region), each linked, with
-    its commune and period, for the region's public page: one query."""
-    return {"programmes": list(ActionProgramme.objects.in_region(region).with_counts())}

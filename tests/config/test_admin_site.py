@@ -26,7 +26,7 @@ ENGLISH = [
     "Static tokens",
 ]
 # Our apps that have admin pages, in the order staff use them.
-OUR_APPS = ["workshops", "organizations", "regions"]
+OUR_APPS = ["workshops", "attendance", "registrations", "programmes", "organizations", "regions"]
 
 
 def admin_page(client, lang, name, *args):
@@ -45,8 +45,8 @@ def test_the_libraries_apps_and_models_have_translated_names_and_our_apps_come_f
     english = [name for name in names if name.casefold() in {e.casefold() for e in ENGLISH}]
     assert not english, f"{lang}: {english}"
     with translation.override(lang):
-        assert [app["app_label"] for app in apps[:3]] == OUR_APPS
-        others = [str(app["name"]).lower() for app in apps[3:]]
+        assert [app["app_label"] for app in apps[: len(OUR_APPS)]] == OUR_APPS
+        others = [str(app["name"]).lower() for app in apps[len(OUR_APPS) :]]
         assert others == sorted(others)
         assert str(reverse("admin:app_list", args=["otp_totp"])) in page.content.decode()
 
