@@ -96,8 +96,8 @@ class LabelledTabularInlinesMixin:
     (axe-core: "Form elements must have labels"); so do the two inputs of a split date and
     time on any form, which its one ``<label>`` does not reach."""
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         for field in form.base_fields.values():
             if isinstance(field.widget, forms.MultiWidget):
                 name_widget(field.widget, field.label)
