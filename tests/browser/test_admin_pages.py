@@ -53,9 +53,18 @@ def admin_paths(editor):
     return paths
 
 
-COLUMNS_OFF_SCREEN = """() => Array.from(document.querySelectorAll("#result_list thead th"))
-  .filter((th) => { const r = th.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth; })
-  .map((th) => th.textContent.trim())"""
+# A header is seen when it lies within the screen and within the list's own scrolling box
+# (.results), which hides what does not fit beside the menu and the filters.
+COLUMNS_OFF_SCREEN = """() => {
+  const box = document.querySelector("#changelist .results").getBoundingClientRect();
+  const left = Math.max(0, box.left), right = Math.min(innerWidth, box.right);
+  return Array.from(document.querySelectorAll("#result_list thead th"))
+    .filter((th) => {
+      const r = th.getBoundingClientRect();
+      return r.left < left - 1 || r.right > right + 1;
+    })
+    .map((th) => th.textContent.trim());
+}"""
 
 
 def workshop_columns_off_screen(page, lang):
