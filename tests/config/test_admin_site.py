@@ -131,6 +131,11 @@ def test_fields_of_tabular_inline_rows_are_named_for_screen_readers(admin_client
     assert 'aria-label="Date"' in empty_row
 
 
+def tag_named(html, name, tag="input"):
+    """The opening ``<tag>`` of the form field ``name`` in ``html``."""
+    return re.search(rf'<{tag}[^>]*name="{re.escape(name)}"[^>]*>', html).group(0)
+
+
 def test_a_choice_in_a_tabular_row_is_named_through_the_related_field_wrapper(admin_client):
     """The participation's marks: each row's session select (wrapped by the admin's related-field
     widget, whose copies do not share their select's attributes) carries its field's name."""
@@ -140,8 +145,7 @@ def test_a_choice_in_a_tabular_row_is_named_through_the_related_field_wrapper(ad
     html = admin_page(
         admin_client, "ar", "admin:workshops_participation_change", attendance.participation.pk
     ).content.decode()
-    select = re.search(r'<select[^>]*name="attendances-0-session"[^>]*>', html).group(0)
-    assert "aria-label=" in select
+    assert "aria-label=" in tag_named(html, "attendances-0-session", "select")
 
 
 def test_both_inputs_of_a_split_date_and_time_are_named(admin_client):
@@ -150,7 +154,5 @@ def test_both_inputs_of_a_split_date_and_time_are_named(admin_client):
 
     workshop = WorkshopFactory()
     html = admin_page(admin_client, "fr", "admin:workshops_workshop_change", workshop.pk).content.decode()
-    date = re.search(r'<input[^>]*name="registration_closes_at_0"[^>]*>', html).group(0)
-    time = re.search(r'<input[^>]*name="registration_closes_at_1"[^>]*>', html).group(0)
-    assert re.search(r'aria-label="[^"]+ \(Date\)"', date), date
-    assert re.search(r'aria-label="[^"]+ \(Heure\)"', time), time
+    assert re.search(r'aria-label="[^"]+ \(Date\)"', tag_named(html, "registration_closes_at_0"))
+    assert re.search(r'aria-label="[^"]+ \(Heure\)"', tag_named(html, "registration_closes_at_1"))
