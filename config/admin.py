@@ -6,6 +6,7 @@ password, and reach no staff page before it (``config.middleware.TwoFactorMiddle
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
@@ -72,10 +73,35 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
 OUR_APPS = ["workshops", "attendance", "registrations", "programmes", "organizations", "regions"]
 
 
+def name_widget(widget, label):
+    """Give ``widget`` the accessible name ``label`` (``aria-label``) unless it has one: through
+    the admin's related-field wrapper (whose ``attrs`` a copied form does not share with the
+    select it wraps), and on each part of a split date and time ("label (Date)", "label (Time)"),
+    which the field's one ``<label>`` cannot name."""
+    inner = getattr(widget, "widget", None)
+    if isinstance(widget, RelatedFieldWidgetWrapper) and inner is not None:
+        name_widget(inner, label)
+    if isinstance(widget, forms.MultiWidget):
+        parts = [_("Date:"), _("Time:")] if isinstance(widget, forms.SplitDateTimeWidget) else []
+        for index, part in enumerate(widget.widgets):
+            suffix = str(parts[index]).rstrip(": \u00a0") if index < len(parts) else str(index + 1)
+            part.attrs.setdefault("aria-label", f"{label} ({suffix})")
+        return
+    widget.attrs.setdefault("aria-label", str(label))
+
+
 class LabelledTabularInlinesMixin:
     """Rows of a tabular inline show their fields under column headers, with no ``<label>``:
     each field's input gets its label as ``aria-label``, so that a screen reader names it
-    (axe-core: "Form elements must have labels")."""
+    (axe-core: "Form elements must have labels"); so do the two inputs of a split date and
+    time on any form, which its one ``<label>`` does not reach."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for field in form.base_fields.values():
+            if isinstance(field.widget, forms.MultiWidget):
+                name_widget(field.widget, field.label)
+        return form
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         for formset, inline in zip(formsets, inline_instances, strict=True):
@@ -84,7 +110,7 @@ class LabelledTabularInlinesMixin:
                 # the rows already made (when a post is shown again with its errors).
                 for fields in [formset.form.base_fields, *(form.fields for form in formset.forms)]:
                     for field in fields.values():
-                        field.widget.attrs.setdefault("aria-label", str(field.label))
+                        name_widget(field.widget, field.label)
         return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
 

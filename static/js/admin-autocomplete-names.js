@@ -12,7 +12,8 @@
 
   function name(container, select) {
     const label = labelOf(select);
-    const text = label ? label.textContent.replace(/:\s*$/, "").trim() : select.name;
+    const text = label ? label.textContent.replace(/:\s*$/, "").trim()
+      : select.getAttribute("aria-label") || select.name;
     container.querySelectorAll(".select2-search__field").forEach(function (field) {
       if (field.getAttribute("aria-label") !== text) field.setAttribute("aria-label", text);
     });
@@ -20,10 +21,16 @@
       if (list.getAttribute("role") !== "presentation") list.setAttribute("role", "presentation");
     });
     const single = container.querySelector(".select2-selection--single");
+    const shown = container.querySelector(".select2-selection--single .select2-selection__rendered");
+    // The choice shown is a read-only "textbox" for select2, named by its title only while
+    // something is chosen: the field's name keeps it named when the box is empty.
+    if (shown && shown.getAttribute("aria-label") !== text) shown.setAttribute("aria-label", text);
     if (single && label) {
-      const shown = container.querySelector(".select2-selection__rendered");
       const names = label.id + (shown && shown.id ? " " + shown.id : "");
       if (single.getAttribute("aria-labelledby") !== names) single.setAttribute("aria-labelledby", names);
+    } else if (single && single.getAttribute("aria-label") !== text) {
+      single.removeAttribute("aria-labelledby");
+      single.setAttribute("aria-label", text);
     }
     const multiple = container.querySelector(".select2-selection--multiple");
     if (multiple && !multiple.getAttribute("aria-label")) multiple.setAttribute("aria-label", text);
@@ -39,10 +46,20 @@
   }
 
   function watchAll() {
-    document.querySelectorAll("select.admin-autocomplete").forEach(watch);
+    // Every select2 box, Django's autocompletes and any other (a chained choice's widget).
+    document.querySelectorAll("select.admin-autocomplete, select.select2-hidden-accessible").forEach(watch);
   }
 
-  // After Django's autocomplete.js has made the boxes (on load, and for each inline row added).
-  window.addEventListener("load", watchAll);
+  // After the boxes are made: on load, for each inline row added, and whenever a box appears
+  // later (a widget whose script makes it after load).
+  window.addEventListener("load", function () {
+    watchAll();
+    let pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      setTimeout(function () { pending = false; watchAll(); }, 0);
+    }).observe(document.body, {childList: true, subtree: true});
+  });
   document.addEventListener("formset:added", function () { setTimeout(watchAll, 0); });
 })();

@@ -129,3 +129,30 @@ def test_fields_of_tabular_inline_rows_are_named_for_screen_readers(admin_client
     assert 'aria-label="Date"' in row
     empty_row = re.search(r'<input[^>]*name="sessions-__prefix__-date"[^>]*>', html).group(0)
     assert 'aria-label="Date"' in empty_row
+
+
+def tag_named(html, name, tag="input"):
+    """The opening ``<tag>`` of the form field ``name`` in ``html``."""
+    return re.search(rf'<{tag}[^>]*name="{re.escape(name)}"[^>]*>', html).group(0)
+
+
+def test_a_choice_in_a_tabular_row_is_named_through_the_related_field_wrapper(admin_client):
+    """The participation's marks: each row's session select (wrapped by the admin's related-field
+    widget, whose copies do not share their select's attributes) carries its field's name."""
+    from tests.factories import AttendanceFactory
+
+    attendance = AttendanceFactory()
+    html = admin_page(
+        admin_client, "ar", "admin:workshops_participation_change", attendance.participation.pk
+    ).content.decode()
+    assert "aria-label=" in tag_named(html, "attendances-0-session", "select")
+
+
+def test_both_inputs_of_a_split_date_and_time_are_named(admin_client):
+    """One ``<label>`` cannot name the date and the time inputs of ``registration_closes_at``."""
+    from tests.factories import WorkshopFactory
+
+    workshop = WorkshopFactory()
+    html = admin_page(admin_client, "fr", "admin:workshops_workshop_change", workshop.pk).content.decode()
+    assert re.search(r'aria-label="[^"]+ \(Date\)"', tag_named(html, "registration_closes_at_0"))
+    assert re.search(r'aria-label="[^"]+ \(Heure\)"', tag_named(html, "registration_closes_at_1"))
