@@ -216,7 +216,7 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     to have completed it. ``public``: hide small cells. Every count is aggregated by the
     database: Python receives grouped rows (at most one per workshop and number of sessions
     attended), never the participations, so time and memory do not follow the number of
-    people. Eight queries whatever the data size.
+    people. Seven queries whatever the data size.
     """
     workshops = list(scope.workshops().select_related("venue_region").order_by("start_date", "pk"))
     report = Report(scope, public, completion_percent, workshops=len(workshops))
