@@ -11,6 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.admin_choices import PreloadsChoicesInlineMixin
+from config.admin_deletion import SummarisesDeletionMixin
 from config.admin_search import (
     ChoicesThroughKeyFilter,
     RelatedThroughKeyFilter,
@@ -56,7 +58,7 @@ class ForgetsPublicFiguresMixin:
 
 
 @admin.register(Project)
-class ProjectAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class ProjectAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["name", "organizer", "start_date", "end_date"]
     list_select_related = ["organizer"]
     search_fields = ["name", "organizer__name"]
@@ -90,13 +92,13 @@ class SessionInline(admin.TabularInline):
     fields = ["position", "date", "title", "start_time", "end_time"]
 
 
-class WorkshopPartnerInline(admin.TabularInline):
+class WorkshopPartnerInline(PreloadsChoicesInlineMixin, admin.TabularInline):
     model = WorkshopPartner
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(PreloadsChoicesInlineMixin, admin.StackedInline):
     model = Recommendation
     extra = 0
     fields = ["position", "text", "status", "due_date", "target_regions", "responsible_organizations"]
@@ -147,7 +149,7 @@ class WorkshopForm(forms.ModelForm):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class WorkshopAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, admin.ModelAdmin):
     form = WorkshopForm
     list_display = [
         "title",
@@ -436,7 +438,7 @@ class ParticipationAdmin(
 
 
 @admin.register(Session)
-class SessionAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class SessionAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["__str__", "workshop", "position", "date"]
     list_select_related = ["workshop"]
     search_fields = ["title", "workshop__title"]
