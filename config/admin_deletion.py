@@ -15,7 +15,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # How many protecting objects the page names; the others are counted.
 PROTECTED_SHOWN = 20
@@ -66,5 +66,11 @@ def _shown(protected):
     """The first ``PROTECTED_SHOWN`` protecting objects by name, then how many more."""
     shown = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in protected[:PROTECTED_SHOWN]]
     if len(protected) > PROTECTED_SHOWN:
-        shown.append(_("… and %(count)s more.") % {"count": len(protected) - PROTECTED_SHOWN})
+        more = len(protected) - PROTECTED_SHOWN
+        shown.append(
+            ngettext(
+                "… and %(count)s more object, not listed.", "… and %(count)s more objects, not listed.", more
+            )
+            % {"count": more}
+        )
     return shown

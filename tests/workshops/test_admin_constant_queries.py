@@ -106,3 +106,31 @@ def test_delete_of_a_workshop_is_refused_to_who_may_not_delete_its_participation
     assert "participation" in response.context["perms_lacking"]
     client.post(reverse("admin:workshops_workshop_delete", args=[workshop.pk]), {"post": "yes"})
     assert Participation.objects.filter(workshop=workshop).count() == 3
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_an_organisation_that_organised_workshops_is_protected_and_they_are_named(
+    admin_client, django_assert_num_queries, count
+):
+    organizer = OrganizationFactory(name="Association Tafilalet Ḥurriya")
+    for n in range(count):
+        WorkshopFactory(organizer=organizer, title=f"Atelier d'Errachidia {n:02d}")
+    url = reverse("admin:organizations_organization_delete", args=[organizer.pk])
+    with django_assert_num_queries(9):
+        response = admin_client.get(url)
+    content = response.content.decode()
+    assert "Atelier d&#x27;Errachidia 00" in content
+    if count > 20:
+        assert "Atelier d&#x27;Errachidia 24" not in content
+        assert "… and 5 more objects, not listed." in content
+    admin_client.post(url, {"post": "yes"})
+    assert organizer.__class__.objects.filter(pk=organizer.pk).exists()
+
+
+def test_deleting_selected_workshops_summarises_them(admin_client, django_assert_num_queries):
+    workshops = [workshop_with_participants(n) for n in (3, 40)]
+    data = {"action": "delete_selected", "_selected_action": [w.pk for w in workshops]}
+    response = admin_client.post(reverse("admin:workshops_workshop_changelist"), data)
+    content = response.content.decode()
+    assert response.status_code == 200 and "<li>Participations: 43</li>" in content
+    assert "Bennani" not in content
