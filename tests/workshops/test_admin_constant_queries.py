@@ -50,7 +50,7 @@ def test_workshop_change_page_queries_do_not_follow_the_inlines(
     content = change_page_queries(admin_client, workshop, django_assert_num_queries, 16)
     # The autocomplete widgets still show what is chosen, by name.
     assert f"جمعية الأمل {workshop.pk}-{count - 1}" in content
-    assert f'selected>{region("04")}</option>' in content
+    assert f"selected>{region('04')}</option>" in content
 
 
 def workshop_with_participants(count):

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from organizations.models import Organization, Person
 from regions.models import Region
-from tests.conftest import _grant
 from tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     WorkshopPartnerFactory,
     region,
 )
+from tests.workshops.test_disaggregation import analyst  # noqa: F401 (a fixture: staff who may see reports)
 from workshops.completion import sessions_required
 from workshops.disaggregation import Scope, build_report
 from workshops.models import Attendance, Participation, Session, Workshop
@@ -182,14 +182,7 @@ def test_report_queries_do_not_follow_the_data(django_assert_num_queries, public
         build_report(Scope(), public=public)
 
 
-@pytest.fixture
-def analyst(django_user_model):
-    user = django_user_model.objects.create_user("analyst", password="x", is_staff=True)
-    _grant(user, "workshops.view_participation")
-    return django_user_model.objects.get(pk=user.pk)
-
-
-def test_the_per_workshop_table_is_paginated(client, analyst):
+def test_the_per_workshop_table_is_paginated(client, analyst):  # noqa: F811 (the fixture)
     for n in range(53):
         WorkshopFactory(
             title=f"Atelier n° {n:02d}", start_date=datetime.date(2025, 1, 1) + datetime.timedelta(days=n)
