@@ -63,7 +63,10 @@ class SummarisesDeletionMixin:
 
 
 def _shown(protected):
-    """The first ``PROTECTED_SHOWN`` protecting objects by name, then how many more."""
+    """The first ``PROTECTED_SHOWN`` protecting objects (by kind, then oldest first) by name, then
+    how many more."""
+    # The collector's order is the database's, which differs between SQLite and PostgreSQL.
+    protected = sorted(protected, key=lambda obj: (obj._meta.label, obj.pk))
     shown = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in protected[:PROTECTED_SHOWN]]
     if len(protected) > PROTECTED_SHOWN:
         more = len(protected) - PROTECTED_SHOWN
