@@ -137,7 +137,7 @@ class OrganizationAdmin(SummarisesDeletionMixin, admin.ModelAdmin):
     list_filter = ["kind", "region"]
     list_select_related = ["region"]
     search_fields = ["name", "acronym", "city"]
-    autocomplete_fields = ["region", "province", "focus_areas"]
+    autocomplete_fields = ["region", "province", "commune", "focus_areas"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [merge_selected]
     inlines = [OrganizationAliasInline]
@@ -170,14 +170,14 @@ class PersonAdmin(SummarisesDeletionMixin, SearchesRelatedByKeyMixin, admin.Mode
     list_filter = ["gender", "region", "age_band", "consent_given", ErasedFilter, "created_at"]
     list_select_related = ["organization", "region"]
     search_fields = ["last_name", "first_name", "phone", "email", "organization__name"]
-    autocomplete_fields = ["organization", "region"]
+    autocomplete_fields = ["organization", "region", "commune"]
     show_full_result_count = False
     readonly_fields = ["erased_at", "masked_phone", "masked_email"]
     actions = ["erase_selected", merge_selected]
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "gender", "age_band"]}),
         (_("Contact (personal data)"), {"fields": ["phone", "email"]}),
-        (_("Affiliation"), {"fields": ["organization", "position", "city", "region"]}),
+        (_("Affiliation"), {"fields": ["organization", "position", "city", "region", "commune"]}),
         (
             _("Consent"),
             {
@@ -394,7 +394,8 @@ class ExportLogAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["kind", "file_format", "channel", "personal_data"]
     list_select_related = ["user", "workshop"]
-    search_fields = ["username", "scope", "workshop__title"]
+    # Every language version of the title (django-modeltranslation, workshops/translation.py).
+    search_fields = ["username", "scope", "workshop__title_ar", "workshop__title_fr", "workshop__title_en"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [

@@ -90,7 +90,9 @@ class Scope:
 class Breakdown:
     """One table: ``title``, ``label_header`` (first column), ``rows`` [(label, count)],
     ``total`` (int or None), ``note`` (how to read it, or ""), ``keys`` (what each row counts:
-    a gender or age band value, a region id, an organisation kind; None for "unknown")."""
+    a gender or age band value, a region id, an organisation kind; None for "unknown"),
+    ``count_header`` (what the counts count, for the spreadsheet's second column: "People" when
+    empty)."""
 
     title: str
     label_header: str
@@ -98,6 +100,7 @@ class Breakdown:
     total: int | None = None
     note: str = ""
     keys: list = field(default_factory=list)
+    count_header: str = ""
 
 
 @dataclass
@@ -147,14 +150,15 @@ class Report:
         return [(label, _cell(value)) for label, value in self.headline_rows()]
 
 
-def _breakdown(title, label_header, counter, labels, note=""):
+def _breakdown(title, label_header, counter, labels, note="", count_header=""):
     """Rows for every label in ``labels`` (``[(key, label)]``, zeros kept) then the keys of
     ``counter`` not in ``labels``, and their total."""
     keys = [key for key, _label in labels]
     keys += [key for key in counter if key not in keys]
     rows = [(str(label), counter.get(key, 0)) for key, label in labels]
     rows += [(str(key), counter[key]) for key in keys[len(labels) :]]
-    return Breakdown(title, label_header, rows, sum(count for _label, count in rows), note, keys)
+    total = sum(count for _label, count in rows)
+    return Breakdown(title, label_header, rows, total, note, keys, count_header=count_header)
 
 
 def _publish(report, people):
@@ -295,6 +299,7 @@ def _breakdowns(genders, people, kinds, workshops):
             _("Region of the venue"),
             Counter(w.venue_region_id for w in workshops),
             region_labels,  # counts of workshops, not of people: nothing to protect
+            count_header=_("Workshops"),
         ),
     ]
 
@@ -367,7 +372,9 @@ def report_workbook(report):
         rows.append([_("Total"), _cell(breakdown.total)])
         if breakdown.note:
             rows.append([breakdown.note, ""])
-        add_table_sheet(workbook, breakdown.title, [breakdown.label_header, _("People")], rows)
+        add_table_sheet(
+            workbook, breakdown.title, [breakdown.label_header, breakdown.count_header or _("People")], rows
+        )
     add_table_sheet(
         workbook,
         _("Completion"),

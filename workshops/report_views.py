@@ -47,6 +47,7 @@ class ReportScopeForm(forms.Form):
         max_value=100,
         label=_("Completion: share of sessions attended (%)"),
         help_text=_("66 means 2 of 3 days."),
+        initial=DEFAULT_COMPLETION_PERCENT,
     )
     public = forms.BooleanField(
         required=False,
@@ -56,6 +57,10 @@ class ReportScopeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("completion_percent"):
+            # The field shows the threshold in force, not an empty box while the default applies.
+            self.data = self.data.copy()
+            self.data["completion_percent"] = str(DEFAULT_COMPLETION_PERCENT)
         funder_partners = WorkshopPartner.objects.filter(role=WorkshopPartner.Role.FUNDER).values(
             "organization_id"
         )

@@ -300,8 +300,11 @@ def regions_overview(people=None):
     workshops = Workshop.objects.published().order_by()
     aimed = Workshop.target_regions.through.objects.filter(workshop__in=workshops).order_by()
     # (workshop, region) pairs, each once: held in it or aimed at it. One query.
+    # ``rewrite(False)``: django-modeltranslation's values_list would select the two columns in
+    # another order than asked, which a UNION with the other pairs does not put right.
     pairs = (
-        workshops.exclude(venue_region=None)
+        workshops.rewrite(False)
+        .exclude(venue_region=None)
         .values_list("pk", "venue_region")
         .union(aimed.values_list("workshop", "region"))
     )
