@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_deletion import SummarisesDeletionMixin
 from config.admin_privacy import PERSONAL_DATA_PERMISSION
 from config.admin_search import SearchesRelatedByKeyMixin
 from organizations.forms import ReadmitForm
@@ -131,7 +132,7 @@ class OrganizationAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SummarisesDeletionMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "region", "city"]
     list_filter = ["kind", "region"]
     list_select_related = ["region"]
@@ -155,7 +156,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
+class PersonAdmin(SummarisesDeletionMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
     """People, with their contact details shown only to staff holding ``view_personal_data``;
     others see names and masked phone and e-mail, and cannot search, filter or sort by them
     (``config.admin_privacy``, which the site gives every admin). Actions: erase

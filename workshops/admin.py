@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 from modeltranslation.translator import translator
 
+from config.admin_choices import PreloadsChoicesInlineMixin
+from config.admin_deletion import SummarisesDeletionMixin
 from config.admin_search import (
     ChoicesThroughKeyFilter,
     RelatedThroughKeyFilter,
@@ -87,7 +89,7 @@ class ForgetsPublicFiguresMixin:
 
 
 @admin.register(Project)
-class ProjectAdmin(ForgetsPublicFiguresMixin, TranslationAdmin):
+class ProjectAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, TranslationAdmin):
     form = OriginalVersionForm
     list_display = ["name", "organizer", "start_date", "end_date"]
     list_select_related = ["organizer"]
@@ -122,13 +124,13 @@ class SessionInline(admin.TabularInline):
     fields = ["position", "date", "title", "start_time", "end_time"]
 
 
-class WorkshopPartnerInline(admin.TabularInline):
+class WorkshopPartnerInline(PreloadsChoicesInlineMixin, admin.TabularInline):
     model = WorkshopPartner
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class RecommendationInline(TranslationStackedInline):
+class RecommendationInline(PreloadsChoicesInlineMixin, TranslationStackedInline):
     form = OriginalVersionForm
     model = Recommendation
     extra = 0
@@ -188,7 +190,7 @@ class WorkshopForm(OriginalVersionForm):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(ForgetsPublicFiguresMixin, TranslationAdmin):
+class WorkshopAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, TranslationAdmin):
     form = WorkshopForm
     list_display = [
         "title",
@@ -495,7 +497,7 @@ class ParticipationAdmin(
 
 
 @admin.register(Session)
-class SessionAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class SessionAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["__str__", "workshop", "position", "date"]
     list_select_related = ["workshop"]
     search_fields = ["title", *versions("workshop__title")]
