@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from attendance import certificate_views, views
-from attendance.models import Certificate
+from attendance.models import Certificate, CheckInEvent, CheckInWalkIn
 from config.admin_privacy import PERSONAL_DATA_PERMISSION
 from workshops.admin import WorkshopAdmin
 from workshops.models import Workshop
@@ -110,3 +110,43 @@ class CertificateAdmin(admin.ModelAdmin):
         revoked = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         message = ngettext("%(count)s certificate revoked.", "%(count)s certificates revoked.", revoked)
         self.message_user(request, message % {"count": revoked}, messages.SUCCESS)
+
+
+class PhoneAuditAdmin(admin.ModelAdmin):
+    """What the check-in phones sent, read only: the audit trail of ticks, unticks and walk-ins
+    (``attendance.checkin`` writes them). They name people: seen only with
+    ``organizations.view_personal_data``; nobody adds, edits or deletes them here."""
+
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(PERSONAL_DATA_PERMISSION) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckInEvent)
+class CheckInEventAdmin(PhoneAuditAdmin):
+    list_display = ("participation", "session", "present", "device_time", "received_at", "user", "device_id")
+    list_filter = ("present",)
+    list_select_related = ("participation__person", "participation__workshop", "session", "user")
+    search_fields = ("=event_id", "=device_id")
+
+
+@admin.register(CheckInWalkIn)
+class CheckInWalkInAdmin(PhoneAuditAdmin):
+    list_display = ("workshop", "participation", "matched", "received_at", "user", "device_id")
+    list_filter = ("matched",)
+    list_select_related = ("workshop", "participation__person", "participation__workshop", "user")
+    search_fields = ("=walk_in_id", "=device_id")

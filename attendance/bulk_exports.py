@@ -32,6 +32,7 @@ from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from config.wording import join_list
 from organizations.models import Person
 from workshops.models import Attendance, Participation
 from workshops.spreadsheets import FORMULA_TRIGGERS
@@ -75,7 +76,7 @@ class Selection:
         """A line for the export log and file names, e.g. ``attendance: region 03, 2024``."""
         parts = [_("region %(code)s") % {"code": self.region.code} if self.region else _("all regions")]
         parts.append(str(self.year) if self.year else _("all years"))
-        return _("attendance: %(scope)s") % {"scope": ", ".join(parts)}
+        return _("attendance: %(scope)s") % {"scope": join_list(parts)}
 
     def filename(self, fmt):
         region = self.region.code if self.region else "all"

@@ -21,7 +21,7 @@ The rules:
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -266,12 +266,13 @@ def parse_event(item, index, errors):
 
 
 def _datetime(value):
-    """An aware datetime from ISO 8601 text, else None (a date like 2026-02-30 included)."""
+    """An aware datetime from ISO 8601 text, else None (a date like 2026-02-30 included, and one
+    that leaves Python's years 1-9999 once in UTC, such as 0001-01-01T00:00+14:00)."""
     try:
         at = parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
+        return at.astimezone(UTC) if at is not None and timezone.is_aware(at) else None
+    except (ValueError, OverflowError):
         return None
-    return at if at is not None and timezone.is_aware(at) else None
 
 
 def parse_batch(data):

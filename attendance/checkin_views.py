@@ -148,7 +148,8 @@ class SyncView(JsonAccessMixin, View):
         workshop = self.workshop()
         try:
             batch = checkin.parse_batch(json.loads(request.body or b"null"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: JSON nested deeper than Python's recursion limit; no phone sends it.
             return JsonResponse({"errors": [_("The batch is not valid JSON.")]}, status=400)
         except checkin.BatchError as exc:
             return JsonResponse({"errors": exc.errors}, status=400)

@@ -31,6 +31,7 @@ from attendance.vocabulary import (
     header_index,
     is_signature_column,
 )
+from config.wording import join_list
 from regions.names import fold
 
 # Far enough down for sign-in templates that put key-value lines, a table of days and a group
@@ -215,8 +216,8 @@ def _no_header(best):
     labels = field_labels()
     if best is not None:
         number, columns = best
-        found = ", ".join(str(labels[name]) for name in labels if name in columns)
-        missing = ", ".join(str(labels[name]) for name in labels if name not in columns)
+        found = join_list(labels[name] for name in labels if name in columns)
+        missing = join_list(labels[name] for name in labels if name not in columns)
         return SheetError(
             number,
             None,
@@ -228,7 +229,7 @@ def _no_header(best):
             )
             % {"found": found, "missing": missing},
         )
-    expected = ", ".join(
+    expected = join_list(
         [
             _("last name"),
             _("first name"),
@@ -346,7 +347,7 @@ def encoding_question(data, filename):
         samples = [_cells_text(rows, index, cols) for index, cols in positions]
         label = encoding_name(codec)
         if samples:
-            label = _("%(encoding)s: %(names)s …") % {"encoding": label, "names": ", ".join(samples)}
+            label = _("%(encoding)s: %(names)s …") % {"encoding": label, "names": join_list(samples)}
         options.append((codec, label))
     text = _(
         "This text file does not say which encoding it is in: it was read as %(encoding)s. If the "

@@ -22,6 +22,7 @@ Against saved people
 from django.utils.translation import gettext as _
 
 from attendance.vocabulary import SheetError, chunks, field_labels
+from config.wording import join_list
 from organizations.models import Person
 from organizations.privacy import mask_email, mask_phone, skip_erased
 from regions.names import fold, name_key
@@ -121,7 +122,7 @@ def merge_duplicates(parsed, labels=None):
                         "Rows %(rows)s are the same person (same phone or e-mail): they are merged into "
                         "one participant."
                     )
-                    % {"rows": ", ".join(str(parsed[i].row) for i in members)},
+                    % {"rows": join_list(parsed[i].row for i in members)},
                 )
             )
         merged.append(base)
@@ -261,7 +262,7 @@ def match_saved(workshop, parsed, by_phone, by_email, result):
                         "by e-mail on another): they are merged into one participant."
                     )
                     % {
-                        "rows": ", ".join(str(n) for n in earlier.rows),
+                        "rows": join_list(earlier.rows),
                         **_people_named(result, person=person),
                     },
                 )

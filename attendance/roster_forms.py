@@ -1,20 +1,39 @@
 """Forms of the roster page (``attendance.roster_views``): filters, adding a known or a new
 person, and the bulk actions. Every value typed or posted passes through one of them."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from attendance.roster import RosterFilters
 from organizations.models import Person
+from organizations.phones import normalise_phone
+from organizations.privacy import skip_erased
 from regions.models import Region
 from workshops.models import Participation
 
 ANY = [("", pgettext_lazy("filter", "all"))]
 
 
-class SessionsField(forms.ModelMultipleChoiceField):
+class IdsField(forms.ModelMultipleChoiceField):
+    """Rows chosen by id: a value that cannot be an id (past the database's integers, which
+    SQLite cannot even compare) is refused as an invalid choice before any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isdecimal() and len(text) < 20 and int(text) < 2**63):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class SessionsField(IdsField):
     """Sessions ticked, labelled "Day 2 — 6 March" (``Session.label``)."""
 
     widget = forms.CheckboxSelectMultiple
@@ -96,7 +115,27 @@ class NewPersonForm(WorkshopSessionsMixin, forms.Form):
         cleaned = super().clean()
         if not (cleaned.get("first_name", "").strip() or cleaned.get("last_name", "").strip()):
             raise ValidationError(_("A person needs a first name or a last name."))
+        self._refuse_erased(cleaned)
         return cleaned
+
+    def _refuse_erased(self, cleaned):
+        """A phone or e-mail of a person erased at their request records nothing, as an import
+        skips the row (``organizations.privacy.skip_erased``): re-admission is a Data officer's."""
+        try:
+            phone = normalise_phone(cleaned.get("phone", ""))
+        except ValueError:
+            phone = ""
+        row = SimpleNamespace(
+            phone=phone,
+            email=(cleaned.get("email") or "").strip().lower(),
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+        )
+        _kept, skipped, _look_alikes = skip_erased([row])
+        if skipped:
+            name = f"{row.first_name} {row.last_name}".strip()
+            message = _("%(name)s: this person's data was erased; not recorded.") % {"name": name}
+            self.add_error("phone" if phone else "email", message)
 
 
 class BulkForm(WorkshopSessionsMixin, forms.Form):
@@ -109,11 +148,16 @@ class BulkForm(WorkshopSessionsMixin, forms.Form):
         ("role", _("Set role")),
     ]
 
-    selected = forms.ModelMultipleChoiceField(None, required=False)
+    selected = IdsField(None, required=False)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     session = forms.ModelChoiceField(None, label=_("session"), required=False)
-    status = forms.ChoiceField(label=_("status"), choices=Participation.Status.choices, required=False)
-    role = forms.ChoiceField(label=_("role"), choices=Participation.Role.choices, required=False)
+    # Empty first: a list starting on a real value ("awaiting approval") would set it unasked.
+    status = forms.ChoiceField(
+        label=_("status"), choices=BLANK_CHOICE_DASH + Participation.Status.choices, required=False
+    )
+    role = forms.ChoiceField(
+        label=_("role"), choices=BLANK_CHOICE_DASH + Participation.Role.choices, required=False
+    )
 
     def __init__(self, workshop, *args, **kwargs):
         super().__init__(*args, **kwargs)

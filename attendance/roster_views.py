@@ -154,15 +154,22 @@ class RosterView(RosterMixin, View):
         return self.back()
 
 
+def _id(value):
+    """The id a posted string names, or None: decimal digits only ("²" passes ``str.isdigit``,
+    not ``int``) and within the database's integers (SQLite overflows past them)."""
+    value = str(value)
+    return int(value) if value.isdecimal() and len(value) < 20 and int(value) < 2**63 else None
+
+
 def _ids(values):
-    """The integers among ``values`` (posted strings); others are dropped."""
-    return [int(v) for v in values if str(v).isdigit()]
+    """The ids among ``values`` (posted strings, ``_id``); others are dropped."""
+    return [i for i in map(_id, values) if i is not None]
 
 
 def _pair(value):
     """``(participation id, session id)`` from "12:3", or None."""
-    parts = str(value).split(":")
-    return tuple(int(p) for p in parts) if len(parts) == 2 and all(p.isdigit() for p in parts) else None
+    parts = [_id(part) for part in str(value).split(":")]
+    return tuple(parts) if len(parts) == 2 and None not in parts else None
 
 
 class MarkView(RosterMixin, View):
@@ -205,9 +212,10 @@ class MarkView(RosterMixin, View):
 
 def _get(queryset, pk):
     """The row of ``queryset`` with primary key ``pk`` (a posted string), else 404."""
-    if not str(pk or "").isdigit():
+    pk = _id(pk or "")
+    if pk is None:
         raise Http404
-    return get_object_or_404(queryset, pk=int(pk))
+    return get_object_or_404(queryset, pk=pk)
 
 
 class PeopleView(RosterMixin, View):
@@ -241,7 +249,7 @@ class AddKnownView(RosterMixin, View):
     ticked. Several people matching the name typed are offered to choose from."""
 
     def post(self, request, slug):
-        self.require("add")
+        self.require_adding(request)
         form = KnownPersonForm(self.workshop, request.POST)
         if not form.is_valid():
             return self.render_roster(status=400, known_form=form)
@@ -254,6 +262,13 @@ class AddKnownView(RosterMixin, View):
                 return self.render_roster(status=400, known_form=form, candidates=found)
             person = found[0]
         return self.enrol(person, form.cleaned_data["sessions"])
+
+    def require_adding(self, request):
+        """The right to add people, and to tick when days come ticked (checked before anything
+        is saved)."""
+        self.require("add")
+        if request.POST.getlist("sessions"):
+            self.require("tick")
 
     def enrol(self, person, sessions, matched=False):
         participation, created = roster.enrol(self.workshop, person, sessions)
@@ -277,7 +292,7 @@ class AddNewView(AddKnownView):
     person (``roster.known_person``), whose saved details are kept."""
 
     def post(self, request, slug):
-        self.require("add")
+        self.require_adding(request)
         form = NewPersonForm(self.workshop, request.POST)
         if not form.is_valid():
             return self.render_roster(status=400, new_form=form)

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
+from config.wording import join_list
 from organizations.models import Organization, Person
 from workshops.models import Participation, WorkshopPartner
 from workshops.reports import ATTENDANCE_COLUMNS, session_heading
@@ -115,7 +116,7 @@ def sign_in_html(workshop, prefill=True, contacts=False):
     """The sheet as an HTML string (what WeasyPrint lays out); ``(html, names)``."""
     rows, names = sign_in_rows(workshop, prefill, contacts)
     header = sign_in_header(workshop)
-    venue = ", ".join(part for part in (workshop.venue, workshop.city) if part)
+    venue = join_list(part for part in (workshop.venue, workshop.city) if part)
     context = {
         "workshop": workshop,
         "venue": venue,

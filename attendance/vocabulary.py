@@ -188,12 +188,27 @@ PRESENT_WORDS = {
         "true",
         "vrai",
         "صحيح",
+        # A typed-up sign-in sheet: its day columns are headed "Signature" / "التوقيع".
+        "signé",
+        "signée",
+        "signed",
+        "émargé",
+        "émargée",
+        "موقع",
+        "موقعة",
+        "وقع",
+        "وقعت",
+        "تم التوقيع",
     ]
 }
 
 ABSENT_WORDS = {
     fold(v)
-    for v in ["0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente", "false", "faux", "خطأ"]
+    for v in [
+        *("0", "non", "no", "n", "لا", "غائب", "غائبة", "a", "absent", "absente", "false", "faux", "خطأ"),
+        *("non signé", "non signée", "pas signé", "pas signée", "not signed", "unsigned"),
+        *("لم يوقع", "لم توقع", "غير موقع", "غير موقعة"),
+    ]
 }
 
 # Values of the optional status column.

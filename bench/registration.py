@@ -39,11 +39,9 @@ def summary(name, spent):
     print(f"{name:<28} n={len(spent):<5} median {statistics.median(spent):7.1f} ms   p95 {p95:7.1f} ms")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=200)
-    args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="registration-bench-")
+def setup_django(folder):
+    """Django on a fresh SQLite file in ``folder``, migrated, with caches and the rate limit out
+    of the way."""
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("FIGURES_CACHE_DIR", f"{folder}/figures")
@@ -54,30 +52,44 @@ def main():
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client
     from django.test.utils import setup_test_environment
-    from django.utils import timezone
-
-    from organizations.models import Organization
-    from workshops.models import Workshop
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.REGISTRATION_RATE_LIMIT = 10**6
     settings.CACHE_MIDDLEWARE_SECONDS = 0
     call_command("migrate", verbosity=0)
+
+
+def open_workshop(places):
+    """A published workshop in ten days, open to registration with ``places`` places."""
+    from django.utils import timezone
+
+    from organizations.models import Organization
+    from workshops.models import Workshop
+
     organizer = Organization.objects.create(name="Association Bench", cndp_declaration="D-1/2026")
     start = timezone.localdate() + datetime.timedelta(days=10)
-    workshop = Workshop.objects.create(
+    return Workshop.objects.create(
         title="ورشة القياس",
         slug="bench-registration",
         organizer=organizer,
         start_date=start,
         end_date=start,
         registration_open=True,
-        registration_capacity=args.people + 10,
+        registration_capacity=places,
         is_published=True,
     )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=200)
+    args = parser.parse_args()
+    setup_django(tempfile.mkdtemp(prefix="registration-bench-"))
+    from django.test import Client
+
+    workshop = open_workshop(args.people + 10)
     url = f"/fr/register/{workshop.slug}/"
 
     def register(index, offset=0):

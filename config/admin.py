@@ -6,6 +6,7 @@ password, and reach no staff page before it (``config.middleware.TwoFactorMiddle
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
@@ -67,18 +68,50 @@ class TrackerAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm)
         return self.cleaned_data
 
 
-# Names of the libraries' apps and models on the admin's index and side menu: theirs are English
-# only ("OTP_TOTP", "TOTP devices", "Axes"), the tracker's catalogues translate these.
-LIBRARY_APP_NAMES = {
-    "auditlog": _("Audit log"),
-    "axes": _("Login security"),
-    "otp_static": _("Backup codes"),
-    "otp_totp": _("Authenticator apps"),
-}
-LIBRARY_MODEL_NAMES = {
-    ("otp_static", "StaticDevice"): _("Backup codes"),
-    ("otp_totp", "TOTPDevice"): _("Authenticator apps"),
-}
+# Our apps first on the admin's index and menu, in the order staff use them; then Django's and the
+# libraries' (named in config/apps.py), by name.
+OUR_APPS = ["workshops", "attendance", "registrations", "programmes", "organizations", "regions"]
+
+
+def name_widget(widget, label):
+    """Give ``widget`` the accessible name ``label`` (``aria-label``) unless it has one: through
+    the admin's related-field wrapper (whose ``attrs`` a copied form does not share with the
+    select it wraps), and on each part of a split date and time ("label (Date)", "label (Time)"),
+    which the field's one ``<label>`` cannot name."""
+    inner = getattr(widget, "widget", None)
+    if isinstance(widget, RelatedFieldWidgetWrapper) and inner is not None:
+        name_widget(inner, label)
+    if isinstance(widget, forms.MultiWidget):
+        parts = [_("Date:"), _("Time:")] if isinstance(widget, forms.SplitDateTimeWidget) else []
+        for index, part in enumerate(widget.widgets):
+            suffix = str(parts[index]).rstrip(": \u00a0") if index < len(parts) else str(index + 1)
+            part.attrs.setdefault("aria-label", f"{label} ({suffix})")
+        return
+    widget.attrs.setdefault("aria-label", str(label))
+
+
+class LabelledTabularInlinesMixin:
+    """Rows of a tabular inline show their fields under column headers, with no ``<label>``:
+    each field's input gets its label as ``aria-label``, so that a screen reader names it
+    (axe-core: "Form elements must have labels"); so do the two inputs of a split date and
+    time on any form, which its one ``<label>`` does not reach."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for field in form.base_fields.values():
+            if isinstance(field.widget, forms.MultiWidget):
+                name_widget(field.widget, field.label)
+        return form
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        for formset, inline in zip(formsets, inline_instances, strict=True):
+            if isinstance(inline, admin.TabularInline):
+                # The form class's fields (copied into every row, the empty one included) and
+                # the rows already made (when a post is shown again with its errors).
+                for fields in [formset.form.base_fields, *(form.fields for form in formset.forms)]:
+                    for field in fields.values():
+                        name_widget(field.widget, field.label)
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
 
 class TrackerAdminSite(admin.AdminSite):
@@ -94,15 +127,14 @@ class TrackerAdminSite(admin.AdminSite):
         return super().has_permission(request) and not two_factor.must_verify(request.user)
 
     def get_app_list(self, request, app_label=None):
-        """Django's list, with the libraries' apps and models under translated names (sorted
-        again by those names)."""
-        apps = super().get_app_list(request, app_label)
-        for app in apps:
-            app["name"] = LIBRARY_APP_NAMES.get(app["app_label"], app["name"])
-            for model in app["models"]:
-                key = (app["app_label"], model["object_name"])
-                model["name"] = LIBRARY_MODEL_NAMES.get(key, model["name"])
-        return sorted(apps, key=lambda app: str(app["name"]).lower())
+        """Django's list, with our apps first (``OUR_APPS`` order), then the others by name."""
+
+        def position(app):
+            label = app["app_label"]
+            rank = OUR_APPS.index(label) if label in OUR_APPS else len(OUR_APPS)
+            return rank, str(app["name"]).lower()
+
+        return sorted(super().get_app_list(request, app_label), key=position)
 
     def logout(self, request, extra_context=None):
         """Django's logout, which also tells the browser to delete what this site stored
@@ -120,10 +152,15 @@ class TrackerAdminSite(admin.AdminSite):
         """Register as Django does, with ``DeclaredLookupsMixin`` given to ``admin_class`` (our
         admins and third-party ones alike) so that no list can be probed through its URL, and
         ``SearchesRelatedByKeyMixin`` so that every search and autocomplete reads the stored
-        search keys (``regions.search``) of the fields that feed them."""
+        search keys (``regions.search``) of the fields that feed them (unless the admin says it
+        searches its own way, ``searches_its_own_way = True``, as the communes' folded search), and
+        ``LabelledTabularInlinesMixin`` so that every inline field is named."""
         admin_class = admin_class or admin.ModelAdmin
+        own_search = getattr(admin_class, "searches_its_own_way", False)
         mixins = tuple(
-            m for m in (DeclaredLookupsMixin, SearchesRelatedByKeyMixin) if not issubclass(admin_class, m)
+            m
+            for m in (DeclaredLookupsMixin, SearchesRelatedByKeyMixin, LabelledTabularInlinesMixin)
+            if not issubclass(admin_class, m) and not (m is SearchesRelatedByKeyMixin and own_search)
         )
         if mixins:
             admin_class = type(

@@ -3,6 +3,7 @@
 import auditlog.middleware
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.middleware.cache import FetchFromCacheMiddleware
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -30,6 +31,22 @@ class PrivateWhenSignedInMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class FetchFromCacheForVisitorsMiddleware(FetchFromCacheMiddleware):
+    """Django's ``FetchFromCacheMiddleware``, which answers only visitors who are not signed in.
+
+    A page cached for the public has no staff links (``config.context_processors``); a
+    signed-in user's request goes to the view, and ``PrivateWhenSignedInMiddleware`` keeps the
+    answer out of the cache. Last in ``MIDDLEWARE`` (after ``AuthenticationMiddleware``); like
+    it, reads ``request.user`` only when a session cookie came with the request.
+    """
+
+    def process_request(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            request._cache_update_cache = False
+            return None
+        return super().process_request(request)
 
 
 class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):

@@ -3,12 +3,15 @@
 Django's cache middleware keeps a public page under a key made of the URL, the language and
 ``CACHE_MIDDLEWARE_KEY_PREFIX``. Here the prefix also holds the current *generation* of every
 scope the page belongs to (``page_scopes``): the whole site, then ``workshop:<slug>`` for a
-workshop's page, ``regions`` for the region pages, ``lists`` for every other public page
-(home, lists, tracker, feeds, open data). ``forget_pages("workshop:x", "lists")`` gives those
-scopes a new random generation, so the pages that show them are built again while the pages of
-the other workshops stay cached. Generations live in the pages cache itself (the files, or
-Redis when ``REDIS_URL`` is set), so every worker and every server sees a change at once; a
-generation that was evicted comes back as a new random value, never an old one.
+workshop's page (and its registration pages), ``communes`` and ``commune:<slug>`` for a
+commune's page, open data and feed, ``regions`` for the region, province and commune-search
+pages, ``programmes`` for the action programmes' pages, ``lists`` for every other public page
+(home, lists, tracker, committees, feeds, open data). ``forget_pages("workshop:x", "lists")``
+gives those scopes a new random generation, so the pages that show them are built again while
+the pages of the other workshops, communes and programmes stay cached. Generations live in the
+pages cache itself (the files, or Redis when ``REDIS_URL`` is set), so every worker and every
+server sees a change at once; a generation that was evicted comes back as a new random value,
+never an old one.
 
 Browsers are told ``no-cache`` with an ETag: they ask each time and get ``304 Not Modified``
 when nothing changed, instead of keeping a stale copy for minutes.
@@ -24,12 +27,17 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.middleware import cache as cache_middleware
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve
 
+from config.middleware import FetchFromCacheForVisitorsMiddleware
+
 SITE = "site"
 REGIONS = "regions"
+COMMUNES = "communes"
+PROGRAMMES = "programmes"
 LISTS = "lists"
 
 _prefix = contextvars.ContextVar("page_cache_prefix", default=None)
@@ -40,17 +48,33 @@ def workshop_scope(slug):
     return f"workshop:{slug}"
 
 
+def commune_scope(slug):
+    """The scope of one commune's public page, open data and feed: ``"commune:<slug>"``."""
+    return f"commune:{slug}"
+
+
+# View name -> (its scopes after SITE, as a function of the URL's keyword arguments).
+_SCOPES = {
+    "workshops:detail": lambda kwargs: [workshop_scope(kwargs["slug"])],
+    "registrations:register": lambda kwargs: [workshop_scope(kwargs["slug"])],
+    "registrations:done": lambda kwargs: [workshop_scope(kwargs["slug"])],
+    "regions:commune": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
+    "regions:commune_data": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
+    "workshops:commune_feed": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
+}
+_NAMESPACE_SCOPES = {"regions": REGIONS, "programmes": PROGRAMMES}
+
+
 def page_scopes(path):
-    """Scopes of the public page at ``path`` (a request's ``path_info``), ``SITE`` first."""
+    """Scopes of the public page at ``path`` (a request's ``path_info``), ``SITE`` first: a list
+    of strings, the same for every request of that page."""
     try:
         match = resolve(path)
     except Resolver404:
         return [SITE, LISTS]
-    if match.view_name == "workshops:detail":
-        return [SITE, workshop_scope(match.kwargs["slug"])]
-    if match.view_name.startswith("regions:"):
-        return [SITE, REGIONS]
-    return [SITE, LISTS]
+    if match.view_name in _SCOPES:
+        return [SITE, *_SCOPES[match.view_name](match.kwargs)]
+    return [SITE, _NAMESPACE_SCOPES.get(match.namespace, LISTS)]
 
 
 def _pages():
@@ -73,6 +97,13 @@ def generations(scopes):
 def forget_pages(*scopes):
     """Forget every cached page of ``scopes`` (``SITE`` forgets them all): new generations."""
     _pages().set_many({f"page-generation:{scope}": secrets.token_hex(4) for scope in scopes}, None)
+
+
+def forget_pages_now_and_on_commit(*scopes):
+    """``forget_pages(*scopes)`` at once and again when the current transaction commits: a page
+    built meanwhile by another request, from the data as it was before the change, is not kept."""
+    forget_pages(*scopes)
+    transaction.on_commit(lambda: forget_pages(*scopes))
 
 
 def key_prefix(path):
@@ -100,11 +131,12 @@ def latest_key(url):
     return "page-latest:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
-class FetchFromCacheMiddleware(ScopedPrefix, cache_middleware.FetchFromCacheMiddleware):
-    """Django's, with the key prefix of the requested page's scopes (``key_prefix``), and one
-    build of a page at a time: on a miss, the first visitor builds the page while the others
-    get the page as it was before the change (stale while revalidating), or wait for nothing
-    and build it too when there is none."""
+class FetchFromCacheMiddleware(ScopedPrefix, FetchFromCacheForVisitorsMiddleware):
+    """Django's, answering only visitors who are not signed in
+    (``config.middleware.FetchFromCacheForVisitorsMiddleware``), with the key prefix of the
+    requested page's scopes (``key_prefix``), and one build of a page at a time: on a miss, the
+    first visitor builds the page while the others get the page as it was before the change
+    (stale while revalidating), or wait for nothing and build it too when there is none."""
 
     def process_request(self, request):
         enabled = settings.CACHE_MIDDLEWARE_SECONDS > 0 and request.method in ("GET", "HEAD")

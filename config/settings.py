@@ -84,6 +84,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # Workshop, project, recommendation, commitment, milestone and committee texts in each of
+    # LANGUAGES, one column per language (workshops/translation.py); before the admin, as it asks.
+    "modeltranslation",
     # The admin, with two-factor authentication required for superusers, managers and data
     # officers (config/two_factor.py).
     "config.apps.TrackerAdminConfig",
@@ -99,11 +102,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "csp",
-    "axes",
+    # The libraries' apps under translated names (config/apps.py).
+    "config.apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "auditlog",
+    "config.apps.TOTPConfig",
+    "config.apps.StaticConfig",
+    "config.apps.AuditlogConfig",
     "regions",
     "organizations",
     "workshops",
@@ -143,7 +147,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Signed-in users' responses are marked private: the page cache and any proxy keep them out.
     "config.middleware.PrivateWhenSignedInMiddleware",
-    # Django's, keyed by the generations of the page's scopes (config/pagecache.py).
+    # Answers visitors from the page cache, not signed-in users (they see staff links); keyed
+    # by the generations of the page's scopes (config/pagecache.py).
     "config.pagecache.FetchFromCacheMiddleware",
 ]
 
@@ -167,6 +172,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # Links to the staff pages for signed-in staff, on the public pages too.
+                "config.context_processors.staff_links",
             ],
         },
     },
@@ -211,6 +218,10 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Translated content (django-modeltranslation): a text missing in the page's language shows
+# another version; templates prefer the record's original language (workshops.content).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ar", "fr", "en")
 # Number formats: Django's Arabic locale groups no thousands ("4467911"); ours does.
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True

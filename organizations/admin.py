@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_deletion import SummarisesDeletionMixin
 from config.admin_privacy import PERSONAL_DATA_PERMISSION
 from config.admin_search import SearchesRelatedByKeyMixin
 from organizations.forms import ReadmitForm
@@ -131,12 +132,12 @@ class OrganizationAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SummarisesDeletionMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "region", "city"]
     list_filter = ["kind", "region"]
     list_select_related = ["region"]
     search_fields = ["name", "acronym", "city"]
-    autocomplete_fields = ["region", "province", "focus_areas"]
+    autocomplete_fields = ["region", "province", "commune", "focus_areas"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [merge_selected]
     inlines = [OrganizationAliasInline]
@@ -155,7 +156,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
+class PersonAdmin(SummarisesDeletionMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
     """People, with their contact details shown only to staff holding ``view_personal_data``;
     others see names and masked phone and e-mail, and cannot search, filter or sort by them
     (``config.admin_privacy``, which the site gives every admin). Actions: erase
@@ -169,14 +170,14 @@ class PersonAdmin(SearchesRelatedByKeyMixin, admin.ModelAdmin):
     list_filter = ["gender", "region", "age_band", "consent_given", ErasedFilter, "created_at"]
     list_select_related = ["organization", "region"]
     search_fields = ["last_name", "first_name", "phone", "email", "organization__name"]
-    autocomplete_fields = ["organization", "region"]
+    autocomplete_fields = ["organization", "region", "commune"]
     show_full_result_count = False
     readonly_fields = ["erased_at", "masked_phone", "masked_email"]
     actions = ["erase_selected", merge_selected]
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "gender", "age_band"]}),
         (_("Contact (personal data)"), {"fields": ["phone", "email"]}),
-        (_("Affiliation"), {"fields": ["organization", "position", "city", "region"]}),
+        (_("Affiliation"), {"fields": ["organization", "position", "city", "region", "commune"]}),
         (
             _("Consent"),
             {
@@ -393,7 +394,8 @@ class ExportLogAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["kind", "file_format", "channel", "personal_data"]
     list_select_related = ["user", "workshop"]
-    search_fields = ["username", "scope", "workshop__title"]
+    # Every language version of the title (django-modeltranslation, workshops/translation.py).
+    search_fields = ["username", "scope", "workshop__title_ar", "workshop__title_fr", "workshop__title_en"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [

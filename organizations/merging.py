@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from config.wording import join_list, list_separator
 from organizations.models import Organization
 
 # A person's consents are taken together from the record with the latest consent date: the
@@ -76,9 +77,9 @@ def merge(keep, others, dry_run=False):
 
 def summary(report):
     """One line for the audit trail: ids and counts only, no personal data."""
-    moved = ", ".join(f"{count} {name}" for name, count in sorted(report.moved.items()))
+    moved = join_list(f"{count} {name}" for name, count in sorted(report.moved.items()))
     return _("Merged #%(ids)s into this record: %(moved)s moved; %(conflicts)s duplicate rows merged.") % {
-        "ids": ", #".join(str(pk) for pk in report.merged),
+        "ids": (list_separator() + "#").join(str(pk) for pk in report.merged),
         "moved": moved or _("nothing"),
         "conflicts": len(report.conflicts),
     }

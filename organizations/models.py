@@ -140,6 +140,14 @@ class Organization(SearchKeyModel):
         related_name="organizations",
         verbose_name=_("province or prefecture"),
     )
+    commune = models.ForeignKey(
+        "regions.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("commune"),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     focus_areas = models.ManyToManyField(
         FocusArea, blank=True, related_name="organizations", verbose_name=_("focus areas")
@@ -383,6 +391,15 @@ class Person(SearchKeyModel):
         blank=True,
         related_name="people",
         verbose_name=_("region of origin"),
+    )
+    # Optional, for the reports by commune; never shown publicly but as counts.
+    commune = models.ForeignKey(
+        "regions.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("commune of origin"),
     )
     consent_given = models.BooleanField(
         _("consent: contact for follow-up"),

@@ -15,11 +15,46 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config import pagecache
 from programmes import importing
 from programmes.models import ActionProgramme, Observation, Project
 from workshops.admin import HTTPS_URLS
 
 IMPORT_MAX_AGE = 3600  # seconds a preview may wait for its confirmation
+
+
+def forget_public_pages(commune_slugs):
+    """Forget the cached public pages an action programme shows on (``config.pagecache``): the
+    programmes' pages, the committees' (they list the programmes they follow) and the pages of
+    the communes of ``commune_slugs`` (an iterable of slugs); the others stay cached."""
+    communes = [pagecache.commune_scope(slug) for slug in set(commune_slugs)]
+    pagecache.forget_pages_now_and_on_commit(pagecache.PROGRAMMES, pagecache.LISTS, *communes)
+
+
+class ForgetsPublicPagesMixin:
+    """Changes made here show on the public pages at once (``forget_public_pages``): the pages
+    of the commune of the changed rows, before and after the change, are forgotten after every
+    save and delete. ``commune_slug``: the lookup from the model to its commune's slug."""
+
+    commune_slug = "commune__slug"
+
+    def _slugs(self, queryset):
+        return list(queryset.values_list(self.commune_slug, flat=True))
+
+    def save_model(self, request, obj, form, change):
+        before = self._slugs(self.model.objects.filter(pk=obj.pk)) if change else []
+        super().save_model(request, obj, form, change)
+        forget_public_pages(before + self._slugs(self.model.objects.filter(pk=obj.pk)))
+
+    def delete_model(self, request, obj):
+        before = self._slugs(self.model.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        forget_public_pages(before)
+
+    def delete_queryset(self, request, queryset):
+        before = self._slugs(queryset)
+        super().delete_queryset(request, queryset)
+        forget_public_pages(before)
 
 
 class PreviewSerializer:
@@ -60,7 +95,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ActionProgramme)
-class ActionProgrammeAdmin(admin.ModelAdmin):
+class ActionProgrammeAdmin(ForgetsPublicPagesMixin, admin.ModelAdmin):
     list_display = ["__str__", "commune", "start_year", "end_year", "adopted_on", "is_illustrative"]
     list_filter = ["is_illustrative", "start_year", "commune__province__region"]
     list_select_related = ["commune"]
@@ -98,6 +133,7 @@ class ActionProgrammeAdmin(admin.ModelAdmin):
                 messages.error(request, _("This preview has expired or was altered: upload the sheet again."))
                 return redirect("admin:programmes_actionprogramme_import", pk=programme.pk)
             created = importing.save_rows(programme, rows)
+            forget_public_pages([programme.commune.slug])
             count = len(created)
             messages.success(
                 request,
@@ -121,7 +157,8 @@ class ActionProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ForgetsPublicPagesMixin, admin.ModelAdmin):
+    commune_slug = "programme__commune__slug"
     list_display = ["__str__", "programme", "sector", "status", "progress", "reported_status", "reported_on"]
     list_filter = ["status", "reported_status", "programme__is_illustrative"]
     list_select_related = ["programme__commune"]
@@ -131,7 +168,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(ForgetsPublicPagesMixin, admin.ModelAdmin):
+    commune_slug = "project__programme__commune__slug"
     list_display = ["date", "project", "committee", "observed_status", "meeting"]
     list_filter = ["observed_status", "committee"]
     list_select_related = ["project", "committee", "meeting__committee"]

@@ -2,6 +2,8 @@
 public timeline, open data, and their documents. No login and no personal data: programmes,
 projects and committees' observations are public facts about communes."""
 
+import re
+
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.views.generic import DetailView, ListView
@@ -21,10 +23,25 @@ def public_committees():
 
 
 class ProgrammeListView(PublicMixin, ListView):
-    """Every action programme with its commune, period, number of projects and of flagged ones."""
+    """Every action programme with its commune, period, number of projects and of flagged ones;
+    ``?region=<code>`` ("01"-"12") keeps those of one region's communes (the region page links
+    there), any other value is ignored."""
 
-    queryset = ActionProgramme.objects.select_related("commune__province__region").with_counts()
+    queryset = (
+        ActionProgramme.objects.select_related("commune__province__region")
+        .with_counts()
+        .order_by("commune__name_fr", "-start_year", "pk")
+    )
     context_object_name = "programmes"
+
+    def region_code(self):
+        code = self.request.GET.get("region", "")
+        return code if re.fullmatch(r"(0[1-9]|1[0-2])", code) else ""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        code = self.region_code()
+        return queryset.filter(commune__province__region__code=code) if code else queryset
 
 
 class ProgrammeDetailView(DetailView):

@@ -33,8 +33,20 @@ class CommuneAdmin(admin.ModelAdmin):
     list_display = ["code", "name_fr", "name_ar", "kind", "province", "population_2024"]
     list_filter = ["kind", "province__region"]
     list_select_related = ["province"]
+    # Autocompletes of every form that names a commune search here: ``get_search_results``
+    # (``Commune.name_key``), not through the generic search keys of config.admin_search.
     search_fields = ["code", "name_fr", "name_ar"]
+    searches_its_own_way = True
     autocomplete_fields = ["province"]
+    prepopulated_fields = {"slug": ["name_fr"]}
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Fold the term as the names are folded (``Commune.name_key``): "fes", "Fès" and "FES"
+        find Fès, "اسفي" finds آسفي; an HCP code prefix finds its communes."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
 
 @admin.register(PlaceAlias)

@@ -5,6 +5,8 @@ Reference data is loaded by the data migration ``0002_load_reference_data`` from
 RGPH 2014 and 2024; see ``regions/data/SOURCES.md``).
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -182,6 +184,39 @@ class Province(SearchKeyModel):
         return f"{self.region.code}.{self.code}"
 
 
+class CommuneQuerySet(models.QuerySet):
+    def search(self, text):
+        """Communes whose French or Arabic name contains ``text`` once both are folded
+        (``regions.names.fold``: accents, hamza and alef forms, ta marbuta, hyphens), or whose
+        HCP code starts with it; the commune named or coded exactly so first, then the names
+        that start with it, then the others by French name. An empty or letterless ``text``
+        matches none."""
+        key = fold(text)
+        if not key:
+            return self.none()
+        found = models.Q(name_key__contains=key)
+        code = str(text).strip()
+        if HCP_CODE_PREFIX.fullmatch(code):
+            found |= models.Q(code__startswith=code)
+        # Best first: a name or code that is the text, then one that starts with it.
+        sep = COMMUNE_KEY_SEPARATOR
+        rank = models.Case(
+            models.When(
+                models.Q(name_key__startswith=key + sep)
+                | models.Q(name_key__endswith=sep + key)
+                | models.Q(code=code),
+                then=0,
+            ),
+            models.When(models.Q(name_key__startswith=key) | models.Q(name_key__contains=sep + key), then=1),
+            default=2,
+        )
+        return self.filter(found).alias(rank=rank).order_by("rank", "name_fr", "code")
+
+
+COMMUNE_KEY_SEPARATOR = " / "
+HCP_CODE_PREFIX = re.compile(r"[0-9]{2}(\.[0-9.]*)?")
+
+
 class Commune(models.Model):
     """One of Morocco's 1,503 communes (HCP, RGPH 2024), urban or rural.
 
@@ -205,19 +240,46 @@ class Commune(models.Model):
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province or prefecture")
     )
     population_2024 = models.PositiveIntegerField(_("population (2024 census)"), null=True, blank=True)
+    # Commune search (public and admin) looks the folded query up in here.
+    name_key = models.CharField(_("search key"), max_length=310, editable=False, default="")
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         ordering = ["province__region__code", "name_fr"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{2}\.[0-9]{3}\.[0-9]{2}\.[0-9]{1,2}$"),
+                name="regions_commune_code_hcp",
+                violation_error_message=_(
+                    "A commune's code is HCP's geographic code, e.g. 01.511.01.01 "
+                    "(region, province, commune)."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The key is what commune search reads: it follows both names (as PlaceAlias.key).
+        self.name_key = commune_key(self.name_fr, self.name_ar)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("regions:commune", kwargs={"slug": self.slug})
 
     @property
     def name(self):
         """The commune's name in the active language (Arabic, else French)."""
         return localized(self, "name")
+
+
+def commune_key(name_fr, name_ar):
+    """The search key of a commune: its folded French and Arabic names, apart (str)."""
+    return f"{fold(name_fr)}{COMMUNE_KEY_SEPARATOR}{fold(name_ar)}"
 
 
 class PlaceAliasQuerySet(AliasQuerySet):

@@ -95,7 +95,8 @@ class RegistrationForm(forms.Form):
     def _bound_province(self):
         """The province the submitted data names, or None (nothing, or not a province id)."""
         value = self.data.get(self.add_prefix("province")) if self.is_bound else None
-        if not value or not str(value).isdigit():
+        # Decimal digits only ("²" passes ``isdigit``, not ``int``), and no longer than an id.
+        if not value or not str(value).isdecimal() or len(value) > 18:
             return None
         return Province.objects.filter(pk=value).first()
 
@@ -138,7 +139,7 @@ class RegistrationForm(forms.Form):
 
     def applicant(self):
         """The valid form as a ``rules.Applicant`` (the region taken from the province when only
-        that was chosen; the commune's name as the city)."""
+        that was chosen; the commune as the person's commune, its name as the city)."""
         data = self.cleaned_data
         province, commune = data.get("province"), data.get("commune")
         region = data.get("region") or (province.region if province else None)
@@ -149,6 +150,7 @@ class RegistrationForm(forms.Form):
             age_band=data["age_band"],
             region=region,
             city=localized(commune, "name") if commune else "",
+            commune=commune,
             organization_name=collapse_spaces(data["organization"]),
             position=collapse_spaces(data["position"]),
             phone=data["phone"],

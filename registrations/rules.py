@@ -9,7 +9,8 @@ not both get it.
 
 Who is who, as an attendance import decides it (``attendance.people.saved_person``): the same
 phone, else the same e-mail, is the same person, whose saved details are completed, never
-overwritten. A phone or e-mail of an erased person (``organizations.privacy.skip_erased``)
+overwritten (a phone or e-mail is never added to them: ``_record_person``). A phone or
+e-mail of an erased person (``organizations.privacy.skip_erased``)
 records nothing: the person stays erased until staff re-admit them. The visitor is never told
 that a phone or e-mail is known: a repeat registration for the same workshop, or one of an
 erased person, answers as a new one would, with a code that is not saved (``Outcome.recorded``
@@ -35,7 +36,16 @@ from workshops.models import Participation, Workshop, new_pass_token
 # Participations that do not hold a place.
 PLACE_FREE_STATUSES = (Participation.Status.REFUSED, Participation.Status.CANCELLED)
 # Fields of a saved person that a registration fills when they are blank.
-COMPLETED_FIELDS = ("first_name", "last_name", "age_band", "position", "city", "region", "organization")
+COMPLETED_FIELDS = (
+    "first_name",
+    "last_name",
+    "age_band",
+    "position",
+    "city",
+    "commune",
+    "region",
+    "organization",
+)
 
 
 class RegistrationClosed(Exception):
@@ -46,9 +56,9 @@ class RegistrationClosed(Exception):
 @dataclass
 class Applicant:
     """What a visitor typed, cleaned: names as typed, ``gender`` a ``Person.Gender`` value,
-    ``age_band`` a ``Person.AgeBand`` value or "", ``region`` a Region or None, ``city`` the
-    commune's name or "", ``organization_name`` as typed, ``phone`` in E.164 or "", ``email``
-    lower-cased or "" (at least one of the two)."""
+    ``age_band`` a ``Person.AgeBand`` value or "", ``region`` a Region or None, ``commune`` a
+    Commune or None and ``city`` its name or "", ``organization_name`` as typed, ``phone`` in
+    E.164 or "", ``email`` lower-cased or "" (at least one of the two)."""
 
     first_name: str
     last_name: str
@@ -56,6 +66,7 @@ class Applicant:
     age_band: str = ""
     region: object = None
     city: str = ""
+    commune: object = None
     organization_name: str = ""
     position: str = ""
     phone: str = ""
@@ -150,14 +161,18 @@ def register(workshop, applicant, *, language, consent_text, consent_version, no
 
 
 def _record_person(person, applicant, organization, now):
-    """Create the person, or complete the saved one's blank fields (phone and e-mail included,
-    unless another person holds them), with the consent given today."""
+    """Create the person, or complete the saved one's blank fields, with the consent given today.
+
+    A saved person's phone and e-mail are never added from the form: they are how imports,
+    walk-ins and registrations find a person, and a visitor who typed someone's phone beside
+    their own e-mail would otherwise become that person everywhere."""
     values = {
         "first_name": applicant.first_name,
         "last_name": applicant.last_name,
         "age_band": applicant.age_band,
         "position": applicant.position,
         "city": applicant.city,
+        "commune": applicant.commune,
         "region": applicant.region,
         "organization": organization,
     }
@@ -179,11 +194,6 @@ def _record_person(person, applicant, organization, now):
             setattr(person, name, value)
     if person.gender == Person.Gender.UNSPECIFIED:
         person.gender = applicant.gender
-    for name in ("phone", "email"):
-        value = getattr(applicant, name)
-        taken = value and Person.objects.filter(**{name: value}).exclude(pk=person.pk).exists()
-        if value and not getattr(person, name) and not taken:
-            setattr(person, name, value)
     for name, value in consent.items():
         setattr(person, name, value)
     person.save()

@@ -12,9 +12,11 @@ import datetime
 
 import factory
 from factory.django import DjangoModelFactory
+from modeltranslation.translator import translator
 
 from organizations.models import FocusArea, Organization, Person
 from regions.models import Province, Region
+from workshops.content import written_in
 from workshops.models import (
     Attendance,
     Commitment,
@@ -42,6 +44,25 @@ def region(code):
 def province(code):
     """The Province with 3-digit HCP code ``code`` (e.g. "051", Al Hoceima)."""
     return Province.objects.get(code=code)
+
+
+class TranslatedFactory(DjangoModelFactory):
+    """A record whose texts have a version per language (``workshops/translation.py``): a text
+    given by its plain name (``title="Forum de Oujda"``) is stored as the version of the
+    language it is written in (``workshops.content.written_in``), which becomes the record's
+    ``language`` unless given, as staff typing it in that language would have it."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        for name in translator.get_options_for_model(model_class).fields:
+            if name in kwargs:
+                text = kwargs.pop(name)
+                kwargs.setdefault("language", written_in(text))
+                kwargs[f"{name}_{kwargs['language']}"] = text
+        return super()._create(model_class, *args, **kwargs)
 
 
 class FocusAreaFactory(DjangoModelFactory):
@@ -76,7 +97,7 @@ class PersonFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
 
 
-class ProjectFactory(DjangoModelFactory):
+class ProjectFactory(TranslatedFactory):
     class Meta:
         model = Project
 
@@ -85,7 +106,7 @@ class ProjectFactory(DjangoModelFactory):
     organizer = factory.SubFactory(OrganizationFactory)
 
 
-class WorkshopFactory(DjangoModelFactory):
+class WorkshopFactory(TranslatedFactory):
     """A one-day training, held and published, in Rabat; Arabic title and unicode slug."""
 
     class Meta:
@@ -146,7 +167,7 @@ class AttendanceFactory(DjangoModelFactory):
     session = factory.SubFactory(SessionFactory, workshop=factory.SelfAttribute("..participation.workshop"))
 
 
-class RecommendationFactory(DjangoModelFactory):
+class RecommendationFactory(TranslatedFactory):
     """The workshop's next recommendation (number 1, 2, 3…), not started."""
 
     class Meta:
@@ -168,7 +189,7 @@ class FollowUpFactory(DjangoModelFactory):
     new_status = RecommendationStatus.LIMITED
 
 
-class MonitoringCommitteeFactory(DjangoModelFactory):
+class MonitoringCommitteeFactory(TranslatedFactory):
     """A proposed committee (so without a constitution date: a database constraint)."""
 
     class Meta:
@@ -188,7 +209,7 @@ class CommitteeMembershipFactory(DjangoModelFactory):
     role = CommitteeMembership.Role.MEMBER
 
 
-class CommitmentFactory(DjangoModelFactory):
+class CommitmentFactory(TranslatedFactory):
     """A commitment on a new recommendation, not started, due 2026-12-31."""
 
     class Meta:
@@ -200,7 +221,7 @@ class CommitmentFactory(DjangoModelFactory):
     due_date = datetime.date(2026, 12, 31)
 
 
-class MilestoneFactory(DjangoModelFactory):
+class MilestoneFactory(TranslatedFactory):
     class Meta:
         model = Milestone
 

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -199,3 +200,87 @@ def test_static_files_keep_their_long_browser_lifetime(rf):
     static["Cache-Control"] = "max-age=31536000, public, immutable"
     response = pagecache.RevalidateMiddleware(lambda request: static)(rf.get("/static/site.css"))
     assert response["Cache-Control"] == "max-age=31536000, public, immutable"
+
+
+def commune_page(commune):
+    with translation.override("fr"):
+        return reverse("regions:commune", kwargs={"slug": commune.slug})
+
+
+def cache_each(client, paths):
+    for path in paths:
+        queries(client, path)
+        assert queries(client, path) == 0, path  # now cached
+
+
+@pytest.mark.django_db
+def test_a_follow_up_forgets_the_communes_its_workshop_concerns_not_the_others(cached_pages, client):
+    from tests.programmes.factories import CommuneFactory
+
+    concerned, aimed_at, elsewhere = CommuneFactory(), CommuneFactory(), CommuneFactory()
+    workshop = WorkshopFactory(is_published=True)
+    workshop.target_communes.add(aimed_at)
+    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=workshop))
+    commitment.target_communes.add(concerned)
+    assert sorted(reports.concerned_commune_slugs(workshop)) == sorted([concerned.slug, aimed_at.slug])
+    cache_each(client, [commune_page(concerned), commune_page(aimed_at), commune_page(elsewhere)])
+    reports.forget_public_figures(workshop, people=False)  # what the quick update form does
+    assert queries(client, commune_page(concerned)) > 0
+    assert queries(client, commune_page(aimed_at)) > 0
+    assert queries(client, commune_page(elsewhere)) == 0
+    # Participants count in the commune they come from: a change of attendance forgets them all.
+    reports.forget_public_figures(workshop)
+    assert queries(client, commune_page(elsewhere)) > 0
+
+
+@pytest.mark.django_db
+def test_a_programme_change_in_the_admin_forgets_its_pages_and_communes_not_the_others(
+    admin_client, cached_pages, client
+):
+    from tests.programmes.factories import ActionProgrammeFactory, ProjectFactory
+
+    project = ProjectFactory()
+    programme, other = project.programme, ActionProgrammeFactory()
+    workshop = WorkshopFactory(is_published=True)
+    with translation.override("fr"):
+        shown = [
+            programme.get_absolute_url(),
+            reverse("programmes:list"),
+            commune_page(programme.commune),
+            reverse("workshops:committees"),
+        ]
+        unrelated = [commune_page(other.commune), workshop.get_absolute_url(), reverse("regions:list")]
+    cache_each(client, [*shown, *unrelated])
+    response = admin_client.post(
+        reverse("admin:programmes_project_delete", args=[project.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    for path in shown:
+        assert queries(client, path) > 0, path  # built again: it shows the change
+    for path in unrelated:
+        assert queries(client, path) == 0, path
+
+
+def test_each_public_page_belongs_to_its_scopes():
+    with translation.override("ar"):
+        assert pagecache.page_scopes(reverse("regions:commune", kwargs={"slug": "fes"})) == [
+            "site",
+            "communes",
+            "commune:fes",
+        ]
+        assert (
+            pagecache.page_scopes(reverse("workshops:commune_feed", kwargs={"slug": "fes"}))[-1]
+            == "commune:fes"
+        )
+        # path_info, as a request holds it: decoded (reverse() gives it percent-encoded).
+        assert pagecache.page_scopes(unquote(reverse("registrations:register", kwargs={"slug": "ورشة"}))) == [
+            "site",
+            "workshop:ورشة",
+        ]
+        assert pagecache.page_scopes(reverse("programmes:detail", kwargs={"pk": 3})) == ["site", "programmes"]
+        assert pagecache.page_scopes(reverse("regions:province", kwargs={"code": "231"})) == [
+            "site",
+            "regions",
+        ]
+        assert pagecache.page_scopes(reverse("workshops:committees")) == ["site", "lists"]
+        assert pagecache.page_scopes("/nowhere/") == ["site", "lists"]

@@ -10,7 +10,11 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from modeltranslation.translator import translator
 
+from config.admin_choices import PreloadsChoicesInlineMixin
+from config.admin_deletion import SummarisesDeletionMixin
 from config.admin_search import (
     ChoicesThroughKeyFilter,
     RelatedThroughKeyFilter,
@@ -18,6 +22,7 @@ from config.admin_search import (
 )
 from organizations.privacy import can_export_personal_data
 from workshops import reports
+from workshops.content import versions
 from workshops.models import (
     Attendance,
     Commitment,
@@ -38,6 +43,34 @@ from workshops.models import (
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class OriginalVersionForm(forms.ModelForm):
+    """A form of a record with texts in several languages (``workshops/translation.py``).
+
+    Only the version in the record's original language (``language``) is required for a text
+    that is required at all: an organisation that writes in French is not made to type Arabic.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self._required_texts():
+            for column in versions(name):
+                if column in self.fields:
+                    self.fields[column].required = False
+
+    def _required_texts(self):
+        options = translator.get_options_for_model(self._meta.model)
+        return [name for name in options.fields if not self._meta.model._meta.get_field(name).blank]
+
+    def clean(self):
+        cleaned = super().clean()
+        language = cleaned.get("language") or self.instance.language
+        for name in self._required_texts():
+            column = f"{name}_{language}"
+            if column in self.fields and not cleaned.get(column):
+                self.add_error(column, _("Required in the original language of the record."))
+        return cleaned
+
+
 class ForgetsPublicFiguresMixin:
     """Changes made here show on the public pages at once: the cached public figures
     (``workshops.reports.cached``) are forgotten after every save and delete."""
@@ -56,10 +89,11 @@ class ForgetsPublicFiguresMixin:
 
 
 @admin.register(Project)
-class ProjectAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class ProjectAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, TranslationAdmin):
+    form = OriginalVersionForm
     list_display = ["name", "organizer", "start_date", "end_date"]
     list_select_related = ["organizer"]
-    search_fields = ["name", "organizer__name"]
+    search_fields = [*versions("name"), "organizer__name"]
     autocomplete_fields = ["organizer", "funders"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -90,21 +124,30 @@ class SessionInline(admin.TabularInline):
     fields = ["position", "date", "title", "start_time", "end_time"]
 
 
-class WorkshopPartnerInline(admin.TabularInline):
+class WorkshopPartnerInline(PreloadsChoicesInlineMixin, admin.TabularInline):
     model = WorkshopPartner
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class RecommendationInline(admin.StackedInline):
+class RecommendationInline(PreloadsChoicesInlineMixin, TranslationStackedInline):
+    form = OriginalVersionForm
     model = Recommendation
     extra = 0
-    fields = ["position", "text", "status", "due_date", "target_regions", "responsible_organizations"]
+    fields = [
+        "position",
+        "language",
+        "text",
+        "status",
+        "due_date",
+        "target_regions",
+        "responsible_organizations",
+    ]
     autocomplete_fields = ["target_regions", "responsible_organizations"]
     show_change_link = True
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(OriginalVersionForm):
     """The workshop, with the organiser's usual partners offered (``Workshop.usual_partners``)
     and dates refused when they would drop a session that holds presence marks."""
 
@@ -147,7 +190,7 @@ class WorkshopForm(forms.ModelForm):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class WorkshopAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, TranslationAdmin):
     form = WorkshopForm
     list_display = [
         "title",
@@ -161,20 +204,38 @@ class WorkshopAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     ]
     list_filter = ["status", "is_published", "kind", "venue_region", "target_regions", "project"]
     list_select_related = ["venue_region"]
-    search_fields = ["title", "city", "venue", "organizer__name"]
+    search_fields = [*versions("title"), "city", "venue", "organizer__name"]
     date_hierarchy = "start_date"
     show_full_result_count = False
-    autocomplete_fields = ["project", "organizer", "venue_region", "target_regions"]
+    autocomplete_fields = [
+        "project",
+        "organizer",
+        "venue_region",
+        "venue_commune",
+        "target_regions",
+        "target_communes",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SessionInline, WorkshopPartnerInline, RecommendationInline]
     change_form_template = "admin/workshops/workshop/change_form.html"
     formfield_overrides = HTTPS_URLS
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "is_published"]}),
+        (None, {"fields": ["language", "title", "slug", "kind", "status", "is_published"]}),
         (_("Who"), {"fields": ["project", "organizer", "add_usual_partners", "expected_participants"]}),
         (
             _("When and where"),
-            {"fields": ["start_date", "end_date", "venue", "city", "venue_region", "target_regions"]},
+            {
+                "fields": [
+                    "start_date",
+                    "end_date",
+                    "venue",
+                    "city",
+                    "venue_region",
+                    "venue_commune",
+                    "target_regions",
+                    "target_communes",
+                ]
+            },
         ),
         (_("Content"), {"fields": ["objectives", "summary"]}),
         (_("Source"), {"fields": ["source_note", "source_url"]}),
@@ -421,7 +482,7 @@ class ParticipationAdmin(
         "person__first_name",
         "person__phone",
         "person__email",
-        "workshop__title",
+        *versions("workshop__title"),
         "organization__name",
     ]
     autocomplete_fields = ["workshop", "person", "organization"]
@@ -436,10 +497,10 @@ class ParticipationAdmin(
 
 
 @admin.register(Session)
-class SessionAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class SessionAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["__str__", "workshop", "position", "date"]
     list_select_related = ["workshop"]
-    search_fields = ["title", "workshop__title"]
+    search_fields = ["title", *versions("workshop__title")]
     autocomplete_fields = ["workshop"]
     date_hierarchy = "date"
 
@@ -456,7 +517,7 @@ class AttendanceAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admi
     search_fields = [
         "participation__person__last_name",
         "participation__person__first_name",
-        "participation__workshop__title",
+        *versions("participation__workshop__title"),
     ]
     autocomplete_fields = ["participation", "session"]
     show_full_result_count = False
@@ -511,10 +572,19 @@ class FollowUpInline(admin.StackedInline):
     formfield_overrides = HTTPS_URLS
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(TranslationStackedInline):
+    form = OriginalVersionForm
     model = Commitment
     extra = 0
-    fields = ["position", "title", "responsible_organizations", "target_regions", "due_date", "status"]
+    fields = [
+        "position",
+        "language",
+        "title",
+        "responsible_organizations",
+        "target_regions",
+        "due_date",
+        "status",
+    ]
     readonly_fields = ["status"]
     autocomplete_fields = ["responsible_organizations", "target_regions"]
     show_change_link = True
@@ -538,11 +608,12 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, admin.ModelAdmin):
+class RecommendationAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, TranslationAdmin):
+    form = OriginalVersionForm
     list_display = ["__str__", "workshop", "position", "status", "due_date", "overdue"]
     list_filter = ["status", OverdueFilter, "target_regions", "workshop__project"]
     list_select_related = ["workshop"]
-    search_fields = ["text", "workshop__title"]
+    search_fields = [*versions("text"), *versions("workshop__title")]
     autocomplete_fields = ["workshop", "responsible_organizations", "target_regions"]
     inlines = [CommitmentInline, FollowUpInline]
 
@@ -551,24 +622,32 @@ class RecommendationAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, admi
         return obj.is_overdue()
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TranslationTabularInline):
+    form = OriginalVersionForm
     model = Milestone
     extra = 0
-    fields = ["position", "title", "weight", "due_date", "completed_on", "evidence_url"]
+    fields = ["position", "language", "title", "weight", "due_date", "completed_on", "evidence_url"]
     formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, admin.ModelAdmin):
+class CommitmentAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, TranslationAdmin):
+    form = OriginalVersionForm
     list_display = ["title", "recommendation", "status", "progress_display", "due_date", "overdue"]
     list_filter = ["status", OverdueFilter, "target_regions", "recommendation__workshop__project"]
     list_select_related = ["recommendation"]
-    search_fields = ["title", "description", "recommendation__text", "responsible_organizations__name"]
+    search_fields = [
+        *versions("title"),
+        *versions("description"),
+        *versions("recommendation__text"),
+        "responsible_organizations__name",
+    ]
     autocomplete_fields = [
         "recommendation",
         "responsible_organizations",
         "target_regions",
         "target_provinces",
+        "target_communes",
     ]
     readonly_fields = ["status"]
     date_hierarchy = "due_date"
@@ -587,11 +666,12 @@ class CommitmentAdmin(ForgetsPublicFiguresMixin, RecordsFollowUpsMixin, admin.Mo
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class MilestoneAdmin(ForgetsPublicFiguresMixin, TranslationAdmin):
+    form = OriginalVersionForm
     list_display = ["title", "commitment", "weight", "due_date", "completed_on"]
     list_filter = ["completed_on"]
     list_select_related = ["commitment"]
-    search_fields = ["title", "commitment__title"]
+    search_fields = [*versions("title"), *versions("commitment__title")]
     autocomplete_fields = ["commitment"]
     formfield_overrides = HTTPS_URLS
 
@@ -601,7 +681,7 @@ class FollowUpAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["__str__", "commitment", "recommendation", "date", "old_status", "new_status"]
     list_filter = ["new_status"]
     list_select_related = ["recommendation", "commitment"]
-    search_fields = ["note", "recommendation__text", "commitment__title"]
+    search_fields = ["note", *versions("recommendation__text"), *versions("commitment__title")]
     autocomplete_fields = ["recommendation", "commitment", "reported_by"]
     readonly_fields = ["old_status", "created_by", "created_at"]
     date_hierarchy = "date"
@@ -626,12 +706,13 @@ class CommitteeMeetingInline(admin.StackedInline):
 
 
 @admin.register(MonitoringCommittee)
-class MonitoringCommitteeAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
+class MonitoringCommitteeAdmin(ForgetsPublicFiguresMixin, TranslationAdmin):
+    form = OriginalVersionForm
     list_display = ["name", "status", "proposed_on", "constituted_on", "origin_recommendation"]
     list_filter = ["status", "regions"]
     list_select_related = ["origin_recommendation"]
-    search_fields = ["name", "mandate"]
-    autocomplete_fields = ["origin_recommendation", "regions", "followed_commitments"]
+    search_fields = [*versions("name"), *versions("mandate")]
+    autocomplete_fields = ["origin_recommendation", "regions", "communes", "followed_commitments"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CommitteeMembershipInline, CommitteeMeetingInline]
 
@@ -640,7 +721,7 @@ class MonitoringCommitteeAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
 class CommitteeMeetingAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["committee", "date", "place"]
     list_select_related = ["committee"]
-    search_fields = ["committee__name", "place", "decisions"]
+    search_fields = [*versions("committee__name"), "place", "decisions"]
     autocomplete_fields = ["committee"]
     date_hierarchy = "date"
 
@@ -650,7 +731,7 @@ class WorkshopPartnerAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["organization", "workshop", "role"]
     list_filter = ["role"]
     list_select_related = ["organization", "workshop"]
-    search_fields = ["organization__name", "workshop__title"]
+    search_fields = ["organization__name", *versions("workshop__title")]
     autocomplete_fields = ["workshop", "organization"]
 
 
@@ -659,5 +740,5 @@ class CommitteeMembershipAdmin(ForgetsPublicFiguresMixin, admin.ModelAdmin):
     list_display = ["organization", "committee", "role"]
     list_filter = ["role"]
     list_select_related = ["organization", "committee"]
-    search_fields = ["organization__name", "committee__name"]
+    search_fields = ["organization__name", *versions("committee__name")]
     autocomplete_fields = ["committee", "organization"]

@@ -23,7 +23,8 @@ Definitions
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -89,7 +90,9 @@ class Scope:
 class Breakdown:
     """One table: ``title``, ``label_header`` (first column), ``rows`` [(label, count)],
     ``total`` (int or None), ``note`` (how to read it, or ""), ``keys`` (what each row counts:
-    a gender or age band value, a region id, an organisation kind; None for "unknown")."""
+    a gender or age band value, a region id, an organisation kind; None for "unknown"),
+    ``count_header`` (what the counts count, for the spreadsheet's second column: "People" when
+    empty)."""
 
     title: str
     label_header: str
@@ -97,6 +100,7 @@ class Breakdown:
     total: int | None = None
     note: str = ""
     keys: list = field(default_factory=list)
+    count_header: str = ""
 
 
 @dataclass
@@ -146,19 +150,20 @@ class Report:
         return [(label, _cell(value)) for label, value in self.headline_rows()]
 
 
-def _breakdown(title, label_header, counter, labels, note=""):
+def _breakdown(title, label_header, counter, labels, note="", count_header=""):
     """Rows for every label in ``labels`` (``[(key, label)]``, zeros kept) then the keys of
     ``counter`` not in ``labels``, and their total."""
     keys = [key for key, _label in labels]
     keys += [key for key in counter if key not in keys]
     rows = [(str(label), counter.get(key, 0)) for key, label in labels]
     rows += [(str(key), counter[key]) for key in keys[len(labels) :]]
-    return Breakdown(title, label_header, rows, sum(count for _label, count in rows), note, keys)
+    total = sum(count for _label, count in rows)
+    return Breakdown(title, label_header, rows, total, note, keys, count_header=count_header)
 
 
 def _publish(report, people):
     """Hide what the public may not see in ``report`` (in place), as one table
-    (``publication.Table``). ``people``: ``{person id: (gender, age band, region id)}``.
+    (``publication.Table``). ``people``: ``_people_profiles``.
 
     The unique participants by gender and region are ``publication.add_people``'s cells, as on
     the public pages (so a scope that is one workshop, or the whole country, reads the same as
@@ -167,9 +172,7 @@ def _publish(report, people):
     of each workshop are hidden only when small, as on the workshop's page, and add up to the
     participations. Participant-days and each workshop's completers stand alone."""
     table = publication.Table({})
-    unique = publication.add_people(
-        table, Counter((region, gender) for gender, _age, region in people.values())
-    )
+    unique = publication.add_people(table, _region_gender(people))
     table.add("days", report.participant_days)
     gender, age, region, kind = report.breakdowns[:4]
     cells = {
@@ -214,50 +217,60 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     """Compute the cross-workshop report of ``scope`` (a Scope); returns a ``Report``.
 
     ``completion_percent`` (1-100): share of a workshop's sessions a participant must attend
-    to have completed it. ``public``: hide small cells. Eight queries whatever the data size.
+    to have completed it. ``public``: hide small cells. Every count is aggregated by the
+    database: Python receives grouped rows (at most one per workshop and number of sessions
+    attended), never the participations, so time and memory do not follow the number of
+    people. Seven queries whatever the data size.
     """
     workshops = list(scope.workshops().select_related("venue_region").order_by("start_date", "pk"))
     report = Report(scope, public, completion_percent, workshops=len(workshops))
-    counted = Participation.objects.counted().filter(workshop__in=scope.workshops())
-    participations = list(
-        counted.values_list(
-            "pk",
-            "workshop_id",
-            "person_id",
-            "person__gender",
-            "person__age_band",
-            "person__region_id",
-            "organization__kind",
-        )
-    )
-    people = {}
-    kinds = set()
-    for _pk, _workshop, person, gender, age_band, region, kind in participations:
-        people[person] = (gender, age_band, region)
-        kinds.add((person, kind))
-    report.unique_participants = len(people)
-    report.participations = len(participations)
+    counted = Participation.objects.counted().filter(workshop__in=scope.workshops()).order_by()
+    people = _people_profiles(counted)
+    report.unique_participants = sum(people.values())
     report.participant_days = (
         Attendance.objects.filter(participation__in=counted)
         .values("participation", "session__date")
         .distinct()
         .count()
     )
-    genders = Counter(gender for gender, _age, _region in people.values())
+    genders = _sum_by(people, 0)
     report.women = genders.get(Person.Gender.FEMALE, 0)
     report.women_share = share(report.women, report.unique_participants)
-
+    kinds = dict(counted.values_list("organization__kind").annotate(n=Count("person", distinct=True)))
     report.breakdowns = _breakdowns(genders, people, kinds, workshops)
-    report.completion = _completion(workshops, participations, counted, completion_percent)
+    report.completion = _completion(workshops, counted, completion_percent)
+    report.participations = sum(row.participants for row in report.completion)
     if public:
         _publish(report, people)
     return report
 
 
+def _people_profiles(counted):
+    """Distinct people of the ``counted`` participations by profile: ``{(gender, age band,
+    region id or None): count}``. One query, a semi-join (each person once, however many
+    workshops), as ``reports.reach`` does."""
+    rows = (
+        Person.objects.filter(pk__in=counted.values("person"))
+        .order_by()
+        .values_list("gender", "age_band", "region")
+        .annotate(n=Count("pk"))
+    )
+    return {(gender, age, region): n for gender, age, region, n in rows}
+
+
+def _sum_by(profiles, position):
+    """``profiles`` (``_people_profiles``) summed by one part of the profile: 0 gender, 1 age
+    band, 2 region id. Returns a Counter."""
+    totals = Counter()
+    for key, count in profiles.items():
+        totals[key[position]] += count
+    return totals
+
+
 def _breakdowns(genders, people, kinds, workshops):
     """The report's tables: people by gender (``genders``, a Counter), age band and region of
-    origin (``people``: ``{person_id: (gender, age_band, region_id)}``), by kind of organisation
-    (``kinds``: ``{(person_id, kind)}``) and ``workshops`` by the region of their venue."""
+    origin (``people``: ``_people_profiles``), by kind of organisation (``kinds``: ``{kind or
+    None: distinct people}``) and ``workshops`` by the region of their venue."""
     regions = list(Region.objects.all())
     region_labels = [(r.pk, r.name) for r in regions] + [(None, _("Unknown"))]
     return [
@@ -265,19 +278,19 @@ def _breakdowns(genders, people, kinds, workshops):
         _breakdown(
             _("Age band"),
             _("Age band"),
-            Counter(age for _gender, age, _region in people.values()),
+            _sum_by(people, 1),
             [*Person.AgeBand.choices, ("", _("not stated"))],
         ),
         _breakdown(
             _("Region of origin"),
             _("Region"),
-            Counter(region for _gender, _age, region in people.values()),
+            _sum_by(people, 2),
             region_labels,
         ),
         _breakdown(
             _("Organisation kind"),
             _("Kind"),
-            Counter(kind for _person, kind in kinds),
+            kinds,
             [*Organization.Kind.choices, (None, _("no organisation"))],
             note=_("Someone who came for two kinds of organisation counts in both."),
         ),
@@ -286,36 +299,52 @@ def _breakdowns(genders, people, kinds, workshops):
             _("Region of the venue"),
             Counter(w.venue_region_id for w in workshops),
             region_labels,  # counts of workshops, not of people: nothing to protect
+            count_header=_("Workshops"),
         ),
     ]
 
 
-def _completion(workshops, participations, counted, percent):
+def _region_gender(profiles):
+    """``profiles`` (``_people_profiles``) summed by ``(region id or None, gender)``."""
+    totals = Counter()
+    for (gender, _age, region), count in profiles.items():
+        totals[(region, gender)] += count
+    return totals
+
+
+def _completion(workshops, counted, percent):
+    """One ``CompletionRow`` per workshop of ``workshops`` (a list), in its order. ``counted``:
+    the scope's counted participations (a QuerySet). Two grouped queries: sessions per
+    workshop, and participations per workshop and number of marks; the completion rule
+    (``workshops.completion.sessions_required``) is applied to those groups here."""
     sessions = dict(
         Session.objects.filter(workshop__in=[w.pk for w in workshops])
+        .order_by()
         .values_list("workshop")
         .annotate(n=Count("pk"))
-        .order_by()
     )
-    attended = dict(
-        Attendance.objects.filter(participation__in=counted)
-        .values_list("participation")
+    marks = (
+        Attendance.objects.filter(participation=OuterRef("pk"))
+        .order_by()
+        .values("participation")
         .annotate(n=Count("pk"))
-        .order_by()
+        .values("n")
     )
-    by_workshop = Counter()
-    completed = Counter()
-    required = {w.pk: sessions_required(sessions.get(w.pk, 0), percent) for w in workshops}
-    for pk, workshop, *_rest in participations:
-        by_workshop[workshop] += 1
-        if sessions.get(workshop) and attended.get(pk, 0) >= required[workshop]:
-            completed[workshop] += 1
+    groups = (
+        counted.annotate(marks=Coalesce(Subquery(marks, output_field=IntegerField()), 0))
+        .values_list("workshop", "marks")
+        .annotate(n=Count("pk"))
+    )
+    participants, completed = Counter(), Counter()
+    for workshop, attended, n in groups:
+        participants[workshop] += n
+        if attended >= sessions_required(sessions.get(workshop, 0), percent):
+            completed[workshop] += n
     rows = []
     for w in workshops:
         m = sessions.get(w.pk, 0)
-        participants = by_workshop[w.pk]
-        done = completed[w.pk] if m else None
-        rows.append(CompletionRow(w, m, required[w.pk] if m else 0, participants, done))
+        required = sessions_required(m, percent) if m else 0
+        rows.append(CompletionRow(w, m, required, participants[w.pk], completed[w.pk] if m else None))
     return rows
 
 
@@ -343,7 +372,9 @@ def report_workbook(report):
         rows.append([_("Total"), _cell(breakdown.total)])
         if breakdown.note:
             rows.append([breakdown.note, ""])
-        add_table_sheet(workbook, breakdown.title, [breakdown.label_header, _("People")], rows)
+        add_table_sheet(
+            workbook, breakdown.title, [breakdown.label_header, breakdown.count_header or _("People")], rows
+        )
     add_table_sheet(
         workbook,
         _("Completion"),

@@ -12,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from regions.models import Region
+from regions.models import Commune, Region
 from workshops.models import FollowUp, MonitoringCommittee
 
 FEED_LENGTH = 50
@@ -129,3 +129,19 @@ class CommitteeFollowUpFeed(FollowUpFeed):
 
     def get_queryset(self, obj):
         return FollowUp.objects.public().for_committee(obj)
+
+
+class CommuneFollowUpFeed(FollowUpFeed):
+    """Updates on commitments concerning one commune."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Commune, slug=slug)
+
+    def title(self, obj=None):
+        return _("Workshop tracker: follow-up in %(commune)s") % {"commune": obj.name}
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def get_queryset(self, obj):
+        return FollowUp.objects.public().concerning_commune(obj)

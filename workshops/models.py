@@ -25,13 +25,30 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from regions.search import SearchKeyModel, SearchKeyQuerySet
+from workshops.content import shown
 from workshops.evidence import EvidenceFileField, EvidenceName, evidence_suffix
+
+
+def original_language_field():
+    """The language a record's texts were first written in: a code of ``settings.LANGUAGES``.
+
+    The texts themselves have a version per language (``workshops/translation.py``); pages show
+    this one when the page's language has none (``workshops.content.shown``).
+    """
+    return models.CharField(
+        _("original language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the texts were first written in, shown where a translation is missing."),
+    )
 
 
 class Project(SearchKeyModel):
     """A funded project under which an organisation runs workshops."""
 
     name = models.CharField(_("name"), max_length=255)
+    language = original_language_field()
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     organizer = models.ForeignKey(
         "organizations.Organization",
@@ -81,6 +98,11 @@ class WorkshopQuerySet(SearchKeyQuerySet):
         aimed = Workshop.target_regions.through.objects.filter(region=region).values("workshop_id")
         return self.filter(Q(venue_region=region) | Q(pk__in=aimed))
 
+    def concerning_commune(self, commune):
+        """Workshops held in ``commune`` (a ``regions.Commune``) or aimed at it (each once)."""
+        aimed = Workshop.target_communes.through.objects.filter(commune=commune).values("workshop_id")
+        return self.filter(Q(venue_commune=commune) | Q(pk__in=aimed))
+
     def in_year(self, year):
         """Workshops that started in calendar year ``year`` (int)."""
         return self.filter(start_date__year=year)
@@ -104,6 +126,7 @@ class Workshop(SearchKeyModel):
         CANCELLED = "cancelled", pgettext_lazy("workshop status", "cancelled")
 
     title = models.CharField(_("title"), max_length=255)
+    language = original_language_field()
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TRAINING)
     project = models.ForeignKey(
@@ -138,8 +161,19 @@ class Workshop(SearchKeyModel):
         related_name="hosted_workshops",
         verbose_name=_("region of the venue"),
     )
+    venue_commune = models.ForeignKey(
+        "regions.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_workshops",
+        verbose_name=_("commune of the venue"),
+    )
     target_regions = models.ManyToManyField(
         "regions.Region", blank=True, related_name="targeted_workshops", verbose_name=_("target regions")
+    )
+    target_communes = models.ManyToManyField(
+        "regions.Commune", blank=True, related_name="targeted_workshops", verbose_name=_("target communes")
     )
     expected_participants = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
     objectives = models.TextField(_("objectives"), blank=True, help_text=_("One objective per line."))
@@ -228,8 +262,10 @@ class Workshop(SearchKeyModel):
 
     @property
     def objective_list(self):
-        """The objectives as a list of non-empty lines (list of str)."""
-        return [line.strip(" -•\t") for line in self.objectives.splitlines() if line.strip(" -•\t")]
+        """The objectives shown in the active language (``workshops.content.shown``), as a list
+        of non-empty lines (list of str)."""
+        lines = shown(self, "objectives").splitlines()
+        return [line.strip(" -•\t") for line in lines if line.strip(" -•\t")]
 
     @property
     def days(self):
@@ -432,14 +468,17 @@ class ParticipationQuerySet(models.QuerySet):
         """Mark these participations present at ``session`` (those of its workshop only; the
         others are left alone). Idempotent: a mark already there stays one mark, so two staff
         ticking the same cell converge. Present means attended: the status of those marked
-        becomes ``attended``. Returns the number of participations of the session's workshop."""
+        becomes ``attended``, except a registration awaiting approval or refused, which only a
+        staff decision changes (a tick is no approval, and must not count them in public
+        figures). Returns the number of participations of the session's workshop."""
         ids = list(self.filter(workshop_id=session.workshop_id).values_list("pk", flat=True))
         Attendance.objects.bulk_create(
             [Attendance(participation_id=pk, session=session) for pk in ids], ignore_conflicts=True
         )
-        Participation.objects.filter(pk__in=ids).exclude(status=Participation.Status.ATTENDED).update(
-            status=Participation.Status.ATTENDED
-        )
+        Status = Participation.Status
+        Participation.objects.filter(pk__in=ids).exclude(
+            status__in=(Status.ATTENDED, Status.PENDING, Status.REFUSED)
+        ).update(status=Status.ATTENDED)
         return len(ids)
 
     @transaction.atomic
@@ -679,6 +718,7 @@ class Recommendation(DueMixin, SearchKeyModel):
     )
     position = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
+    language = original_language_field()
     responsible_organizations = models.ManyToManyField(
         "organizations.Organization",
         blank=True,
@@ -730,6 +770,11 @@ class CommitmentQuerySet(DueQuerySetMixin, SearchKeyQuerySet):
         through = Commitment.target_regions.through.objects.filter(region=region)
         return self.filter(pk__in=through.values("commitment_id"))
 
+    def concerning_commune(self, commune):
+        """Commitments whose communes concerned include ``commune`` (a ``regions.Commune``)."""
+        through = Commitment.target_communes.through.objects.filter(commune=commune)
+        return self.filter(pk__in=through.values("commitment_id"))
+
     def with_progress(self):
         """Annotate ``milestone_weight`` and ``done_weight`` (sums of milestone weights), from which
         ``Commitment.progress`` reads without further queries. Keeps the queryset's ordering,
@@ -758,6 +803,7 @@ class Commitment(DueMixin, SearchKeyModel):
     position = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("commitment"), max_length=255, help_text=_("What will be done, in a line."))
     description = models.TextField(_("description"), blank=True)
+    language = original_language_field()
     responsible_organizations = models.ManyToManyField(
         "organizations.Organization",
         blank=True,
@@ -774,8 +820,17 @@ class Commitment(DueMixin, SearchKeyModel):
         related_name="commitments",
         verbose_name=_("target provinces and prefectures"),
     )
-    communes = models.CharField(
-        _("communes concerned"), max_length=255, blank=True, help_text=_("Names, separated by commas.")
+    target_communes = models.ManyToManyField(
+        "regions.Commune", blank=True, related_name="commitments", verbose_name=_("communes concerned")
+    )
+    unmatched_communes = models.CharField(
+        _("communes not found"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Names of the former free-text field that matched no commune of the census: "
+            "choose them among the communes concerned, then clear this field."
+        ),
     )
     committed_on = models.DateField(_("committed on"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
@@ -849,6 +904,7 @@ class Milestone(SearchKeyModel):
     )
     position = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=255)
+    language = original_language_field()
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, help_text=_("Relative size of this step (1 = ordinary).")
     )
@@ -911,6 +967,10 @@ class FollowUpQuerySet(models.QuerySet):
             Q(commitment__in=commitments.values("commitment_id"))
             | Q(recommendation__in=recommendations.values("recommendation_id"))
         )
+
+    def concerning_commune(self, commune):
+        """Updates on commitments whose communes concerned include ``commune``."""
+        return self.filter(commitment__in=Commitment.objects.concerning_commune(commune).values("pk"))
 
     def for_committee(self, committee):
         """Updates on the commitments ``committee`` follows and on the recommendation that proposed it."""
@@ -1070,7 +1130,11 @@ class MonitoringCommittee(SearchKeyModel):
     regions = models.ManyToManyField(
         "regions.Region", blank=True, related_name="committees", verbose_name=_("regions covered")
     )
+    communes = models.ManyToManyField(
+        "regions.Commune", blank=True, related_name="committees", verbose_name=_("communes covered")
+    )
     mandate = models.TextField(_("mandate"), blank=True)
+    language = original_language_field()
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PROPOSED)
     proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
     constituted_on = models.DateField(_("constituted on"), null=True, blank=True)

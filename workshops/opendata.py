@@ -11,7 +11,9 @@ import json
 
 from django.utils import timezone
 
+from workshops.communes import commune_figures
 from workshops.models import Commitment, Recommendation
+from workshops.publication import workshop_total
 from workshops.spreadsheets import neutralize
 
 LICENCE = "ODbL-1.0 (Open Data Commons Open Database License)"
@@ -145,3 +147,56 @@ def as_json(rows, fields, name):
         "rows": list(rows),
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+COMMUNE_FIELDS = [
+    "commune_code",
+    "commune",
+    "item",
+    "id",
+    "url",
+    "title",
+    "date",
+    "status",
+    "status_label",
+    "participants",
+    "progress",
+]
+
+
+def commune_rows(commune, base_url=""):
+    """What a commune page lists, as dicts with ``COMMUNE_FIELDS`` keys (fixed query count):
+    one row per published workshop held in or aimed at ``commune`` (``item`` ``"workshop"``,
+    ``participants`` through the publication rule, ``""`` when hidden), per public commitment
+    concerning it (``"commitment"``, ``progress`` in percent or ``""``) and per active
+    organisation based in it (``"organisation"``). Names of people never appear."""
+    figures = commune_figures(commune)
+    blank = dict.fromkeys(COMMUNE_FIELDS, "")
+    common = {**blank, "commune_code": commune.code, "commune": commune.name_fr}
+    for w in figures["workshops"]:
+        participants = workshop_total(w.participants)
+        yield {
+            **common,
+            "item": "workshop",
+            "id": w.pk,
+            "url": base_url + w.get_absolute_url(),
+            "title": w.title,
+            "date": w.start_date.isoformat(),
+            "status": w.status,
+            "status_label": str(w.get_status_display()),
+            "participants": "" if participants is None else participants,
+        }
+    for c in figures["commitments"]:
+        yield {
+            **common,
+            "item": "commitment",
+            "id": c.pk,
+            "url": base_url + c.get_absolute_url(),
+            "title": c.title,
+            "date": c.due_date.isoformat() if c.due_date else "",
+            "status": c.status,
+            "status_label": str(c.get_status_display()),
+            "progress": "" if c.progress is None else c.progress,
+        }
+    for o in figures["organizations"]:
+        yield {**common, "item": "organisation", "id": o.pk, "title": o.name}

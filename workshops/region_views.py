@@ -2,11 +2,13 @@
 here, beside the figures they show (``workshops.reports``), so that ``regions`` imports none of
 our apps; their URL names stay ``regions:list`` and ``regions:detail``."""
 
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from regions import maps
-from regions.models import Region
-from workshops import publication, reports
+from regions.models import Commune, Province, Region
+from workshops import communes, opendata, publication, reports
 
 # A region page lists this many workshops and recommendations, then links to the full lists.
 PREVIEW = 10
@@ -39,6 +41,12 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         # Counts of people through the publication rule, as on the regions list and the map.
         figures = publication.region_figures(self.object)
+        # Every commune of the region, by province (the provinces come with them: one query).
+        rows = communes.activity(
+            Commune.objects.filter(province__region=self.object).order_by(
+                "province__name_fr", "province", "name_fr"
+            )
+        )
         return super().get_context_data(
             figures=figures,
             workshops=figures["workshops"][:PREVIEW],
@@ -47,8 +55,83 @@ class RegionDetailView(DetailView):
             recommendation_count=figures["recommendations"].count(),
             commitments=figures["commitments"][:PREVIEW],
             commitment_count=figures["commitments"].count(),
-            provinces=self.object.provinces.all(),
+            provinces=communes.by_province(rows),
+            active_communes=communes.with_activity(rows),
             preview=PREVIEW,
             small_cell_minimum=publication.small_cell_minimum(),
             **kwargs,
         )
+
+
+class CommuneListView(ListView):
+    """Commune search: ``?q=`` in Arabic or French, letter variants and accents folded
+    (``CommuneQuerySet.search``), or an HCP code prefix; 50 to a page. Without ``q``, the
+    communes where anything happened (``communes.with_activity``)."""
+
+    template_name = "regions/commune_list.html"
+    context_object_name = "communes"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:100]
+        communes = Commune.objects.select_related("province__region")
+        return communes.search(self.query) if self.query else communes.none()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        active = [] if self.query else communes.with_activity(communes.activity(Commune.objects.all()))
+        return super().get_context_data(query=self.query, active=active[: PREVIEW * 5], **kwargs)
+
+
+class CommuneDetailView(DetailView):
+    """One commune: names in both scripts, population, workshops held there or aimed at it,
+    organisations based there, commitments concerning it (``communes.commune_figures``).
+    At most 12 queries whatever the data size, with room for the action programmes."""
+
+    queryset = Commune.objects.select_related("province__region")
+
+    def get_context_data(self, **kwargs):
+        figures = communes.commune_figures(self.object)
+        return super().get_context_data(
+            figures=figures,
+            workshops=figures["workshops"][:PREVIEW],
+            commitments=figures["commitments"][:PREVIEW],
+            organizations=figures["organizations"][: PREVIEW * 5],
+            preview=PREVIEW,
+            small_cell_minimum=publication.small_cell_minimum(),
+            **kwargs,
+        )
+
+
+class ProvinceDetailView(DetailView):
+    """One province or prefecture: every commune with its activity (``communes.activity``)."""
+
+    queryset = Province.objects.select_related("region")
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    template_name = "regions/province_detail.html"
+
+    def get_context_data(self, **kwargs):
+        rows = communes.activity(self.object.communes.order_by("name_fr"))
+        return super().get_context_data(rows=rows, **kwargs)
+
+
+def commune_data(request, slug, fmt):
+    """``/regions/communes/<slug>/data.<csv|json>``: a commune page's items as open data
+    (``opendata.commune_rows``: public fields only)."""
+    commune = get_object_or_404(Commune, slug=slug)
+    if fmt not in {"csv", "json"}:
+        raise Http404
+    rows = opendata.commune_rows(commune, base_url=request.build_absolute_uri("/").rstrip("/"))
+    name = f"commune-{commune.code}"
+    if fmt == "csv":
+        content, content_type = opendata.as_csv(rows, opendata.COMMUNE_FIELDS), "text/csv; charset=utf-8"
+    else:
+        content, content_type = opendata.as_json(rows, opendata.COMMUNE_FIELDS, name), "application/json"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

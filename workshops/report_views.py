@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import reverse
@@ -46,6 +47,7 @@ class ReportScopeForm(forms.Form):
         max_value=100,
         label=_("Completion: share of sessions attended (%)"),
         help_text=_("66 means 2 of 3 days."),
+        initial=DEFAULT_COMPLETION_PERCENT,
     )
     public = forms.BooleanField(
         required=False,
@@ -55,6 +57,10 @@ class ReportScopeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("completion_percent"):
+            # The field shows the threshold in force, not an empty box while the default applies.
+            self.data = self.data.copy()
+            self.data["completion_percent"] = str(DEFAULT_COMPLETION_PERCENT)
         funder_partners = WorkshopPartner.objects.filter(role=WorkshopPartner.Role.FUNDER).values(
             "organization_id"
         )
@@ -112,12 +118,18 @@ class StaffReportMixin(UserPassesTestMixin):
 
 
 class DisaggregationView(StaffReportMixin, TemplateView):
-    """Figures across workshops as tables, with a link to the same as XLSX."""
+    """Figures across workshops as tables, with a link to the same as XLSX. The completion
+    table (one row per workshop, thousands at a national scale) is shown ``paginate_by`` rows
+    a page (``?page=N``; a page out of range shows the nearest); the XLSX has every row."""
 
     template_name = "reports/disaggregation.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         form, report = self.report()
+        page = Paginator(report.completion, self.paginate_by).get_page(self.request.GET.get("page"))
+        scope_query = self.request.GET.copy()
+        scope_query.pop("page", None)
         return super().get_context_data(
             **admin.site.each_context(self.request),
             title=_("Participants across workshops"),
@@ -125,7 +137,8 @@ class DisaggregationView(StaffReportMixin, TemplateView):
             report=report,
             minimum=small_cell_minimum(),
             completion_headers=completion_headers(),
-            query=self.request.GET.urlencode(),
+            completion_page=page,
+            query=scope_query.urlencode(),
             **kwargs,
         )
 

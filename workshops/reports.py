@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from config import pagecache
 from organizations.models import Organization, Person
-from regions.models import Region
+from regions.models import Commune, Region
 from workshops.models import (
     Attendance,
     Commitment,
@@ -302,8 +302,11 @@ def regions_overview(people=None):
     workshops = Workshop.objects.published().order_by()
     aimed = Workshop.target_regions.through.objects.filter(workshop__in=workshops).order_by()
     # (workshop, region) pairs, each once: held in it or aimed at it. One query.
+    # ``rewrite(False)``: django-modeltranslation's values_list would select the two columns in
+    # another order than asked, which a UNION with the other pairs does not put right.
     pairs = (
-        workshops.exclude(venue_region=None)
+        workshops.rewrite(False)
+        .exclude(venue_region=None)
         .values_list("pk", "venue_region")
         .union(aimed.values_list("workshop", "region"))
     )
@@ -517,35 +520,55 @@ def compute_once(key, compute, seconds):
     return compute()
 
 
-def forget_public_figures(workshop=None):
+def forget_public_figures(workshop=None, *, people=True):
     """Make the cached public figures be computed again on their next use, and forget the
     cached public pages that show the change (``config.pagecache``).
 
-    ``workshop``: the workshop whose data changed (its attendance, recommendations,
-    commitments or follow-ups): its page, the region pages, home, the lists and the tracker are
-    forgotten; the pages of the other workshops stay cached. The region pages go together,
-    not only the workshop's regions: a participant counts in the region they come from, and
-    small counts are hidden with complementary cells across regions. Without ``workshop``,
-    every public page is forgotten.
+    ``workshop``: the workshop whose data changed: its page, the region pages, home, the lists
+    and the tracker are forgotten; the pages of the other workshops stay cached. The region
+    pages go together, not only the workshop's regions: a participant counts in the region they
+    come from, and small counts are hidden with complementary cells across regions. ``people``
+    (its participants or their attendance changed): every commune page goes too, since a
+    participant counts in the commune they come from; with ``people=False`` (a follow-up, a
+    recommendation) only the pages of the communes the workshop is held in or aimed at and
+    those its commitments concern (``concerned_commune_slugs``). Without ``workshop``, every
+    public page is forgotten.
 
     Done at once and again when the current transaction commits: a page rendered meanwhile by
     another request, from the data as it was before this change, is not kept.
     """
-    scopes = (
-        [pagecache.SITE]
-        if workshop is None
-        else [pagecache.workshop_scope(workshop.slug), pagecache.REGIONS, pagecache.LISTS]
+    if workshop is None:
+        scopes = [pagecache.SITE]
+    else:
+        scopes = [pagecache.workshop_scope(workshop.slug), pagecache.REGIONS, pagecache.LISTS]
+        if people:
+            scopes.append(pagecache.COMMUNES)
+        else:
+            scopes += [pagecache.commune_scope(slug) for slug in concerned_commune_slugs(workshop)]
+    _forget_figures()
+    transaction.on_commit(_forget_figures)
+    pagecache.forget_pages_now_and_on_commit(*scopes)
+
+
+def concerned_commune_slugs(workshop):
+    """Slugs of the communes whose public page shows ``workshop`` or its commitments: the
+    commune of its venue, those it is aimed at and those its commitments concern. One query."""
+    aimed = Workshop.target_communes.through.objects.filter(workshop=workshop).values("commune")
+    concerned = Commitment.target_communes.through.objects.filter(
+        commitment__recommendation__workshop=workshop
+    ).values("commune")
+    return list(
+        Commune.objects.filter(Q(pk=workshop.venue_commune_id) | Q(pk__in=aimed) | Q(pk__in=concerned))
+        .order_by()
+        .values_list("slug", flat=True)
     )
-    _forget(scopes)
-    transaction.on_commit(lambda: _forget(scopes))
 
 
-def _forget(scopes):
+def _forget_figures():
     try:
         cache.incr("public-figures:generation")
     except ValueError:
         cache.set("public-figures:generation", 1, None)
-    pagecache.forget_pages(*scopes)
 
 
 # Map and charts of the public pages -----------------------------------------------------------

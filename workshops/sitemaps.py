@@ -4,7 +4,7 @@ test that crawls the public site for personal data)."""
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from regions.models import Region
+from regions.models import Commune, Province, Region
 from workshops.models import Commitment, MonitoringCommittee, Recommendation, Workshop
 
 LANGUAGES = ["ar", "fr", "en"]
@@ -25,6 +25,7 @@ class PageSitemap(TrackerSitemap):
             "workshops:home",
             "workshops:list",
             "regions:list",
+            "regions:communes",
             "workshops:recommendations",
             "workshops:tracker",
             "workshops:commitments",
@@ -48,6 +49,21 @@ class RegionSitemap(TrackerSitemap):
         return Region.objects.order_by("code")
 
 
+class ProvinceSitemap(TrackerSitemap):
+    def items(self):
+        return Province.objects.order_by("code")
+
+    def location(self, province):
+        return reverse("regions:province", kwargs={"code": province.code})
+
+
+class CommuneSitemap(TrackerSitemap):
+    """The 1,503 commune pages: 4,509 URLs with their languages, within one sitemap page."""
+
+    def items(self):
+        return Commune.objects.order_by("code")
+
+
 class RecommendationSitemap(TrackerSitemap):
     def items(self):
         return Recommendation.objects.public().order_by("pk")
@@ -67,6 +83,8 @@ SITEMAPS = {
     "pages": PageSitemap,
     "workshops": WorkshopSitemap,
     "regions": RegionSitemap,
+    "provinces": ProvinceSitemap,
+    "communes": CommuneSitemap,
     "recommendations": RecommendationSitemap,
     "commitments": CommitmentSitemap,
     "committees": CommitteeSitemap,

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("tracker/feed/", feeds.FollowUpFeed(), name="feed"),
     path("tracker/feed/region/<slug:slug>/", feeds.RegionFollowUpFeed(), name="region_feed"),
+    path("tracker/feed/commune/<slug:slug>/", feeds.CommuneFollowUpFeed(), name="commune_feed"),
     path("tracker/feed/committee/<str:slug>/", feeds.CommitteeFollowUpFeed(), name="committee_feed"),
     path("tracker/data/<str:dataset>.<str:fmt>", views.open_data, name="open_data"),
 ]

@@ -242,7 +242,7 @@ class FollowUpCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView
             form.add_error(None, error)
             return self.form_invalid(form)
         subject = self.get_subject()
-        reports.forget_public_figures(getattr(subject, "recommendation", subject).workshop)
+        reports.forget_public_figures(getattr(subject, "recommendation", subject).workshop, people=False)
         messages.success(self.request, _("The update is recorded and shown on the public page."))
         return redirect(self.get_subject().get_absolute_url())
 

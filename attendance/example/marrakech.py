@@ -32,27 +32,152 @@ WORKSHOP_SLUG = "marrakech-2021-planification-strategique"
 COMMITTEE_SLUG = "comite-suivi-programmes-action-communes"
 TARGET_REGION_CODES = ["03", "05", "01"]  # Fès-Meknès, Béni Mellal-Khénifra, Tanger-Tétouan-Al Hoceïma
 
-OBJECTIVES = [
-    "مد الجسور بين الجمعيات المحلية العاملة في قضايا النساء والشباب والفاعلين المؤسساتيين في الشأن العام "
-    "المحلي والجهوي",
-    "خلق أرضية مشتركة بين هؤلاء الفاعلين والمعرفة المتخصصة في مجال التشاور العمومي والديمقراطية التشاركية",
-    "تبادل وجهات النظر حول التشاور العمومي كآلية للحوار بين المجتمع المدني والمجالس المنتخبة",
-    "تحديد التحديات والفرص المتاحة للحوار والمشاركة المواطنة",
-    "تحديد معيقات التنمية المستدامة",
-]
+TITLE = {
+    "ar": "التخطيط الاستراتيجي: من أجل تشاور عمومي فعلي، فعال ناجع",
+    "fr": "Planification stratégique : pour une concertation publique réelle, efficace et efficiente",
+    "en": "Strategic planning: for an actual, effective and efficient public consultation",
+}
 
-# (text, target region codes: None = the three target regions, "others" = the nine others)
+# The workshop's texts were written in Arabic (the press report); the French and English versions
+# are translations, shown on the French and English pages.
+OBJECTIVES = {
+    "ar": [
+        "مد الجسور بين الجمعيات المحلية العاملة في قضايا النساء والشباب والفاعلين المؤسساتيين في الشأن "
+        "العام المحلي والجهوي",
+        "خلق أرضية مشتركة بين هؤلاء الفاعلين والمعرفة المتخصصة في مجال التشاور العمومي "
+        "والديمقراطية التشاركية",
+        "تبادل وجهات النظر حول التشاور العمومي كآلية للحوار بين المجتمع المدني والمجالس المنتخبة",
+        "تحديد التحديات والفرص المتاحة للحوار والمشاركة المواطنة",
+        "تحديد معيقات التنمية المستدامة",
+    ],
+    "fr": [
+        "Jeter des ponts entre les associations locales actives sur les questions des femmes et des jeunes "
+        "et les acteurs institutionnels de la chose publique locale et régionale",
+        "Créer un terrain commun entre ces acteurs et le savoir spécialisé en matière de concertation "
+        "publique et de démocratie participative",
+        "Échanger les points de vue sur la concertation publique comme mécanisme de dialogue entre la "
+        "société civile et les conseils élus",
+        "Identifier les défis et les opportunités du dialogue et de la participation citoyenne",
+        "Identifier les obstacles au développement durable",
+    ],
+    "en": [
+        "Build bridges between local associations working on women's and young people's issues and the "
+        "institutional actors of local and regional public affairs",
+        "Create common ground between these actors and specialised knowledge of public consultation and "
+        "participatory democracy",
+        "Exchange views on public consultation as a mechanism for dialogue between civil society and "
+        "elected councils",
+        "Identify the challenges and opportunities for dialogue and citizen participation",
+        "Identify the obstacles to sustainable development",
+    ],
+}
+
+SUMMARY = {
+    "ar": (
+        "ورشة للتخطيط الاستراتيجي على مدى ثلاثة أيام لفائدة 50 فاعلة وفاعلا من المجتمع المدني "
+        "من جهات فاس-مكناس وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة، حول التشاور العمومي كآلية "
+        "للحوار بين المجتمع المدني والمجالس المنتخبة."
+    ),
+    "fr": (
+        "Atelier de planification stratégique de trois jours au profit de 50 actrices et acteurs de la "
+        "société civile des régions de Fès-Meknès, Béni Mellal-Khénifra et Tanger-Tétouan-Al Hoceïma, "
+        "sur la concertation publique comme mécanisme de dialogue entre la société civile et les "
+        "conseils élus."
+    ),
+    "en": (
+        "A three-day strategic planning workshop for 50 civil-society actors, women and men, from the "
+        "regions of Fès-Meknès, Béni Mellal-Khénifra and Tanger-Tétouan-Al Hoceïma, on public "
+        "consultation as a mechanism for dialogue between civil society and elected councils."
+    ),
+}
+
+PROJECT_NAME = {
+    "ar": "مشروع تعزيز التشاور العمومي من أجل حكامة جيدة بالمغرب",
+    "fr": "Projet de renforcement de la concertation publique pour une bonne gouvernance au Maroc",
+    "en": "Strengthening public consultation for good governance in Morocco",
+}
+
+COMMITTEE_NAME = {
+    "ar": "لجنة تتبع تنفيذ برامج عمل الجماعات",
+    "fr": "Comité de suivi de la mise en œuvre des programmes d'action des communes",
+    "en": "Committee monitoring the implementation of the communes' action programmes",
+}
+
+COMMITTEE_MANDATE = {
+    "ar": (
+        "تتبع تنفيذ برامج عمل الجماعات بجهات فاس-مكناس وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة، كما تنص "
+        "على ذلك القوانين التنظيمية للجماعات الترابية."
+    ),
+    "fr": (
+        "Suivre la mise en œuvre des programmes d'action des communes dans les régions de Fès-Meknès, "
+        "Béni Mellal-Khénifra et Tanger-Tétouan-Al Hoceïma, comme le prévoient les lois organiques "
+        "relatives aux collectivités territoriales."
+    ),
+    "en": (
+        "Monitor the implementation of the communes' action programmes in the regions of Fès-Meknès, "
+        "Béni Mellal-Khénifra and Tanger-Tétouan-Al Hoceïma, as the organic laws on territorial "
+        "authorities provide."
+    ),
+}
+
+# ({language: text}, target region codes: None = the three target regions, "others" = the nine others)
 RECOMMENDATIONS = [
-    ("الشروع في العمل بباقي الجهات", "others"),
-    ("مواصلة التكوين من أجل تفعيل المنتدى على المستوى الجهوي", None),
-    ("إعداد مخطط استراتيجي", None),
     (
-        "مأسسة لجنة لتتبع تنفيذ برامج عمل الجماعات كما تنص على ذلك القوانين، بجهات فاس-مكناس "
-        "وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة",
+        {
+            "ar": "الشروع في العمل بباقي الجهات",
+            "fr": "Engager le travail dans les autres régions",
+            "en": "Start the work in the other regions",
+        },
+        "others",
+    ),
+    (
+        {
+            "ar": "مواصلة التكوين من أجل تفعيل المنتدى على المستوى الجهوي",
+            "fr": "Poursuivre la formation pour rendre le forum opérationnel au niveau régional",
+            "en": "Continue training to make the forum work at regional level",
+        },
         None,
     ),
-    ("الترافع من أجل تنسيق أفضل في إعداد السياسات الجهوية والمحلية", None),
+    (
+        {
+            "ar": "إعداد مخطط استراتيجي",
+            "fr": "Élaborer un plan stratégique",
+            "en": "Draw up a strategic plan",
+        },
+        None,
+    ),
+    (
+        {
+            "ar": "مأسسة لجنة لتتبع تنفيذ برامج عمل الجماعات كما تنص على ذلك القوانين، بجهات فاس-مكناس "
+            "وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة",
+            "fr": "Institutionnaliser un comité de suivi de la mise en œuvre des programmes d'action des "
+            "communes, comme le prévoient les lois, dans les régions de Fès-Meknès, Béni Mellal-Khénifra "
+            "et Tanger-Tétouan-Al Hoceïma",
+            "en": "Institutionalise a committee to monitor the implementation of the communes' action "
+            "programmes, as the laws provide, in the regions of Fès-Meknès, Béni Mellal-Khénifra and "
+            "Tanger-Tétouan-Al Hoceïma",
+        },
+        None,
+    ),
+    (
+        {
+            "ar": "الترافع من أجل تنسيق أفضل في إعداد السياسات الجهوية والمحلية",
+            "fr": "Plaider pour une meilleure coordination dans l'élaboration des politiques régionales "
+            "et locales",
+            "en": "Advocate better coordination in drawing up regional and local policies",
+        },
+        None,
+    ),
 ]
+
+
+def versions(field, texts, original="ar"):
+    """Model field values for every version of a translated text: ``{"title_ar": …, "language": "ar"}``.
+
+    ``texts`` maps language codes to the text (a list of lines is joined one per line).
+    """
+    values = {f"{field}_{code}": "\n".join(t) if isinstance(t, list) else t for code, t in texts.items()}
+    return {**values, "language": original}
 
 
 @transaction.atomic
@@ -98,7 +223,7 @@ def _load_project():
     project, _created = Project.objects.update_or_create(
         slug="renforcement-concertation-publique",
         defaults={
-            "name": "مشروع تعزيز التشاور العمومي من أجل حكامة جيدة بالمغرب",
+            **versions("name", PROJECT_NAME),
             "organizer": organizer,
             "description": "Strengthening public consultation for good governance in Morocco.",
         },
@@ -112,7 +237,9 @@ def _load_workshop(project, organizer, funder, venue_region, targets):
     workshop, _created = Workshop.objects.update_or_create(
         slug=WORKSHOP_SLUG,
         defaults={
-            "title": "التخطيط الاستراتيجي: من أجل تشاور عمومي فعلي، فعال ناجع",
+            **versions("title", TITLE),
+            **versions("objectives", OBJECTIVES),
+            **versions("summary", SUMMARY),
             "kind": Workshop.Kind.STRATEGIC_PLANNING,
             "project": project,
             "organizer": organizer,
@@ -122,12 +249,6 @@ def _load_workshop(project, organizer, funder, venue_region, targets):
             "city": "مراكش",
             "venue_region": venue_region,
             "expected_participants": 50,
-            "objectives": "\n".join(OBJECTIVES),
-            "summary": (
-                "ورشة للتخطيط الاستراتيجي على مدى ثلاثة أيام لفائدة 50 فاعلة وفاعلا من المجتمع المدني "
-                "من جهات فاس-مكناس وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة، حول التشاور العمومي كآلية "
-                "للحوار بين المجتمع المدني والمجالس المنتخبة."
-            ),
             "status": Workshop.Status.HELD,
             "is_published": True,
             "source_note": "Al Ittihad Al Ichtiraki (الاتحاد الاشتراكي), 10/03/2021",
@@ -151,9 +272,9 @@ def _load_recommendations(workshop, organizer, regions):
     targets = [regions[code] for code in TARGET_REGION_CODES]
     others = [r for code, r in regions.items() if code not in TARGET_REGION_CODES]
     recommendations = []
-    for position, (text, scope) in enumerate(RECOMMENDATIONS, start=1):
+    for position, (texts, scope) in enumerate(RECOMMENDATIONS, start=1):
         recommendation, _created = Recommendation.objects.update_or_create(
-            workshop=workshop, position=position, defaults={"text": text}
+            workshop=workshop, position=position, defaults=versions("text", texts)
         )
         recommendation.target_regions.set(others if scope == "others" else targets)
         recommendation.responsible_organizations.set([organizer])
@@ -166,12 +287,9 @@ def _load_committee(origin, targets):
     committee, _created = MonitoringCommittee.objects.update_or_create(
         slug=COMMITTEE_SLUG,
         defaults={
-            "name": "لجنة تتبع تنفيذ برامج عمل الجماعات",
+            **versions("name", COMMITTEE_NAME),
+            **versions("mandate", COMMITTEE_MANDATE),
             "origin_recommendation": origin,
-            "mandate": (
-                "تتبع تنفيذ برامج عمل الجماعات بجهات فاس-مكناس وبني ملال-خنيفرة وطنجة-تطوان-الحسيمة، كما تنص "
-                "على ذلك القوانين التنظيمية للجماعات الترابية."
-            ),
             "status": MonitoringCommittee.Status.PROPOSED,
             "proposed_on": dt.date(2021, 3, 7),
         },
@@ -286,8 +404,8 @@ def _load_commitments(recommendations, organizer, regions):
                 recommendation=recommendation,
                 position=position,
                 defaults={
-                    "title": title,
-                    "description": ILLUSTRATIVE + "التزام افتراضي لعرض إمكانيات التتبع.",
+                    **versions("title", {"ar": title}),
+                    **versions("description", {"ar": ILLUSTRATIVE + "التزام افتراضي لعرض إمكانيات التتبع."}),
                     "committed_on": dt.date(2021, 3, 7),
                     "due_date": due,
                 },
@@ -298,7 +416,7 @@ def _load_commitments(recommendations, organizer, regions):
                 Milestone.objects.update_or_create(
                     commitment=commitment,
                     position=order,
-                    defaults={"title": step, "weight": weight, "completed_on": done},
+                    defaults={**versions("title", {"ar": step}), "weight": weight, "completed_on": done},
                 )
             if not commitment.follow_ups.exists():
                 for date, status, note in updates:

@@ -204,7 +204,10 @@
   }
 
   function checkInByCode(text) {
-    const match = /[0-9a-f]{32}/i.exec(text || "");
+    // Typed as the confirmation page shows it: in groups of four, perhaps with an Arabic
+    // keyboard's digits.
+    const compact = self.TrackerFold.westernDigits(text || "").replace(/[\s\u200e\u200f-]+/g, "");
+    const match = /[0-9a-f]{32}/i.exec(compact);
     const person = match && people.find((p) => p.token && p.token === match[0].toLowerCase());
     if (!person) {
       say(S.unknown_code);

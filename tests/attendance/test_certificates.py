@@ -375,3 +375,14 @@ def test_a_long_title_and_many_partners_still_fit_one_page_each(workshop):
     pages = pdf_pages(certificates.render_certificates(certificates.issue(people), BASE_URL))
     assert len(pages) == 2
     assert "مجلس جهة درعة تافيلالت" in pages[1] and "Fondation Friedrich Ebert" in pages[1]
+
+
+def test_verification_labels_of_each_language_stand_on_their_own_line(workshop):
+    """ "Vérifiez cette attestation sur : :تحققوا…": on one left-to-right line the Arabic label's
+    colon lands beside the French one. Each language's label has its own line."""
+    participation = attend(workshop, PersonFactory(first_name="Hélène", last_name="Ouazzani"), [1, 2])
+    pdf, _certificates = certificates.export_certificates([participation], BASE_URL, username="cli")
+    [text] = pdf_pages(pdf)
+    lines = [line for line in text.splitlines() if "Vérifiez" in line or "تحققوا" in line]
+    assert len(lines) == 2, lines
+    assert ": :" not in text

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from attendance.apply import import_attendance
@@ -333,3 +334,14 @@ def test_import_queries_do_not_grow_with_rows(three_day_workshop):
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert Person.objects.count() == 33
+
+
+def test_rows_of_one_person_are_listed_with_the_arabic_comma_in_arabic(three_day_workshop):
+    data = sheet(
+        ["Alaoui", "Sara", "F", "", "", "0612345601", "", "x", "", ""],
+        ["Alaoui", "Sara", "F", "", "", "+212612345601", "", "", "x", ""],
+    )
+    with translation.override("ar"):
+        result = import_attendance(three_day_workshop, data, "a.csv")
+        rows = next(w.message for w in result.warnings if "2" in w.message and "3" in w.message)
+    assert "2، 3" in rows and "2, 3" not in rows

@@ -10,6 +10,7 @@ a few milliseconds. The issue's own addresses and the fuzz go through whole resp
 
 import datetime
 import re
+import uuid
 
 import pytest
 from auditlog.models import LogEntry
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from attendance.models import Certificate
+from attendance.models import Certificate, CheckInEvent, CheckInWalkIn
 from config.admin_privacy import (
     GUARDED_FIELDS,
     PERSONAL_DATA_PERMISSION,
@@ -42,6 +43,7 @@ from tests.factories import (
     OrganizationFactory,
     ParticipationFactory,
     PersonFactory,
+    SessionFactory,
     WorkshopFactory,
     region,
 )
@@ -93,6 +95,24 @@ def rows(db):
             consent_version="1",
             consent_text=language,
             organization_name=typed,
+        )
+    # What the check-in phones sent (attendance.checkin), unlike each other too.
+    for n, participation in enumerate(Participation.objects.order_by("pk").select_related("workshop")):
+        session = participation.workshop.sessions.first() or SessionFactory(workshop=participation.workshop)
+        CheckInEvent.objects.create(
+            event_id=uuid.UUID(int=n + 1),
+            participation=participation,
+            session=session,
+            present=n % 2 == 0,
+            device_time=datetime.datetime(2026, 3, 5 + n, 9, tzinfo=datetime.UTC),
+            device_id=f"phone-{n}",
+        )
+        CheckInWalkIn.objects.create(
+            walk_in_id=uuid.UUID(int=n + 100),
+            workshop=participation.workshop,
+            participation=participation,
+            matched=n % 2 == 1,
+            device_id=f"phone-{n}",
         )
     FollowUpFactory(reported_by=atlas)
     FollowUpFactory()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from attendance.exports import render_attendance
 from organizations.models import ErasureRecord, ExportLog, FocusArea, Organization, Person
 from organizations.privacy import anonymise_expired, erase_person, expired_people, replay_erasures
-from regions.models import Province, Region
+from regions.models import Commune, Province, Region
 from tests.factories import ParticipationFactory, PersonFactory, WorkshopFactory
 from workshops.reports import headline, workshop_figures
 
@@ -152,6 +152,7 @@ def empty_the_database():
         Person,
         Organization,
         FocusArea,
+        Commune,
         Province,
         Region,
     ):

@@ -18,7 +18,9 @@ class CommuneFactory(DjangoModelFactory):
         model = Commune
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"03.231.81.{n + 50:02d}")
+    # HCP's shape (regions_commune_code_hcp: 2.3.2.1-2 digits) whatever the sequence has reached,
+    # in a block (9x) that no commune of the Fès prefecture uses.
+    code = factory.Sequence(lambda n: f"03.231.{90 + n // 100 % 10}.{n % 100:02d}")
     name_fr = factory.Sequence(lambda n: f"Commune {n}")
     name_ar = factory.Sequence(lambda n: f"جماعة {n}")
     slug = factory.Sequence(lambda n: f"commune-{n}")

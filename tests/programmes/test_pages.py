@@ -58,11 +58,27 @@ def test_illustrative_programme_is_marked_on_every_page_it_shows(client, illustr
         url("programmes:detail", lang, pk=illustrative.pk),
         url("programmes:project", lang, pk=project.pk),
         url("workshops:committee", lang, slug=committee.slug),
+        url("regions:commune", lang, slug=illustrative.commune.slug),
     ]
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
         assert MARK in text_of(response), page
+    # Reachable from the region page and the committee page; on the commune's own page its
+    # projects and the committee's disagreeing observation (flagged once).
+    programme_url = url("programmes:detail", lang, pk=illustrative.pk)
+    for page in pages[3:5]:
+        assert f'href="{programme_url}"' in client.get(page).content.decode(), page
+    region = illustrative.commune.province.region
+    region_list = f"{url('programmes:list', lang)}?region={region.code}"
+    region_page = url("regions:detail", lang, slug=region.slug)
+    assert f'href="{region_list}"' in client.get(region_page).content.decode()
+    assert f'href="{programme_url}"' in client.get(region_list).content.decode()
+    other_region = url("programmes:list", lang) + "?region=01"
+    assert f'href="{programme_url}"' not in client.get(other_region).content.decode()
+    commune_page = client.get(url("regions:commune", lang, slug=illustrative.commune.slug)).content.decode()
+    assert commune_page.count("⚑") == 1
+    assert all(title in commune_page for title, *_rest in example.PROJECTS)
 
 
 def test_illustrative_programme_shows_its_projects_statuses_and_the_disagreeing_observation(
@@ -269,7 +285,7 @@ def test_commune_partial_shows_programmes_projects_flags_and_the_mark(
     assert MARK in re.sub(r"<[^>]+>", "", html)
     assert html.count("⚑") == 1
     assert all(title in html for title, *_rest in example.PROJECTS)
-    assert illustrative.committees.get().name in html
+    assert illustrative.committees.get().slug in html
 
 
 def test_check_evidence_files_also_checks_programme_documents_and_observation_evidence(settings, tmp_path):

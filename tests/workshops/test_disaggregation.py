@@ -305,3 +305,28 @@ def test_admin_home_links_to_the_report_for_those_who_may_see_it(client, analyst
     assert reverse(PAGE) in client.get(reverse("admin:index")).content.decode()
     client.force_login(staff_user)
     assert reverse(PAGE) not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_workshops_per_region_sheet_counts_workshops_not_people(data):
+    content, _rows = report_workbook(build_report(Scope(project=data["project"])))
+    workbook = load_workbook(io.BytesIO(content))
+    assert next(workbook["Workshops per region"].iter_rows(max_row=1, values_only=True))[1] == "Workshops"
+    assert next(workbook["Gender"].iter_rows(max_row=1, values_only=True))[1] == "People"
+
+
+@pytest.mark.parametrize("query", [{}, {"project": ""}, {"region": ""}])
+def test_report_form_shows_the_completion_threshold_in_force(client, analyst, data, query):
+    client.force_login(analyst)
+    content = client.get(reverse(PAGE), query).content.decode()
+    assert re.search(r'<input type="number" name="completion_percent" value="66"', content)
+    assert "present at 66% of its sessions" in content
+    # Laid out as the admin's own forms: one row per field, the help text tied to its field.
+    assert '<div class="form-row field-completion_percent">' in content
+    assert 'aria-describedby="id_completion_percent_helptext"' in content
+
+
+def test_report_form_keeps_the_threshold_chosen(client, analyst, data):
+    client.force_login(analyst)
+    content = client.get(reverse(PAGE), {"completion_percent": "100"}).content.decode()
+    assert re.search(r'name="completion_percent" value="100"', content)
+    assert "present at 100% of its sessions" in content

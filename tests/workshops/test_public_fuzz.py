@@ -138,6 +138,10 @@ def valid_urls(example):
         "fr/register/communes/<int:province>/": "fr/register/communes/1/",
         "fr/register/<str:slug>/": f"fr/register/{example.slug}/",
         "fr/register/<str:slug>/done/": f"fr/register/{example.slug}/done/",
+        "fr/regions/communes/<slug:slug>/": "fr/regions/communes/marrakech/",
+        "fr/regions/communes/<slug:slug>/data.<str:fmt>": "fr/regions/communes/marrakech/data.json",
+        "fr/regions/provinces/<str:code>/": "fr/regions/provinces/351/",
+        "fr/tracker/feed/commune/<slug:slug>/": "fr/tracker/feed/commune/marrakech/",
         # A stored name of the random scheme that no row links: the query junk meets a 404.
         "media/<path:path>": f"media/evidence/2026/{'0' * 32}.pdf",
         **programme_pages(),

@@ -35,7 +35,9 @@ def inline_management(prefix, total=0, initial=0):
 def workshop_post(organizer, start, end, sessions=(), **extra):
     """The workshop admin's form as a browser posts it; ``sessions``: saved Session objects."""
     data = {
-        "title": "Budget participatif — جماعة تمصلوحت",
+        # Texts have a version per language (workshops/translation.py): the original one is required.
+        "language": "fr",
+        "title_fr": "Budget participatif — جماعة تمصلوحت",
         "slug": "budget-participatif-tamesloht",
         "kind": Workshop.Kind.TRAINING,
         "status": Workshop.Status.PLANNED,

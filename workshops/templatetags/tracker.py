@@ -6,11 +6,12 @@ import re
 from django import template
 from django.urls import translate_url
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from workshops import publication
+from config import wording
+from workshops import content, publication
 from workshops.models import MonitoringCommittee, ProgressStatus, Workshop
 
 register = template.Library()
@@ -42,11 +43,9 @@ ARABIC_LETTER = re.compile(
 )
 LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 
+
 # What separates the items of a list, per language; ", " for the others. Arabic writes the
 # Arabic comma (U+060C).
-LIST_SEPARATORS = {"ar": "\u060c "}
-
-
 @register.filter
 def badge_class(status):
     """Return the Bootstrap badge class for a workshop, recommendation or committee status.
@@ -76,7 +75,7 @@ def list_separator():
 
     For lists whose items are links: ``{% if not forloop.last %}{% list_separator %}{% endif %}``.
     """
-    return LIST_SEPARATORS.get((get_language() or "")[:2], ", ")
+    return wording.list_separator()
 
 
 @register.filter(needs_autoescape=True)
@@ -85,7 +84,7 @@ def join_list(items, autoescape=True):
     language's list separator: ``Fès-Meknès, Oriental`` in French, ``فاس-مكناس، الشرق`` in
     Arabic."""
     escape = conditional_escape if autoescape else str
-    return mark_safe(list_separator().join(escape(str(item)) for item in items))
+    return mark_safe(wording.join_list(escape(str(item)) for item in items))
 
 
 @register.filter
@@ -124,6 +123,22 @@ def lang_attr(text):
     if arabic and arabic >= len(LATIN_LETTER.findall(text)):
         return mark_safe(' lang="ar"')
     return ""
+
+
+@register.filter
+def shown(record, field):
+    """The version of ``record``'s translated ``field`` for this page (``workshops.content``).
+
+    Use with ``text_attrs``: ``<h1{{ workshop|text_attrs:"title" }}>{{ workshop|shown:"title" }}</h1>``.
+    """
+    return content.shown(record, field)
+
+
+@register.filter
+def text_attrs(record, field):
+    """`` lang="fr" dir="ltr"``: the language and direction of the version ``shown`` prints."""
+    text = content.shown(record, field)
+    return format_html(' lang="{}" dir="{}"', text.lang, text.dir)
 
 
 @register.filter

@@ -3,15 +3,16 @@
 import getpass
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from attendance import bulk_exports
+from config.commands import OperatorCommand
 from organizations.models import ExportLog
 from regions.models import Region
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Write every attendance mark (PERSONAL DATA: one row per person present at a session) of "
         "the workshops held in a region (--region, official code) and started in a year (--year), "

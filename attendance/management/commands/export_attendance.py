@@ -4,7 +4,7 @@ import getpass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from attendance import certificates
 from attendance.exports import FORMATS, export_attendance
 from attendance.management.commands._workshop import get_workshop
+from config.commands import OperatorCommand
 from organizations.models import ExportLog
 
 
@@ -59,7 +60,7 @@ def write_certificates(workshop, output):
     return len(issued)
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Write a workshop's attendance report (PERSONAL DATA: one row per participant with "
         "contacts, per-session presence, and a gender x region summary) as CSV (UTF-8 with BOM) "

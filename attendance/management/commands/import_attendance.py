@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from attendance.apply import import_attendance
@@ -15,9 +15,10 @@ from attendance.headers import encoding_answer
 from attendance.management.commands._workshop import get_workshop
 from attendance.sheets.encodings import SINGLE_BYTE
 from attendance.vocabulary import AttendanceImportError
+from config.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Import an attendance sheet (.xlsx, .xls, .ods, or .csv/.tsv/.txt in UTF-8, UTF-16, "
         "Windows-1256, Windows-1252, Latin-1 or ISO-8859-6, all detected) into a workshop, given by "

@@ -1,12 +1,12 @@
 """``manage.py load_example``: enter the Marrakech workshop of March 2021 and its attendance."""
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from attendance.example import marrakech
+from config.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Load the example data: the Marrakech strategic-planning workshop (5-7 March 2021), its "
         "organiser, funder, sessions, 5 recommendations, the proposed monitoring committee, and its "

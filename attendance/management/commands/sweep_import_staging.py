@@ -1,13 +1,13 @@
 """``manage.py sweep_import_staging``: delete uploads left waiting between preview and confirmation."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
 from attendance import staging
+from config.commands import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Delete attendance sheets kept between an import's preview and its confirmation "
         "(ATTENDANCE_STAGING_DIR) once older than ATTENDANCE_STAGING_MAX_AGE seconds: previews "

@@ -1,13 +1,13 @@
 """``manage.py anonymise_expired [--dry-run]``: apply the personal-data retention period."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.utils.translation import ngettext
 
+from config.commands import OperatorCommand
 from organizations.privacy import anonymise_expired, expired_people
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Anonymise the participants whose last workshop ended more than PERSONAL_DATA_RETENTION_DAYS "
         "ago: names and contacts are erased, counts are kept. Run it daily (cron or systemd timer)."

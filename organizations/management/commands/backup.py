@@ -5,9 +5,10 @@ import io
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from config.commands import OperatorCommand
 
 # What a backup holds: business data, accounts and roles, the audit trail, two-factor devices.
 # Content types and permissions are rebuilt by `migrate`; sessions and login-lockout counters
@@ -24,7 +25,7 @@ BACKUP_MODELS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Write the database's data as gzipped JSON (Django's dumpdata with natural keys), readable "
         "by `manage.py restore` on SQLite or PostgreSQL. It contains PERSONAL DATA: store it "

@@ -1,14 +1,14 @@
 """``manage.py rebuild_search_keys``: recompute every stored key from scratch."""
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from config.commands import OperatorCommand
 from organizations.keys import refold_matching_keys
 from regions.search import SearchKeyModel, rebuild_keys, refold_alias_keys
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = _(
         "Recompute every stored key from the rows: the matching keys of organisations, their other "
         "names and place aliases, then the search keys of every searched model. Run it after a "

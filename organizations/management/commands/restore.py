@@ -6,16 +6,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.commands import OperatorCommand
 from organizations.models import ErasureRecord
 from organizations.privacy import replay_erasures
 from workshops.models import Workshop
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Restore a backup written by `manage.py backup` into a freshly migrated database (no "
         "workshop yet), then erase again the people listed in the erasure log (ERASURE_LOG_PATH) "

@@ -1,12 +1,12 @@
 """``manage.py sync_roles``: give the four staff groups exactly their permissions again."""
 
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand
 
+from config.commands import OperatorCommand
 from organizations.roles import sync_roles
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Create or reset the staff roles (Editors, Data officers, Viewers, Managers) with the "
         "permissions listed in organizations/roles.py. Run after upgrades that add models."

@@ -1,12 +1,12 @@
 """``manage.py load_programme_example``: enter the illustrative action programme of Aïn Bida."""
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from config.commands import OperatorCommand
 from programmes import example
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Load the illustrative action programme (Aïn Bida, Fès-Meknès, 2022-2027), marked "
         "“مثال توضيحي – Exemple illustratif”, followed by the monitoring committee of the founding "

@@ -1,12 +1,14 @@
 """``manage.py add_totp_device <username> [--name NAME]``: set up two-factor authentication."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.commands import OperatorCommand
 
-class Command(BaseCommand):
+
+class Command(OperatorCommand):
     help = (
         "Create an authenticator (TOTP) device for a staff user and print the otpauth:// address "
         "and a QR code to scan with an authenticator app. The user then logs in to the admin with "

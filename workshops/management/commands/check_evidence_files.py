@@ -15,11 +15,11 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.commands import OperatorCommand
 from workshops import reports
 from workshops.evidence import EvidenceFileField, evidence_suffix, is_stored_name, random_name
 
@@ -35,7 +35,7 @@ def document_fields():
     ]
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Check every stored evidence document and committee minutes as an upload is checked: move "
         "what fails to EVIDENCE_QUARANTINE_DIR and clear its link, give what passes a random name "
