@@ -9,8 +9,10 @@ workshops; ``--scale small`` for a quick check)::
 Scales (``SCALES``): ``national`` is 3,000 organisations, 5,000 workshops over ten years
 (2016-2025) with 1-3 sessions, 150,000 people, exactly 1,000,000 attendance marks, 15,000
 recommendations, 40,000 follow-ups (plus commitments, milestones and monitoring committees, so
-that the tracker has something to show); ``small`` is a hundredth of it. The same seed gives the
-same data. Regions are drawn in proportion to the legal population of the 2024 census
+that the tracker has something to show); ``tenth`` is a tenth of it and ``small`` a hundredth.
+The same seed gives the same data. Workshops are held in a commune of their region, and one
+person in two says the commune they come from (a commune of their region), drawn in proportion
+to the communes' 2024 population. Regions are drawn in proportion to the legal population of the 2024 census
 (``Region.population_2024``, from ``regions/data/regions.csv``); about 45 % of the people are
 women (women are under-represented at such workshops, but far from absent), age bands follow a
 young adult population.
@@ -41,6 +43,16 @@ SCALES = {
         "commitments": 10_000,
         "follow_ups": 40_000,
         "committees": 200,
+    },
+    "tenth": {
+        "organizations": 300,
+        "workshops": 500,
+        "people": 15_000,
+        "attendance": 100_000,
+        "recommendations": 1_500,
+        "commitments": 1_000,
+        "follow_ups": 4_000,
+        "committees": 20,
     },
     "small": {
         "organizations": 30,
@@ -134,6 +146,27 @@ def spread(total, parts):
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
+def communes_of_regions(seed):
+    """A function ``region pk -> pk of one of its communes``, drawn from a random stream of
+    ``seed`` of its own, in proportion to the communes' 2024 population."""
+    from regions.models import Commune
+
+    rng, communes = random.Random(seed + 1), {}
+    rows = Commune.objects.order_by("pk").values_list("pk", "province__region", "population_2024")
+    for pk, region_id, population in rows:
+        pks, totals = communes.setdefault(region_id, ([], []))
+        pks.append(pk)
+        totals.append((totals[-1] if totals else 0) + (population or 1))
+
+    def place(region_id):
+        if region_id not in communes:
+            return None
+        pks, totals = communes[region_id]
+        return rng.choices(pks, cum_weights=totals)[0]
+
+    return place
+
+
 def generate(scale="national", seed=2026, verbose=True):
     """Fill the database with ``SCALES[scale]`` rows; returns the counts inserted (a dict).
 
@@ -166,6 +199,8 @@ def generate(scale="national", seed=2026, verbose=True):
     provinces = {}
     for region in regions:
         provinces[region.pk] = list(region.provinces.values_list("pk", flat=True))
+    # Communes from a stream of their own: the rest of the data stays what the seed gave before.
+    place = communes_of_regions(seed)
 
     with transaction.atomic():
         # Organisations: names unique once lower-cased; name_key as save() would set it.
@@ -202,6 +237,7 @@ def generate(scale="national", seed=2026, verbose=True):
                     email=f"p{i}@example.ma" if i % 3 == 1 else "",
                     organization_id=rng.choice(org_ids) if rng.random() < 0.7 else None,
                     region_id=person_regions[i],
+                    commune_id=place(person_regions[i]) if i % 2 else None,
                     consent_given=rng.random() < 0.8,
                 )
             )
@@ -216,6 +252,7 @@ def generate(scale="national", seed=2026, verbose=True):
             start = first_day + datetime.timedelta(days=rng.randrange(3652))
             length = rng.choices([1, 2, 3], weights=[3, 4, 3])[0]
             status = rng.choices(["held", "planned", "cancelled"], weights=[90, 7, 3])[0]
+            venue_region = weighted(rng, region_weights, 1)[0]
             workshops.append(
                 Workshop(
                     title=f"Atelier {i + 1}: {rng.choice(ORG_TOPICS)}",
@@ -224,7 +261,8 @@ def generate(scale="national", seed=2026, verbose=True):
                     organizer_id=rng.choice(org_ids),
                     start_date=start,
                     end_date=start + datetime.timedelta(days=length - 1),
-                    venue_region_id=weighted(rng, region_weights, 1)[0],
+                    venue_region_id=venue_region,
+                    venue_commune_id=place(venue_region),
                     status=status,
                     is_published=rng.random() < 0.85,
                     expected_participants=rng.randrange(20, 200),

@@ -342,26 +342,60 @@ def bench_exports(formats):
             )
 
 
+def fill(scale):
+    """Migrate the database and, when it holds no workshop, fill it at ``scale``
+    (``bench/generate.py``); a database already filled is used as it is."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import generate
+    from workshops.models import Workshop
+
+    call_command("migrate", verbosity=0)
+    if Workshop.objects.exists():
+        print(f"The database already holds workshops: measured as it is (--scale {scale} ignored)")
+        return
+    generate(scale)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default 30)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["pages", "exports", "xlsx", "import"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["pages", "edits", "exports", "xlsx", "import"]
+    )
+    parser.add_argument(
+        "--scale",
+        choices=["small", "tenth", "national"],
+        help="migrate and fill an empty database at this scale first (bench/generate.py)",
+    )
     parser.add_argument("--export-child", nargs=2, metavar=("KIND", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    from bench.after_edit import bench_edits, load, use_temporary_caches
+
+    use_temporary_caches()
     setup_django()
     if args.export_child:
         export_child(*args.export_child)
         return
+    if args.scale:
+        fill(args.scale)
+    from django.conf import settings
     from django.db import connection
 
     from workshops.models import Attendance, Workshop
 
     print(
         f"Database: {connection.vendor} {connection.settings_dict['NAME']}; "
-        f"{Workshop.objects.count():,} workshops, {Attendance.objects.count():,} attendance marks"
+        f"{Workshop.objects.count():,} workshops, {Attendance.objects.count():,} attendance marks; "
+        f"caches {settings.CACHES['pages']['BACKEND'].rsplit('.', 1)[-1]}; load {load()}"
     )
     if "pages" not in args.skip:
         bench_pages(args.repeat)
+    if "edits" not in args.skip:
+        bench_edits()
     if "exports" not in args.skip:
         bench_exports(["csv"] if "xlsx" in args.skip else ["csv", "xlsx"])
     if "import" not in args.skip:
