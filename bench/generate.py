@@ -252,7 +252,6 @@ def generate(scale="national", seed=2026, verbose=True):
             start = first_day + datetime.timedelta(days=rng.randrange(3652))
             length = rng.choices([1, 2, 3], weights=[3, 4, 3])[0]
             status = rng.choices(["held", "planned", "cancelled"], weights=[90, 7, 3])[0]
-            venue_region = weighted(rng, region_weights, 1)[0]
             workshops.append(
                 Workshop(
                     title=f"Atelier {i + 1}: {rng.choice(ORG_TOPICS)}",
@@ -261,13 +260,14 @@ def generate(scale="national", seed=2026, verbose=True):
                     organizer_id=rng.choice(org_ids),
                     start_date=start,
                     end_date=start + datetime.timedelta(days=length - 1),
-                    venue_region_id=venue_region,
-                    venue_commune_id=place(venue_region),
+                    venue_region_id=weighted(rng, region_weights, 1)[0],
                     status=status,
                     is_published=rng.random() < 0.85,
                     expected_participants=rng.randrange(20, 200),
                 )
             )
+        for workshop in workshops:
+            workshop.venue_commune_id = place(workshop.venue_region_id)
         workshops = bulk(Workshop, workshops)
         through = Workshop.target_regions.through
         targets = [
