@@ -47,7 +47,8 @@ def test_workshop_change_page_queries_do_not_follow_the_inlines(
 ):
     workshop = WorkshopFactory()
     add_inlines(workshop, count)
-    content = change_page_queries(admin_client, workshop, django_assert_num_queries, 16)
+    # 17: the communes chosen for the workshop are one more query, whatever the inlines.
+    content = change_page_queries(admin_client, workshop, django_assert_num_queries, 17)
     # The autocomplete widgets still show what is chosen, by name.
     assert f"جمعية الأمل {workshop.pk}-{count - 1}" in content
     assert f"selected>{region('04')}</option>" in content
@@ -83,7 +84,7 @@ def test_workshop_delete_confirmation_counts_instead_of_listing(
 ):
     workshop = workshop_with_participants(count)
     url = reverse("admin:workshops_workshop_delete", args=[workshop.pk])
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(21):  # 21 whatever the number of participants
         response = admin_client.get(url)
     content = response.content.decode()
     assert response.status_code == 200
