@@ -364,6 +364,7 @@ def servers(count):
 
 
 def wait_until_up(url, seconds=60):
+    """Return once ``url`` answers ``/healthz``; RuntimeError after ``seconds``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -371,11 +372,11 @@ def wait_until_up(url, seconds=60):
                 return
         except (urllib.error.URLError, OSError):  # refused, or still starting (timed out)
             time.sleep(0.3)
-    raise SystemExit(f"{url} did not start in {seconds} s")
+    raise RuntimeError(f"{url} did not start in {seconds} s")
 
 
 def fetch(opener, url, data=None):
-    """``(ms, text)`` of a GET (or a POST of ``data``) of ``url``."""
+    """``(ms, text)`` of a GET (or a POST of ``data``, a dict) of ``url``."""
     start = time.perf_counter()
     body = urllib.parse.urlencode(data).encode() if data else None
     with opener.open(url, data=body, timeout=60) as response:
@@ -383,15 +384,14 @@ def fetch(opener, url, data=None):
     return (time.perf_counter() - start) * 1000, text
 
 
-def edit_over_http(server, commitment, note):
-    """Post a follow-up with ``note`` on ``commitment`` through ``server``'s quick update form,
-    signed in as ``bench-updater`` (its session, from the shared database)."""
+def post_form(url, session, fields):
+    """Post ``fields`` (a dict) to the form at ``url`` over HTTP as the signed-in session whose
+    cookie value is ``session``: a GET for the CSRF token and cookie, then the POST, its redirect
+    followed. Returns ``(ms of the POST, text of the page it led to)``."""
     from django.conf import settings
 
-    session = staff_client().cookies[settings.SESSION_COOKIE_NAME].value
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    url = server + follow_up_url(commitment)
     opener.addheaders = [("Cookie", f"{settings.SESSION_COOKIE_NAME}={session}")]
     html = fetch(opener, url)[1]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
@@ -400,7 +400,16 @@ def edit_over_http(server, commitment, note):
         ("Cookie", f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"),
         ("Referer", url),
     ]
-    return fetch(opener, url, {**follow_up_fields(note), "csrfmiddlewaretoken": token})[0]
+    return fetch(opener, url, {**fields, "csrfmiddlewaretoken": token})
+
+
+def edit_over_http(server, commitment, note):
+    """Post a follow-up with ``note`` on ``commitment`` through ``server``'s quick update form,
+    signed in as ``bench-updater`` (its session, from the shared database); returns the ms."""
+    from django.conf import settings
+
+    session = staff_client().cookies[settings.SESSION_COOKIE_NAME].value
+    return post_form(server + follow_up_url(commitment), session, follow_up_fields(note))[0]
 
 
 def two_servers(scene):
