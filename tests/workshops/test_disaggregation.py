@@ -268,9 +268,13 @@ def test_staff_with_permission_see_the_tables(client, analyst, data):
 
 def test_staff_with_permission_download_the_xlsx_and_it_is_logged(client, analyst, data):
     client.force_login(analyst)
-    response = client.get(reverse(XLSX), {"funder": data["funder"].pk})
+    job_page = client.post(reverse(XLSX) + f"?funder={data['funder'].pk}")
+    assert job_page.status_code == 302
+    assert not ExportLog.objects.exists()  # asked for: nothing delivered yet
+    page = client.get(job_page["Location"])
+    response = client.get(page.context["status"]["download_url"])
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert len(workbook.sheetnames) == 7
     entry = ExportLog.objects.get()
     assert (entry.kind, entry.file_format, entry.user, entry.personal_data) == (
