@@ -22,6 +22,7 @@ from attendance import bulk_exports, exports, staging
 from attendance.apply import import_attendance
 from attendance.choices import Choices
 from attendance.forms import AttendanceUploadForm
+from attendance.job_runners import import_job
 from attendance.rights import ImporterRights
 from attendance.sheet_template import render_template, template_filename
 from attendance.vocabulary import AttendanceImportError
@@ -110,13 +111,21 @@ def _on_staged_sheet(request, workshop, page):
 
 def _confirm(request, workshop, token, choices, page):
     """Import the sheet staged under ``token`` with ``choices``: a redirect, or None with the
-    import's errors in ``page`` (the upload form is shown again)."""
+    import's errors in ``page`` (the upload form is shown again). A sheet whose preview planned
+    more than ``settings.IMPORT_JOB_THRESHOLD`` rows is imported by a background job
+    (``attendance.job_runners``): a redirect to its progress page."""
     change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    large = staging.planned_rows(request, workshop, token) > settings.IMPORT_JOB_THRESHOLD
     staged = staging.claim(request, workshop, token)
     if staged is None:
         messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
         return redirect(request.path)
     data, page["filename"] = staged
+    if large:
+        try:
+            return redirect(import_job(request.user, workshop, data, page["filename"], choices))
+        finally:
+            staging.release(token)
     try:
         result = import_attendance(
             workshop, data, page["filename"], choices=choices, rights=ImporterRights.of(request.user)
@@ -154,11 +163,12 @@ def _preview(request, workshop, data, filename, page, choices, token=""):
         if token:
             staging.discard(request, workshop, token)
         return
+    rows = len(page["result"].plan) if page["result"] else 0
     if token:
-        staging.remember_answers(request, workshop, token, answers)
+        staging.remember_answers(request, workshop, token, answers, rows)
         page["token"] = token
     else:
-        page["token"] = staging.stage(request, workshop, data, filename, answers)
+        page["token"] = staging.stage(request, workshop, data, filename, answers, rows)
 
 
 def download(request, pk, fmt):

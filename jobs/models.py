@@ -111,6 +111,11 @@ class Job(models.Model):
         return Path(settings.JOB_FILES_DIR) / f"{self.pk}.{self.file_format or 'bin'}"
 
     @property
+    def input_path(self):
+        """Where a job's input waits until it runs (an uploaded sheet): ``JOB_FILES_DIR/<id>.input``."""
+        return Path(settings.JOB_FILES_DIR) / f"{self.pk}.input"
+
+    @property
     def finished(self):
         return self.state in (self.State.DONE, self.State.FAILED)
 

@@ -26,24 +26,24 @@ UNEXPECTED = gettext_noop(
     "Try again, or tell the site's administrators."
 )
 
+# A file with no job is left alone this long (seconds): its job may be about to be recorded.
+ORPHAN_GRACE_SECONDS = 3600
 
-def start(user, kind, *, parameters=None, description="", file=("", "", "")):
+
+def start(user, kind, *, parameters=None, description="", file=("", "", ""), job=None):
     """Record a job of ``kind`` (a ``Job.Kind``) for ``user`` and queue it; returns the ``Job``.
     ``file``: ``(name it is downloaded under, format, content type)``, ``("", "", "")`` for a
     job that makes no file. The job's
     messages will be in the active language. Expired files are swept first
-    (``delete_expired_files``), so that they go even where no cron runs the command."""
+    (``delete_expired_files``), so that they go even where no cron runs the command. ``job``: an
+    unsaved ``Job`` whose id its input file already bears (e.g. ``Job.input_path``)."""
     delete_expired_files()
-    job = Job.objects.create(
-        user=user,
-        kind=kind,
-        parameters=parameters or {},
-        description=description[:500],
-        language=get_language() or settings.LANGUAGE_CODE,
-        file_name=file[0],
-        file_format=file[1],
-        content_type=file[2],
-    )
+    job = job or Job()
+    job.user, job.kind, job.parameters = user, kind, parameters or {}
+    job.description = description[:500]
+    job.language = get_language() or settings.LANGUAGE_CODE
+    job.file_name, job.file_format, job.content_type = file
+    job.save(force_insert=True)
     run_job.enqueue(str(job.pk))
     job.refresh_from_db()
     return job
@@ -93,16 +93,20 @@ def _finish(job, *, outcome=None, error=""):
 
 
 def delete_expired_files(now=None):
-    """Delete the files of jobs whose time is over, and files that no job owns any more (its
-    requester's account was deleted); returns how many files went."""
+    """Delete the files of jobs whose time is over, and files that no job owns (its requester's
+    account was deleted) once an hour old (a job's input is written just before its row);
+    returns how many files went."""
     directory = settings.JOB_FILES_DIR
     if not directory.exists():
         return 0
     now = now or timezone.now()
-    live = {str(pk) for pk in Job.objects.exclude(expires_at__lte=now).values_list("pk", flat=True)}
+    jobs = dict(Job.objects.values_list("pk", "expires_at"))
+    live = {str(pk) for pk, expires_at in jobs.items() if expires_at is None or expires_at > now}
+    known = {str(pk) for pk in jobs}
     removed = 0
     for path in directory.iterdir():
-        if path.stem not in live:
+        orphan_since = now.timestamp() - path.stat().st_mtime
+        if path.stem not in live and (path.stem in known or orphan_since > ORPHAN_GRACE_SECONDS):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
