@@ -1,8 +1,14 @@
 """Background jobs (``jobs``): what a job says while it runs and when it fails, who may
 download its file and for how long, and what the export log records."""
 
+import contextlib
 import datetime
 import io
+import os
+import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 import time_machine
@@ -214,3 +220,49 @@ def test_staff_need_the_staff_site_to_see_a_job(client, django_user_model):
     job = Job.objects.create(user=volunteer, kind=Job.Kind.REPORT_XLSX)
     client.force_login(volunteer)
     assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 302
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A Redis server's URL: ``REDIS_URL`` when set (CI), else a ``redis-server`` started on a
+    free local port for the test (skipped when there is none)."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("no redis-server on this machine (apt-get install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _attempt in range(50):
+            with socket.socket() as client, contextlib.suppress(OSError):
+                client.connect(("127.0.0.1", port))
+                break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/15"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_with_redis_jobs_wait_in_rq_until_its_worker_runs_them(settings, redis_url, export_user, marks):
+    import django_rq
+    from django_tasks_rq import Job as RQJob
+    from rq import SimpleWorker
+
+    settings.RQ_QUEUES = {"default": {"URL": redis_url}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    queue = django_rq.get_queue("default", job_class=RQJob)
+    queue.empty()
+    job = export(export_user)
+    assert (job.state, len(queue)) == ("queued", 1)
+    # The worker of `manage.py jobs_worker` with REDIS_URL, in this process (no fork).
+    SimpleWorker([queue], connection=queue.connection, job_class=RQJob).work(burst=True)
+    job.refresh_from_db()
+    assert (job.state, job.rows_done) == ("done", 3)
