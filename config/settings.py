@@ -116,7 +116,7 @@ INSTALLED_APPS = [
     "programmes",
     # Background jobs with a progress page (jobs/); django-tasks' database queue (or RQ, below).
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.TasksDBConfig",
     "jobs",
 ]
 
