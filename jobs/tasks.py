@@ -8,6 +8,7 @@ row, so a job runs the same whichever backend carries it.
 
 import datetime as dt
 import logging
+import uuid
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -100,13 +101,26 @@ def delete_expired_files(now=None):
     if not directory.exists():
         return 0
     now = now or timezone.now()
-    jobs = dict(Job.objects.values_list("pk", "expires_at"))
+    paths = list(directory.iterdir())
+    # Only the jobs that still have a file: one query whatever the number of past jobs.
+    stems = {path.stem for path in paths}
+    jobs = dict(
+        Job.objects.filter(pk__in=[stem for stem in stems if _is_uuid(stem)]).values_list("pk", "expires_at")
+    )
     live = {str(pk) for pk, expires_at in jobs.items() if expires_at is None or expires_at > now}
     known = {str(pk) for pk in jobs}
     removed = 0
-    for path in directory.iterdir():
+    for path in paths:
         orphan_since = now.timestamp() - path.stat().st_mtime
         if path.stem not in live and (path.stem in known or orphan_since > ORPHAN_GRACE_SECONDS):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def _is_uuid(text):
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
