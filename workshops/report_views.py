@@ -139,7 +139,12 @@ class DisaggregationView(StaffReportMixin, TemplateView):
 class DisaggregationXlsxView(StaffReportMixin, View):
     """The same figures as an XLSX workbook, one sheet per table, made by a background job
     (``workshops.job_runners``): POST (the report page's button, its filters in the query
-    string) starts it and goes to its progress page; each download is logged."""
+    string) starts it and goes to its progress page; each download is logged. A GET (an old
+    link) goes to the report page with the same filters."""
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.urlencode()
+        return redirect(reverse("reports:participants") + (f"?{query}" if query else ""))
 
     def post(self, request, *args, **kwargs):
         form = ReportScopeForm(request.GET or None)

@@ -334,3 +334,9 @@ def test_report_form_keeps_the_threshold_chosen(client, analyst, data):
     content = client.get(reverse(PAGE), {"completion_percent": "100"}).content.decode()
     assert re.search(r'name="completion_percent" value="100"', content)
     assert "present at 100% of its sessions" in content
+
+
+def test_an_old_xlsx_link_leads_to_the_report_page_with_its_filters(client, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse(XLSX), {"public": "on"})
+    assert response.status_code == 302 and response["Location"] == reverse(PAGE) + "?public=on"
