@@ -11,7 +11,7 @@ import uuid
 from urllib.parse import quote
 
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -22,34 +22,37 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import View
 
 from jobs.kinds import kind_of
 from jobs.models import Job
 from organizations.models import ExportLog
 
 
-def _own_job(request, pk):
-    """The job ``pk`` (str from the URL) of the signed-in staff member; Http404 for anyone
-    else's, and for a malformed id."""
-    try:
-        pk = uuid.UUID(pk)
-    except ValueError:
-        raise Http404 from None
-    return get_object_or_404(Job.objects.of(request.user), pk=pk)
+class JobMixin(UserPassesTestMixin):
+    """A job's page: for who may use the staff site (anonymous visitors go to its login page,
+    others get 403), and only the job's requester finds the job (``get_job``); never cached (it
+    changes as the job runs and names what was exported)."""
 
+    def test_func(self):
+        return admin.site.has_permission(self.request)
 
-def _staff_only(view):
-    """Send visitors who may not use the staff site to its login page."""
+    def get_login_url(self):
+        return reverse("admin:login")
 
-    def checked(request, *args, **kwargs):
-        if not admin.site.has_permission(request):
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        response = view(request, *args, **kwargs)
-        # A job's page changes as it runs and names what was exported: never cached.
+    def get_job(self):
+        """The job named in the URL (str) if the signed-in staff member asked for it; Http404
+        for anyone else's, and for a malformed id."""
+        try:
+            pk = uuid.UUID(self.kwargs["pk"])
+        except ValueError:
+            raise Http404 from None
+        return get_object_or_404(Job.objects.of(self.request.user), pk=pk)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
         patch_cache_control(response, no_store=True, private=True, max_age=0)
         return response
-
-    return checked
 
 
 def time_left(seconds):
@@ -90,55 +93,59 @@ def status(job, now=None):
     }
 
 
-@_staff_only
-def detail(request, pk):
+class JobView(JobMixin, View):
     """The job's progress page: a progress bar that ``static/js/job-progress.js`` keeps up to
     date (without script, the page reloads itself every few seconds), then the download link,
     or why the job failed."""
-    job = _own_job(request, pk)
-    facts = status(job)
-    size = job.path.stat().st_size if facts["download_url"] else None
-    context = {
-        **admin.site.each_context(request),
-        "title": job.get_kind_display(),
-        "job": job,
-        "status": facts,
-        "size": filesizeformat(size) if size is not None else "",
-        "refresh_seconds": 3,
-    }
-    return TemplateResponse(request, "jobs/job_detail.html", context)
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        facts = status(job)
+        size = job.path.stat().st_size if facts["download_url"] else None
+        context = {
+            **admin.site.each_context(request),
+            "title": job.get_kind_display(),
+            "job": job,
+            "status": facts,
+            "size": filesizeformat(size) if size is not None else "",
+            "refresh_seconds": 3,
+        }
+        return TemplateResponse(request, "jobs/job_detail.html", context)
 
 
-@_staff_only
-def status_json(request, pk):
+class StatusView(JobMixin, View):
     """``status`` of the job as JSON (one query for the job, whatever its size)."""
-    return JsonResponse(status(_own_job(request, pk)))
+
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(status(self.get_job()))
 
 
-@_staff_only
-def download(request, pk):
+class DownloadView(JobMixin, View):
     """The job's file, while it is kept: 404 when there is none (not done, failed, expired),
     403 when the requester no longer holds the permission of its content. Logged with the rows
     the file holds."""
-    job = _own_job(request, pk)
-    if not job.has_file():
-        raise Http404
-    kind = kind_of(job)
-    if not kind.may_read(request.user):
-        raise PermissionDenied
-    ExportLog.record(
-        kind=kind.export_kind,
-        file_format=job.file_format,
-        user=request.user,
-        scope=job.description,
-        rows=job.rows_done,
-        channel=ExportLog.Channel.ADMIN,
-        personal_data=kind.personal_data,
-        **kind.log_extra(job),
-    )
-    response = FileResponse(job.path.open("rb"), content_type=job.content_type or "application/octet-stream")
-    ascii_name = job.file_name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.file_name)}"
-    )
-    return response
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        if not job.has_file():
+            raise Http404
+        kind = kind_of(job)
+        if not kind.may_read(request.user):
+            raise PermissionDenied
+        ExportLog.record(
+            kind=kind.export_kind,
+            file_format=job.file_format,
+            user=request.user,
+            scope=job.description,
+            rows=job.rows_done,
+            channel=ExportLog.Channel.ADMIN,
+            personal_data=kind.personal_data,
+            **kind.log_extra(job),
+        )
+        content_type = job.content_type or "application/octet-stream"
+        response = FileResponse(job.path.open("rb"), content_type=content_type)
+        ascii_name = job.file_name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(job.file_name)}"
+        )
+        return response
