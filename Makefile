@@ -59,7 +59,10 @@ run: $(RUNTIME_STAMP)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_example
 	$(MANAGE) load_programme_example
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The background jobs' worker (exports, reports, certificates, large imports) runs beside the
+	@# server and stops with it.
+	$(MANAGE) jobs_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(DEV_STAMP) $(AXE_STAMP)
 	$(compilemessages)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AttendanceConfig(AppConfig):
     name = "attendance"
     verbose_name = _("Attendance")
+
+    def ready(self):
+        # Registers the app's background jobs (jobs.kinds).
+        from attendance import job_runners  # noqa: F401

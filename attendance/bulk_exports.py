@@ -40,6 +40,8 @@ from workshops.spreadsheets import FORMULA_TRIGGERS
 CHUNK_SIZE = 5_000
 # Size of a CSV chunk read from COPY before it is passed on, in bytes (about 2,500 rows).
 COPY_CHUNK_BYTES = 256 * 1024
+# Rows between two calls of an XLSX export's progress callback.
+PROGRESS_ROWS = 1_000
 # Columns read from the database, in the order written (see ``header``).
 COLUMNS = (
     "session__workshop__slug",
@@ -337,22 +339,34 @@ def csv_chunks(selection, rows_per_chunk=2_000, copy=None):
         yield head
 
 
-def write_csv(selection, stream, copy=None):
+def write_csv(selection, stream, copy=None, progress=None):
     """Write the CSV to the text ``stream`` (open it with ``newline=""``: rows end with
-    ``\\r\\n``); returns the number of rows (marks) written. ``copy`` as for ``body_chunks``."""
+    ``\\r\\n``); returns the number of rows (marks) written. ``copy`` as for ``body_chunks``.
+    ``progress(rows)``, if given, is called with the rows written so far (counted by line ends,
+    so a value holding a line break counts twice) after each chunk written by ``csv.writer``;
+    while PostgreSQL's COPY holds the connection no other query may run, so then it is not
+    called."""
+    if copy is None:
+        copy = uses_copy(selected(selection).db)
     stream.write(header_line())
     chunks = body_chunks(selection, copy=copy)
+    written = 0
     while True:
         try:
             chunk = next(chunks)
         except StopIteration as end:  # the generator's return value: the number of rows
             return end.value
         stream.write(chunk)
+        if progress is not None and not copy:
+            written += chunk.count("\n")
+            progress(written)
 
 
-def write_xlsx(selection, target):
+def write_xlsx(selection, target, progress=None):
     """Write the XLSX (one sheet, header row first) to ``target`` (a path or binary file);
-    returns the number of rows (marks) written. openpyxl's write-only mode: constant memory."""
+    returns the number of rows (marks) written. openpyxl's write-only mode: constant memory.
+    ``progress(rows)``, if given, is called with the rows written so far every
+    ``PROGRESS_ROWS`` rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Attendance")[:31])
     sheet.append(header())
@@ -360,5 +374,7 @@ def write_xlsx(selection, target):
     for row in rows(selection):
         sheet.append(row)
         count += 1
+        if progress is not None and count % PROGRESS_ROWS == 0:
+            progress(count)
     workbook.save(target)
     return count

@@ -8,13 +8,15 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from attendance import certificates
 from config.client_ip import client_ip
+from jobs.models import Job
+from jobs.tasks import start as start_job
 from organizations.privacy import personal_data_download
 from workshops.completion import sessions_required
 from workshops.models import Workshop
@@ -84,11 +86,21 @@ def _download(request, workshop, participations, filename):
 @personal_data_download
 def workshop_certificates(request, pk):
     """All the certificates of workshop ``pk`` (every participation meeting the completion
-    rule) as one PDF. Personal data: ``organizations.privacy.personal_data_download``."""
+    rule) as one PDF; more than ``settings.CERTIFICATES_JOB_THRESHOLD`` of them are made by a
+    background job (``attendance.job_runners``), and this redirects to its progress page.
+    Personal data: ``organizations.privacy.personal_data_download``."""
     workshop = get_object_or_404(Workshop.objects.select_related("organizer"), pk=pk)
-    return _download(
-        request, workshop, list(certificates.eligible(workshop)), f"certificates-{workshop.pk}.pdf"
-    )
+    participations = list(certificates.eligible(workshop))
+    if len(participations) > settings.CERTIFICATES_JOB_THRESHOLD:
+        job = start_job(
+            request.user,
+            Job.Kind.CERTIFICATES,
+            parameters={"workshop": workshop.pk, "base_url": request.build_absolute_uri("/").rstrip("/")},
+            description=workshop.title,
+            file=(f"certificates-{workshop.pk}.pdf", "pdf", PDF),
+        )
+        return redirect(job)
+    return _download(request, workshop, participations, f"certificates-{workshop.pk}.pdf")
 
 
 @personal_data_download

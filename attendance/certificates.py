@@ -237,12 +237,21 @@ def render_certificates(certificates, base_url):
 
 
 @transaction.atomic
+def make_certificates(participations, base_url, *, user=None, username=""):
+    """Issue the certificates of ``participations`` (one workshop's, eligible) and render them
+    as one PDF, in one transaction: nothing is issued when the PDF cannot be made. Not logged
+    (``export_certificates`` logs; a job logs each download). Returns ``(pdf bytes,
+    certificates)``."""
+    certificates = issue(participations, user=user, username=username)
+    return render_certificates(certificates, base_url), certificates
+
+
+@transaction.atomic
 def export_certificates(participations, base_url, *, user=None, username="", channel=ExportLog.Channel.ADMIN):
     """Issue the certificates of ``participations`` (one workshop's, eligible), render them as
     one PDF and log the export (personal data: names), in one transaction: nothing is issued or
     logged when the PDF cannot be made. Returns ``(pdf bytes, certificates)``."""
-    certificates = issue(participations, user=user, username=username)
-    pdf = render_certificates(certificates, base_url)
+    pdf, certificates = make_certificates(participations, base_url, user=user, username=username)
     ExportLog.record(
         kind=ExportLog.Kind.CERTIFICATES,
         file_format="pdf",

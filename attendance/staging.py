@@ -70,10 +70,10 @@ def sweep(now=None):
     return removed
 
 
-def stage(request, workshop, data, filename, answers=None):
+def stage(request, workshop, data, filename, answers=None, rows=0):
     """Keep ``data`` (bytes of the sheet named ``filename``) for ``request.user`` and
-    ``workshop``, with the ``answers`` (``{field name: answer}``) its preview showed; return the
-    token to put in the confirmation form."""
+    ``workshop``, with the ``answers`` (``{field name: answer}``) its preview showed and the
+    number of ``rows`` it planned; return the token to put in the confirmation form."""
     sweep()
     token = secrets.token_urlsafe(24)
     entry = {
@@ -83,6 +83,7 @@ def stage(request, workshop, data, filename, answers=None):
         "sha256": hashlib.sha256(data).hexdigest(),
         "created": time.time(),
         "answers": dict(answers or {}),
+        "rows": rows,
     }
     _write_new(_path(token, ".json"), json.dumps(entry).encode())
     _write_new(_path(token, ".upload"), data)
@@ -157,17 +158,24 @@ def answers(request, workshop, token):
     return dict(entry.get("answers") or {})
 
 
-def remember_answers(request, workshop, token, answers):
-    """Record ``answers`` as those of the latest preview of the sheet staged under ``token``
-    (written to a new file, then renamed over the old: a reader never sees half of it).
-    Raises Http404 as ``load`` does; does nothing when the sheet is gone."""
+def remember_answers(request, workshop, token, answers, rows=0):
+    """Record ``answers`` (and the ``rows`` it planned) as those of the latest preview of the
+    sheet staged under ``token`` (written to a new file, then renamed over the old: a reader
+    never sees half of it). Raises Http404 as ``load`` does; does nothing when the sheet is gone."""
     entry = _owned_entry(request, workshop, token)
     if entry is None:
         return
-    entry["answers"] = dict(answers)
+    entry["answers"], entry["rows"] = dict(answers), rows
     fresh = _path(f"{token}-{secrets.token_hex(4)}", ".json.new")
     _write_new(fresh, json.dumps(entry).encode())
     os.replace(fresh, _path(token, ".json"))
+
+
+def planned_rows(request, workshop, token):
+    """How many rows the last preview of the sheet staged under ``token`` planned (0 when
+    unknown). Raises Http404 as ``load`` does."""
+    entry = _owned_entry(request, workshop, token)
+    return int((entry or {}).get("rows") or 0)
 
 
 def claim(request, workshop, token):

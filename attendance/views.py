@@ -2,14 +2,13 @@
 attendance downloads of one workshop (admin, ``attendance.admin``), and the bulk attendance
 export across workshops (``/<lang>/reports/attendance.<csv|xlsx>``)."""
 
-import tempfile
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,10 +22,12 @@ from attendance import bulk_exports, exports, staging
 from attendance.apply import import_attendance
 from attendance.choices import Choices
 from attendance.forms import AttendanceUploadForm
+from attendance.job_runners import import_job
 from attendance.rights import ImporterRights
 from attendance.sheet_template import render_template, template_filename
 from attendance.vocabulary import AttendanceImportError
-from organizations.models import ExportLog
+from jobs.models import Job
+from jobs.tasks import start as start_job
 from organizations.privacy import can_export_personal_data, personal_data_download, private_download
 from regions.models import Region
 from workshops import reports
@@ -110,13 +111,21 @@ def _on_staged_sheet(request, workshop, page):
 
 def _confirm(request, workshop, token, choices, page):
     """Import the sheet staged under ``token`` with ``choices``: a redirect, or None with the
-    import's errors in ``page`` (the upload form is shown again)."""
+    import's errors in ``page`` (the upload form is shown again). A sheet whose preview planned
+    more than ``settings.IMPORT_JOB_THRESHOLD`` rows is imported by a background job
+    (``attendance.job_runners``): a redirect to its progress page."""
     change_url = reverse("admin:workshops_workshop_change", args=[workshop.pk])
+    large = staging.planned_rows(request, workshop, token) > settings.IMPORT_JOB_THRESHOLD
     staged = staging.claim(request, workshop, token)
     if staged is None:
         messages.error(request, _("This preview has expired or was already used: upload the sheet again."))
         return redirect(request.path)
     data, page["filename"] = staged
+    if large:
+        try:
+            return redirect(import_job(request.user, workshop, data, page["filename"], choices))
+        finally:
+            staging.release(token)
     try:
         result = import_attendance(
             workshop, data, page["filename"], choices=choices, rights=ImporterRights.of(request.user)
@@ -154,11 +163,12 @@ def _preview(request, workshop, data, filename, page, choices, token=""):
         if token:
             staging.discard(request, workshop, token)
         return
+    rows = len(page["result"].plan) if page["result"] else 0
     if token:
-        staging.remember_answers(request, workshop, token, answers)
+        staging.remember_answers(request, workshop, token, answers, rows)
         page["token"] = token
     else:
-        page["token"] = staging.stage(request, workshop, data, filename, answers)
+        page["token"] = staging.stage(request, workshop, data, filename, answers, rows)
 
 
 def download(request, pk, fmt):
@@ -221,37 +231,39 @@ class AttendanceExportForm(forms.Form):
 
 class BulkExportView(StaffReportMixin, View):
     """``reports/attendance.<csv|xlsx>?region=<code>&year=<yyyy>``: every attendance mark of the
-    region's workshops started that year (or of all), streamed (``attendance.bulk_exports``).
-    PERSONAL DATA: needs what every such download needs
-    (``organizations.privacy.personal_data_download``); logged before the first byte."""
+    region's workshops started that year (or of all), as a background job
+    (``attendance.job_runners``): GET shows what will be exported, POST starts the job and goes
+    to its progress page, where the file is downloaded (and each download logged with the rows
+    it holds). PERSONAL DATA: needs what every such download needs
+    (``organizations.privacy.personal_data_download``)."""
 
     fmt = "csv"
 
     @method_decorator(personal_data_download)
     def get(self, request, *args, **kwargs):
-        form = AttendanceExportForm(request.GET)
+        form = AttendanceExportForm(request.GET or None)
+        return TemplateResponse(request, "attendance/bulk_export.html", self._context(form))
+
+    @method_decorator(personal_data_download)
+    def post(self, request, *args, **kwargs):
+        form = AttendanceExportForm(request.POST)
         if not form.is_valid():
-            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-        selection = bulk_exports.Selection(form.cleaned_data["region"], form.cleaned_data["year"])
-        ExportLog.record(
-            kind=ExportLog.Kind.REPORT,
-            file_format=self.fmt,
-            user=request.user,
-            scope=selection.describe(),
-            rows=bulk_exports.selected(selection).count(),
-            channel=ExportLog.Channel.ADMIN,
-            personal_data=True,
+            return TemplateResponse(request, "attendance/bulk_export.html", self._context(form), status=400)
+        region, year = form.cleaned_data["region"], form.cleaned_data["year"]
+        selection = bulk_exports.Selection(region, year)
+        job = start_job(
+            request.user,
+            Job.Kind.ATTENDANCE_EXPORT,
+            parameters={"region": region.code if region else None, "year": year},
+            description=selection.describe(),
+            file=(selection.filename(self.fmt), self.fmt, CONTENT_TYPES[self.fmt]),
         )
-        if self.fmt == "csv":
-            response = StreamingHttpResponse(
-                bulk_exports.csv_chunks(selection), content_type=CONTENT_TYPES["csv"]
-            )
-        else:
-            # A ZIP container cannot be sent before it is complete: written to a temporary
-            # file (constant memory), then sent from disk.
-            target = tempfile.TemporaryFile()
-            bulk_exports.write_xlsx(selection, target)
-            target.seek(0)
-            response = FileResponse(target, content_type=CONTENT_TYPES["xlsx"])
-        response["Content-Disposition"] = f'attachment; filename="{selection.filename(self.fmt)}"'
-        return response
+        return redirect(job)
+
+    def _context(self, form):
+        return {
+            **admin.site.each_context(self.request),
+            "title": _("Export attendance (%(format)s)") % {"format": self.fmt.upper()},
+            "form": form,
+            "fmt": self.fmt,
+        }

@@ -4,6 +4,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.apps import DefaultConfig as LibraryStaticConfig
 from django_otp.plugins.otp_totp.apps import DefaultConfig as LibraryTOTPConfig
+from django_tasks_db.apps import TasksAppConfig as LibraryTasksDBConfig
 
 
 class TrackerAdminConfig(AdminConfig):
@@ -41,6 +42,16 @@ class StaticConfig(LibraryStaticConfig):
         super().ready()
         name_model(self, "StaticDevice", _("backup code list"), _("backup code lists"))
         name_model(self, "StaticToken", _("backup code"), _("backup codes"))
+
+
+class TasksDBConfig(LibraryTasksDBConfig):
+    """django-tasks' database queue (background jobs, ``jobs``)."""
+
+    verbose_name = _("Job queue")
+
+    def ready(self):
+        super().ready()
+        name_model(self, "DBTaskResult", _("queued task"), _("queued tasks"))
 
 
 def name_model(app_config, model_name, singular, plural):

@@ -114,6 +114,10 @@ INSTALLED_APPS = [
     "attendance.apps.AttendanceConfig",
     "registrations.apps.RegistrationsConfig",
     "programmes",
+    # Background jobs with a progress page (jobs/); django-tasks' database queue (or RQ, below).
+    "django_tasks",
+    "config.apps.TasksDBConfig",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +263,25 @@ ATTENDANCE_STAGING_DIR = Path(
     os.environ.get("ATTENDANCE_STAGING_DIR", str(BASE_DIR / "var" / "import-staging"))
 )
 ATTENDANCE_STAGING_MAX_AGE = int(os.environ.get("ATTENDANCE_STAGING_MAX_AGE", "3600"))
+# Background jobs (jobs/): the tasks API that Django 6.0 adopts, from the django-tasks package.
+# Queued in the database by default (no extra service; worker: ``manage.py jobs_worker``, which
+# ``make run`` starts), on Redis through RQ when REDIS_URL is set (several servers, one queue).
+JOBS_REDIS_URL = os.environ.get("REDIS_URL", "")
+if JOBS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": JOBS_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job's file waits here (outside MEDIA_ROOT: it may hold personal data) for its requester, for
+# JOB_FILES_MAX_AGE seconds; then ``manage.py delete_expired_job_files`` (or the next job asked
+# for) deletes it.
+JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", str(BASE_DIR / "var" / "job-files")))
+JOB_FILES_MAX_AGE = int(os.environ.get("JOB_FILES_MAX_AGE", str(24 * 3600)))
+# Certificates of a workshop with more eligible participants than this, and attendance sheets of
+# more rows than this, are made or imported by a job instead of inside the request.
+CERTIFICATES_JOB_THRESHOLD = int(os.environ.get("CERTIFICATES_JOB_THRESHOLD", "100"))
+IMPORT_JOB_THRESHOLD = int(os.environ.get("IMPORT_JOB_THRESHOLD", "3000"))
 # Public counts of people below this are hidden, with whatever would give them back
 # (``workshops.publication``: primary and complementary suppression, as statistics offices do).
 SMALL_CELL_MINIMUM = int(os.environ.get("SMALL_CELL_MINIMUM", "5"))

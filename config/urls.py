@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
         include((report_urls.urlpatterns + attendance_reports + registration_links, report_urls.app_name)),
     ),
     path("staff/workshops/<str:slug>/checkin/", include("attendance.checkin_urls")),
+    path("staff/jobs/", include("jobs.urls")),
     path("staff/", include("attendance.staff_urls")),
     path("", include("workshops.urls")),
     path("", include("attendance.urls")),

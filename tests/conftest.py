@@ -48,6 +48,14 @@ def admin_client(db, admin_user):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings, tmp_path):
+    """Background jobs run inside the request that asks for them (django-tasks' ImmediateBackend),
+    so that a test sees the job finished; tests of a queued job create it without a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOB_FILES_DIR = tmp_path / "job-files"
+
+
 def pytest_report_header(config):
     """Say which database backend this run uses (CI runs the suite on SQLite and PostgreSQL)."""
     db = django_settings.DATABASES["default"]

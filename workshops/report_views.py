@@ -1,6 +1,6 @@
 """Staff report pages: figures across workshops (``workshops.disaggregation``) on screen and as
-XLSX. Login and the ``workshops.view_participation`` permission are required: the pages show
-counts only, but true counts, including small ones. Every XLSX download is logged."""
+XLSX (a background job). Login and the ``workshops.view_participation`` permission are required:
+the pages show counts only, but true counts, including small ones. Every XLSX download is logged."""
 
 from django import forms
 from django.contrib import admin
@@ -9,20 +9,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from config.two_factor import requires_two_factor
-from organizations.models import ExportLog, Organization
+from jobs.models import Job
+from jobs.tasks import start as start_job
+from organizations.models import Organization
 from regions.models import Region
 from workshops.disaggregation import (
     DEFAULT_COMPLETION_PERCENT,
     Scope,
     build_report,
     completion_headers,
-    report_workbook,
 )
 from workshops.models import Project, WorkshopPartner
 from workshops.publication import small_cell_minimum
@@ -144,20 +145,22 @@ class DisaggregationView(StaffReportMixin, TemplateView):
 
 
 class DisaggregationXlsxView(StaffReportMixin, View):
-    """The same figures as an XLSX workbook, one sheet per table; logged."""
+    """The same figures as an XLSX workbook, one sheet per table, made by a background job
+    (``workshops.job_runners``): POST (the report page's button, its filters in the query
+    string) starts it and goes to its progress page; each download is logged. A GET (an old
+    link) goes to the report page with the same filters."""
 
     def get(self, request, *args, **kwargs):
-        form, report = self.report()
-        content, rows = report_workbook(report)
-        ExportLog.record(
-            kind=ExportLog.Kind.REPORT,
-            file_format="xlsx",
-            user=request.user,
-            scope=report.scope.describe(),
-            rows=rows,
-            channel=ExportLog.Channel.ADMIN,
-            personal_data=False,
+        query = request.GET.urlencode()
+        return redirect(reverse("reports:participants") + (f"?{query}" if query else ""))
+
+    def post(self, request, *args, **kwargs):
+        form = ReportScopeForm(request.GET or None)
+        job = start_job(
+            request.user,
+            Job.Kind.REPORT_XLSX,
+            parameters={"query": request.GET.urlencode()},
+            description=form.scope().describe(),
+            file=("participants-across-workshops.xlsx", "xlsx", CONTENT_TYPES["xlsx"]),
         )
-        response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
-        response["Content-Disposition"] = 'attachment; filename="participants-across-workshops.xlsx"'
-        return response
+        return redirect(job)

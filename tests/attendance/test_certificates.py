@@ -386,3 +386,21 @@ def test_verification_labels_of_each_language_stand_on_their_own_line(workshop):
     lines = [line for line in text.splitlines() if "Vérifiez" in line or "تحققوا" in line]
     assert len(lines) == 2, lines
     assert ": :" not in text
+
+
+def test_certificates_of_a_large_workshop_are_made_by_a_job_and_logged_when_downloaded(
+    client, export_user, issued, settings
+):
+    settings.CERTIFICATES_JOB_THRESHOLD = 1  # two eligible participants: a job
+    workshop = issued.participation.workshop
+    client.force_login(export_user)
+    response = client.get(reverse("admin:workshops_workshop_certificates", args=[workshop.pk]))
+    assert response.status_code == 302 and "/staff/jobs/" in response["Location"]
+    assert not ExportLog.objects.exists()
+    page = client.get(response["Location"])
+    assert page.context["job"].rows_done == 2
+    download = client.get(page.context["status"]["download_url"])
+    assert download["Content-Type"] == "application/pdf"
+    assert len(pdf_pages(b"".join(download.streaming_content))) == 2
+    log = ExportLog.objects.get()
+    assert (log.kind, log.workshop, log.row_count, log.personal_data) == ("certificates", workshop, 2, True)

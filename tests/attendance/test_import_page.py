@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from attendance.choices import Choices
+from attendance.job_runners import import_job
 from organizations.models import Person
 from tests.attendance.conftest import sample
 
@@ -106,3 +108,32 @@ def test_the_preview_reads_right_in_arabic_and_french(client, importer, three_da
     assert '<span class="help">(جديدة)</span>' in arabic
     assert "<h1>Importer les présences</h1>" in french and "émargement" not in french
     assert '<fieldset class="module import-questions">' in french
+
+
+def test_a_large_sheet_is_imported_by_a_job_after_the_preview(client, importer, three_day_workshop, settings):
+    settings.IMPORT_JOB_THRESHOLD = 49  # the sample has 50 participants: a job
+    client.force_login(importer)
+    upload = SimpleUploadedFile("sheet.xlsx", sample("marrakech-2021-03-attendance-ar.xlsx"))
+    token = client.post(import_url(three_day_workshop), {"file": upload}).context["token"]
+    response = client.post(import_url(three_day_workshop), {"token": token, "confirm": "1"})
+    assert response.status_code == 302 and "/staff/jobs/" in response["Location"]
+    assert three_day_workshop.participations.count() == 50
+    page = client.get(response["Location"])
+    job = page.context["job"]
+    assert (job.kind, job.state, job.rows_done) == ("attendance_import", "done", 50)
+    assert "Attendance imported. Rows read: 50" in page.content.decode()
+    assert not job.input_path.exists()
+    # The staged sheet was used up: confirming again imports nothing more.
+    again = client.post(import_url(three_day_workshop), {"token": token, "confirm": "1"})
+    assert again.status_code == 302 and "/staff/jobs/" not in again["Location"]
+
+
+def test_an_import_job_that_finds_errors_fails_naming_row_and_column_and_saves_nothing(
+    importer, three_day_workshop
+):
+    data = "Nom;Prénom;Région;J1\nAlaoui;Sara;Atlantide;x\n;;Oriental;x\n".encode()
+    job = import_job(importer, three_day_workshop, data, "sheet.csv", Choices(shown=True))
+    assert job.state == "failed"
+    assert job.error.startswith("Row 2, column “Région”:")
+    assert "\nRow 3, column “Nom”:" in job.error
+    assert Person.objects.count() == 0 and not job.input_path.exists()

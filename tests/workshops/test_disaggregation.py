@@ -268,9 +268,13 @@ def test_staff_with_permission_see_the_tables(client, analyst, data):
 
 def test_staff_with_permission_download_the_xlsx_and_it_is_logged(client, analyst, data):
     client.force_login(analyst)
-    response = client.get(reverse(XLSX), {"funder": data["funder"].pk})
+    job_page = client.post(reverse(XLSX) + f"?funder={data['funder'].pk}")
+    assert job_page.status_code == 302
+    assert not ExportLog.objects.exists()  # asked for: nothing delivered yet
+    page = client.get(job_page["Location"])
+    response = client.get(page.context["status"]["download_url"])
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert len(workbook.sheetnames) == 7
     entry = ExportLog.objects.get()
     assert (entry.kind, entry.file_format, entry.user, entry.personal_data) == (
@@ -330,3 +334,9 @@ def test_report_form_keeps_the_threshold_chosen(client, analyst, data):
     content = client.get(reverse(PAGE), {"completion_percent": "100"}).content.decode()
     assert re.search(r'name="completion_percent" value="100"', content)
     assert "present at 100% of its sessions" in content
+
+
+def test_an_old_xlsx_link_leads_to_the_report_page_with_its_filters(client, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse(XLSX), {"public": "on"})
+    assert response.status_code == 302 and response["Location"] == reverse(PAGE) + "?public=on"

@@ -218,28 +218,34 @@ def test_xlsx_holds_the_same_rows_as_the_csv(marks, tmp_path):
     assert cells == read_csv(stream.getvalue())
 
 
-def test_export_view_streams_to_staff_with_the_permission_and_logs_it(client, marks, export_user, staff_user):
+def test_export_view_runs_a_job_for_staff_with_the_permission_and_logs_the_download(
+    client, marks, export_user, staff_user
+):
     with translation.override("en"):
-        path = reverse("reports:attendance_csv") + "?region=03&year=2024"
-        xlsx = reverse("reports:attendance_xlsx") + "?year=2025"
-    assert client.get(path).status_code == 302  # anonymous: to the login page
+        path = reverse("reports:attendance_csv")
+        xlsx = reverse("reports:attendance_xlsx")
+    assert client.post(path, {"region": "03", "year": "2024"}).status_code == 302  # to the login page
     client.force_login(staff_user)
-    assert client.get(path).status_code == 403
+    assert client.post(path, {"region": "03", "year": "2024"}).status_code == 403
     client.force_login(export_user)
-    response = client.get(path)
-    assert response.status_code == 200
-    assert response.streaming
-    assert response["Content-Disposition"] == 'attachment; filename="attendance-03-2024.csv"'
+    assert client.get(path + "?region=03&year=2024").status_code == 200  # what will be exported
+    job_page = client.post(path, {"region": "03", "year": "2024"})
+    assert job_page.status_code == 302
+    assert not ExportLog.objects.exists()  # asked for, nothing delivered yet
+    page = client.get(job_page["Location"])
+    download = page.context["status"]["download_url"]
+    response = client.get(download)
+    assert response["Content-Disposition"].startswith('attachment; filename="attendance-03-2024.csv"')
     table = read_csv(b"".join(response.streaming_content).decode())
     assert len(table) == 5
     log = ExportLog.objects.get()
     assert (log.user, log.file_format, log.row_count, log.personal_data) == (export_user, "csv", 4, True)
     assert log.scope == "attendance: region 03, 2024"
-    response = client.get(xlsx)
-    assert response.status_code == 200
+    page = client.get(client.post(xlsx, {"year": "2025"})["Location"])
+    response = client.get(page.context["status"]["download_url"])
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 2
-    assert client.get(reverse("reports:attendance_csv") + "?region=99").status_code == 400
+    assert client.post(path, {"region": "99"}).status_code == 400
 
 
 def test_export_command_writes_and_logs(marks, tmp_path):
