@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Workshops and follow-up")
+
+    def ready(self):
+        from workshops import summaries
+
+        summaries.connect()
