@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from attendance.apply import import_attendance
 from organizations.merging import merge
@@ -132,7 +133,7 @@ def test_workshop_publication_status_and_date_keep_the_tables_in_step(scene):
     workshop.save()
     assert_in_step()
     workshop.status = Workshop.Status.PLANNED
-    workshop.start_date = workshop.end_date = datetime.date.today() + datetime.timedelta(days=30)
+    workshop.start_date = workshop.end_date = timezone.localdate() + datetime.timedelta(days=30)
     workshop.save()
     assert_in_step()
     draft = scene["workshops"][2]
