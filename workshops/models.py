@@ -107,6 +107,18 @@ class WorkshopQuerySet(SearchKeyQuerySet):
         """Workshops that started in calendar year ``year`` (int)."""
         return self.filter(start_date__year=year)
 
+    def update(self, **kwargs):
+        """``QuerySet.update`` that keeps the public summary tables in step
+        (``workshops.summaries``): published or held changes who is reached."""
+        from workshops import summaries
+
+        with summaries.batch():
+            people = Participation.objects.filter(workshop__in=self.values("pk")).values_list("person_id")
+            summaries.mark(people=[pk for (pk,) in people], now=False)
+            return super().update(**kwargs)
+
+    update.alters_data = True
+
 
 class Workshop(SearchKeyModel):
     """A workshop, training or forum run by an organisation, on one or several days."""

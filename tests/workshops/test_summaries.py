@@ -136,6 +136,8 @@ def test_workshop_publication_status_and_date_keep_the_tables_in_step(scene):
     workshop.start_date = workshop.end_date = timezone.localdate() + datetime.timedelta(days=30)
     workshop.save()
     assert_in_step()
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.HELD)
+    assert_in_step()
     draft = scene["workshops"][2]
     draft.is_published = True
     draft.save()
