@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -463,16 +463,15 @@ def with_participant_counts(workshops):
     """Annotate each workshop of the QuerySet ``workshops`` with ``participants`` (int).
 
     ``participants`` is the number of counted participations (``ParticipationQuerySet.counted``:
-    attended and counting toward totals), 0 when there are none. A correlated subquery, so a
-    list page stays one query however many rows it shows, and further filters or joins on
-    ``workshops`` cannot inflate the count.
+    attended and counting toward totals), 0 when there are none, summed from the summary table
+    ``WorkshopPeople``. A correlated subquery, so a list page stays one query however many rows
+    it shows, and further filters or joins on ``workshops`` cannot inflate the count.
     """
     counted = (
-        Participation.objects.counted()
-        .filter(workshop=OuterRef("pk"))
+        WorkshopPeople.objects.filter(workshop=OuterRef("pk"))
         .order_by()
         .values("workshop")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("people"))
         .values("n")
     )
     return workshops.annotate(participants=Coalesce(Subquery(counted, output_field=IntegerField()), 0))

@@ -4,8 +4,12 @@ from scratch, and the figures read from them equal the counting rules computed l
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from attendance.apply import import_attendance
@@ -190,3 +194,50 @@ def test_rebuild_public_figures_command_makes_lost_rows_again(scene, capsys):
     call_command("rebuild_public_figures", "--language", "en")
     assert tables() == expected
     assert "4 people reached" in capsys.readouterr().out
+
+
+@pytest.fixture
+def figures_cached(settings):
+    """Production caching of the public figures (in memory here); whole pages not kept."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "figures"},
+    }
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
+    caches["default"].clear()
+
+
+def page_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("page", "after_edit", "cached"),
+    [("home", 10, 1), ("region", 12, 9), ("commune", 7, 7), ("workshop", 8, 8)],
+)
+def test_first_request_after_an_edit_reads_the_summaries_in_a_few_queries(
+    client, figures_cached, scene, page, after_edit, cached
+):
+    """The issue's target: at most 12 queries for the first visitor after an edit, none of them
+    over the participations; fewer once the figures are cached."""
+    workshop = scene["workshops"][0]
+    fes = Commune.objects.get(code="03.231.01.0")
+    scene["people"][0].commune = fes
+    scene["people"][0].save()
+    paths = {
+        "home": reverse("workshops:home"),
+        "region": reverse("regions:detail", kwargs={"slug": region("06").slug}),
+        "commune": fes.get_absolute_url(),
+        "workshop": workshop.get_absolute_url(),
+    }
+    page_queries(client, paths[page])
+    ParticipationFactory(workshop=workshop, person=PersonFactory(region=region("06"), commune=fes))
+    reports.forget_public_figures()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(paths[page]).status_code == 200
+    # Nothing over the participations, except the workshop page's sessions (its own only).
+    over_participations = [q["sql"] for q in queries if "workshops_participation" in q["sql"]]
+    assert len(over_participations) == (page == "workshop")
+    assert (len(queries), page_queries(client, paths[page])) == (after_edit, cached)
