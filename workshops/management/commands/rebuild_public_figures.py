@@ -19,8 +19,8 @@ class Command(OperatorCommand):
         reports.forget_public_figures()
         self.stdout.write(
             _(
-                "Public figures rebuilt: %(workshops)d rows of workshop figures, %(senders)d "
-                "sending organisations, %(reached)d people reached."
+                "Public figures rebuilt: %(workshops)s rows of workshop figures, %(senders)s "
+                "sending organisations, %(reached)s people reached."
             )
             % {"workshops": workshop_rows, "senders": sender_rows, "reached": reached}
         )
