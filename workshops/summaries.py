@@ -90,8 +90,7 @@ def mark_people_changed(people, now=True):
     Participation = installed_apps.get_model("workshops", "Participation")
     people = [pk for pk in people if pk is not None]
     workshops = set()
-    for start in range(0, len(people), CHUNK):
-        chunk = people[start : start + CHUNK]
+    for chunk in _chunks(people):
         workshops.update(
             Participation.objects.filter(person__in=chunk).order_by().values_list("workshop_id", flat=True)
         )
@@ -116,17 +115,23 @@ def _chunks(ids):
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
+def _locked(model, ids):
+    """``ids`` in chunks, each once its rows of ``model`` are locked (PostgreSQL; SQLite has one
+    writer at a time anyway), so that two refreshes of the same rows cannot both insert."""
+    for chunk in _chunks(ids):
+        list(model.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+        yield chunk
+
+
 def refresh_workshops(ids, apps=installed_apps):
-    """Compute again the ``WorkshopPeople`` and ``WorkshopSender`` rows of the workshops ``ids``.
-    The workshops' rows are locked first (PostgreSQL) so that two refreshes of one workshop
-    cannot both insert. Seven queries per 500 workshops."""
+    """Compute again the ``WorkshopPeople`` and ``WorkshopSender`` rows of the workshops ``ids``
+    (the workshops locked first). Seven queries per 500 workshops."""
     Workshop = apps.get_model("workshops", "Workshop")
     Participation = apps.get_model("workshops", "Participation")
     WorkshopPeople = apps.get_model("workshops", "WorkshopPeople")
     WorkshopSender = apps.get_model("workshops", "WorkshopSender")
     with transaction.atomic():
-        for chunk in _chunks(ids):
-            list(Workshop.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+        for chunk in _locked(Workshop, ids):
             WorkshopPeople.objects.filter(workshop__in=chunk).delete()
             WorkshopSender.objects.filter(workshop__in=chunk).delete()
             _write_workshops(Participation.objects.filter(COUNTED, workshop__in=chunk), apps)
@@ -157,8 +162,7 @@ def refresh_people(ids, apps=installed_apps):
     Person = apps.get_model("organizations", "Person")
     Reached = apps.get_model("workshops", "Reached")
     with transaction.atomic():
-        for chunk in _chunks(ids):
-            list(Person.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+        for chunk in _locked(Person, ids):
             Reached.objects.filter(person__in=chunk).delete()
             _write_reached(Person.objects.filter(pk__in=chunk), apps)
 
