@@ -158,21 +158,29 @@ def _write_workshops(counted, apps):
 
 def refresh_people(ids, apps=installed_apps):
     """Compute again whether each person of ``ids`` is reached (``Reached``: counted at a
-    published, held workshop), with their region, commune and gender. Four queries per 500."""
+    published, held workshop), with their region, commune and gender. Four queries per 500,
+    each over those people's participations alone (their index), not over everyone's."""
     Person = apps.get_model("organizations", "Person")
     Reached = apps.get_model("workshops", "Reached")
     with transaction.atomic():
         for chunk in _locked(Person, ids):
             Reached.objects.filter(person__in=chunk).delete()
-            _write_reached(Person.objects.filter(pk__in=chunk), apps)
+            _write_reached(Person.objects.filter(pk__in=chunk), apps, people=chunk)
 
 
-def _write_reached(people, apps):
-    """Insert the ``Reached`` rows of those of ``people`` (a QuerySet) who are reached."""
+def _write_reached(persons, apps, people=None):
+    """Insert the ``Reached`` rows of those of ``persons`` (a QuerySet) who are reached;
+    ``people``: their ids when they are a few (the participations read are theirs alone)."""
     Participation = apps.get_model("workshops", "Participation")
     Reached = apps.get_model("workshops", "Reached")
-    public = Participation.objects.filter(COUNTED, IN_PUBLISHED_WORKSHOPS).values("person")
-    rows = people.filter(pk__in=public).order_by().values_list("pk", "region", "commune", "gender")
+    public = Participation.objects.filter(COUNTED, IN_PUBLISHED_WORKSHOPS)
+    if people is not None:
+        public = public.filter(person__in=people)
+    rows = (
+        persons.filter(pk__in=public.values("person"))
+        .order_by()
+        .values_list("pk", "region", "commune", "gender")
+    )
     Reached.objects.bulk_create(
         (Reached(person_id=p, region_id=r, commune_id=c, gender=g) for p, r, c, g in rows.iterator()),
         batch_size=WRITE_BATCH,
