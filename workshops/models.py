@@ -1355,12 +1355,9 @@ class WorkshopSender(models.Model):
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="sender_figures", verbose_name=_("workshop")
     )
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    # The organisation's id, not a foreign key: a merge of organisations moves every row that
+    # points at one (``organizations.merging``) and would report these; the refresh keeps them.
+    organization = models.BigIntegerField(_("organisation"), db_index=True)
 
     class Meta:
         verbose_name = _("sending organisation (summary)")
@@ -1368,7 +1365,7 @@ class WorkshopSender(models.Model):
         ordering = ["workshop", "organization"]
 
     def __str__(self):
-        return f"{self.workshop_id} {self.organization_id}"
+        return f"{self.workshop_id} {self.organization}"
 
 
 class Reached(models.Model):
@@ -1376,13 +1373,8 @@ class Reached(models.Model):
     commune and gender are copied here so that the country's reach is a GROUP BY over this
     table alone (one row a person, not one a participation)."""
 
-    person = models.OneToOneField(
-        "organizations.Person",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="+",
-        verbose_name=_("person"),
-    )
+    # The person's id, not a foreign key, for the reason given on ``WorkshopSender``.
+    person = models.BigIntegerField(_("person"), primary_key=True)
     region = models.ForeignKey(
         "regions.Region", on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("region")
     )
@@ -1401,4 +1393,4 @@ class Reached(models.Model):
         ]
 
     def __str__(self):
-        return str(self.person_id)
+        return str(self.person)

@@ -151,7 +151,7 @@ def _write_workshops(counted, apps):
     )
     senders = counted.exclude(organization=None).values_list("workshop", "organization").distinct()
     WorkshopSender.objects.bulk_create(
-        (WorkshopSender(workshop_id=w, organization_id=o) for w, o in senders.iterator()),
+        (WorkshopSender(workshop_id=w, organization=o) for w, o in senders.iterator()),
         batch_size=WRITE_BATCH,
     )
 
@@ -182,7 +182,7 @@ def _write_reached(persons, apps, people=None):
         .values_list("pk", "region", "commune", "gender")
     )
     Reached.objects.bulk_create(
-        (Reached(person_id=p, region_id=r, commune_id=c, gender=g) for p, r, c, g in rows.iterator()),
+        (Reached(person=p, region_id=r, commune_id=c, gender=g) for p, r, c, g in rows.iterator()),
         batch_size=WRITE_BATCH,
     )
 
@@ -203,7 +203,7 @@ def refresh_organizations(ids):
                 .distinct()
             )
             WorkshopSender.objects.bulk_create(
-                (WorkshopSender(workshop_id=w, organization_id=o) for w, o in pairs.iterator()),
+                (WorkshopSender(workshop_id=w, organization=o) for w, o in pairs.iterator()),
                 batch_size=WRITE_BATCH,
             )
 
@@ -268,7 +268,8 @@ def _person_saved(sender, instance, raw=False, **kwargs):
 
 def _person_deleting(sender, instance, **kwargs):
     _pending().going.add(("person", instance.pk))
-    mark(workshops=list(instance.participations.order_by().values_list("workshop_id", flat=True)), now=False)
+    workshops = instance.participations.order_by().values_list("workshop_id", flat=True)
+    mark(workshops=list(workshops), people=[instance.pk], now=False)
 
 
 def _deleted(kind):
@@ -285,6 +286,10 @@ def _organization_saved(sender, instance, raw=False, created=False, **kwargs):
     """A merge moves participations to the organisation kept, then saves it."""
     if not raw and not created:
         mark(organizations=[instance.pk])
+
+
+def _organization_deleted(sender, instance, **kwargs):
+    mark(organizations=[instance.pk])
 
 
 _workshop_deleted = _deleted("workshop")
@@ -308,3 +313,4 @@ def connect():
     pre_delete.connect(_person_deleting, sender=Person, dispatch_uid=uid)
     post_delete.connect(_person_deleted, sender=Person, dispatch_uid=uid)
     post_save.connect(_organization_saved, sender=Organization, dispatch_uid=uid)
+    post_delete.connect(_organization_deleted, sender=Organization, dispatch_uid=uid)

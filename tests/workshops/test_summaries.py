@@ -159,7 +159,7 @@ def test_person_changes_merges_and_deletions_keep_the_tables_in_step(scene):
     merge(people[1], [people[4]])  # her participation moves to him: another region and gender
     assert_in_step()
     merge(people[0], [people[3]])  # both at the first workshop: the two rows become one
-    assert Reached.objects.filter(person=people[3]).count() == 0
+    assert Reached.objects.filter(person=people[3].pk).count() == 0
     assert_in_step()
     people[2].delete()
     assert_in_step()
@@ -172,9 +172,12 @@ def test_person_changes_merges_and_deletions_keep_the_tables_in_step(scene):
 def test_organisation_merge_and_workshop_deletion_keep_the_tables_in_step(scene):
     keep, other = scene["organisations"]
     merge(keep, [other])
-    assert WorkshopSender.objects.filter(organization=keep).count() == 3
+    assert WorkshopSender.objects.filter(organization=keep.pk).count() == 3
     assert_in_step()
     scene["workshops"][0].delete()
+    assert_in_step()
+    keep.delete()
+    assert not WorkshopSender.objects.exists()
     assert_in_step()
 
 
