@@ -38,6 +38,7 @@ from attendance.sheets import FORMAT_LABELS
 from attendance.sheets.encodings import encoding_name
 from attendance.vocabulary import AttendanceImportError, SheetError, chunks
 from organizations.models import Organization, OrganizationAlias, Person
+from workshops import summaries
 from workshops.models import Attendance, Participation, Workshop
 
 # How long an import waits for another one of the same database to finish (SQLite).
@@ -257,8 +258,17 @@ def record_in_audit_trail(workshop, result):
 def apply_plan(workshop, plan):
     """Write ``plan`` (from ``plan.plan_import``): bulk inserts and updates of at most
     ``WRITE_BATCH`` rows a query (SQLite allows fewer), the marks in one ``executemany``; the
-    number of queries depends on the rows only through those batches. Call inside a
-    transaction; raises IntegrityError on a conflict."""
+    number of queries depends on the rows only through those batches. The public summary
+    tables of the workshop and of the people written are refreshed once, at the end
+    (``workshops.summaries``). Call inside a transaction; raises IntegrityError on a conflict."""
+    with summaries.batch():
+        _write_plan(workshop, plan)
+        # bulk_update sends no signal: people completed may have gained a region or gender.
+        summaries.mark_people_changed([person.pk for person in plan.completed], now=False)
+        summaries.mark(workshops=[workshop.pk], now=False)
+
+
+def _write_plan(workshop, plan):
     Organization.objects.bulk_create(plan.organizations, batch_size=WRITE_BATCH)
     # An alias recorded meanwhile by an import into another workshop says the same thing.
     OrganizationAlias.objects.bulk_create(plan.aliases, ignore_conflicts=True, batch_size=WRITE_BATCH)

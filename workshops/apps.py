@@ -9,3 +9,8 @@ class WorkshopsConfig(AppConfig):
     def ready(self):
         # Registers the app's background job (jobs.kinds).
         from workshops import job_runners  # noqa: F401
+
+        # Keeps the public summary tables in step with every write (workshops.summaries).
+        from workshops import summaries
+
+        summaries.connect()

@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from workshops import publication, reports
-from workshops.models import Commitment, Workshop
+from workshops.models import Commitment, Reached, Workshop
 
 
 def commune_figures(commune):
@@ -16,9 +16,8 @@ def commune_figures(commune):
     ``commitments`` (public commitments concerning it, with progress), ``organizations``
     (``reports.active_organizations`` based in it), ``committees`` (public monitoring committees
     covering it) and ``participants`` (distinct counted people whose commune of origin it is,
-    None when small: ``publication.suppress``). QuerySets are not evaluated here; the count is
-    one query."""
-    people = reports.public_participations().filter(person__commune=commune)
+    None when small: ``publication.suppress``; from the summary table ``Reached``). QuerySets
+    are not evaluated here; the count is one query."""
     return {
         "workshops": reports.with_participant_counts(
             Workshop.objects.published().concerning_commune(commune).select_related("venue_commune")
@@ -29,7 +28,7 @@ def commune_figures(commune):
         .order_by("due_date", "pk"),
         "organizations": reports.active_organizations().filter(commune=commune).order_by("name"),
         "committees": commune.committees.public(),
-        "participants": publication.suppress(people.values("person").distinct().count()),
+        "participants": publication.suppress(Reached.objects.filter(commune=commune).count()),
     }
 
 

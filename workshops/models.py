@@ -107,6 +107,18 @@ class WorkshopQuerySet(SearchKeyQuerySet):
         """Workshops that started in calendar year ``year`` (int)."""
         return self.filter(start_date__year=year)
 
+    def update(self, **kwargs):
+        """``QuerySet.update`` that keeps the public summary tables in step
+        (``workshops.summaries``): published or held changes who is reached."""
+        from workshops import summaries
+
+        with summaries.batch():
+            people = Participation.objects.filter(workshop__in=self.values("pk")).values_list("person_id")
+            summaries.mark(people=[pk for (pk,) in people], now=False)
+            return super().update(**kwargs)
+
+    update.alters_data = True
+
 
 class Workshop(SearchKeyModel):
     """A workshop, training or forum run by an organisation, on one or several days."""
@@ -454,14 +466,62 @@ class Session(models.Model):
             raise ValidationError({"date": _("The session must fall within the workshop's dates.")})
 
 
+# The public counting rules, as conditions on a participation: the querysets below and the data
+# migration that first filled the summary tables (``workshops.summaries``) both read them here.
+COUNTED = Q(status="attended", counts_toward_totals=True)
+IN_PUBLISHED_WORKSHOPS = Q(workshop__is_published=True, workshop__status="held")
+
+
 class ParticipationQuerySet(models.QuerySet):
     def counted(self):
         """Participations that count in public figures: attended, and counted toward totals."""
-        return self.filter(status=Participation.Status.ATTENDED, counts_toward_totals=True)
+        return self.filter(COUNTED)
 
     def in_published_workshops(self):
         """Participations at published workshops that were held."""
-        return self.filter(workshop__is_published=True, workshop__status=Workshop.Status.HELD)
+        return self.filter(IN_PUBLISHED_WORKSHOPS)
+
+    def update(self, **kwargs):
+        """``QuerySet.update`` that keeps the public summary tables in step
+        (``workshops.summaries``): the workshops and people of the rows changed are refreshed."""
+        from workshops import summaries
+
+        with summaries.batch():
+            summaries.mark_participations(self)
+            changed = super().update(**kwargs)
+            summaries.mark(workshops=[kwargs.get("workshop_id")], people=[kwargs.get("person_id")])
+        return changed
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        """``QuerySet.bulk_create`` that refreshes the summaries of the rows' workshops and people."""
+        from workshops import summaries
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        summaries.mark(
+            workshops={obj.workshop_id for obj in created}, people={obj.person_id for obj in created}
+        )
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        """``QuerySet.bulk_update`` that refreshes the summaries of the rows' workshops and people."""
+        from workshops import summaries
+
+        objs = list(objs)
+        changed = super().bulk_update(objs, *args, **kwargs)
+        summaries.mark(workshops={obj.workshop_id for obj in objs}, people={obj.person_id for obj in objs})
+        return changed
+
+    def delete(self):
+        """``QuerySet.delete`` that refreshes the summaries of the rows' workshops and people once."""
+        from workshops import summaries
+
+        with summaries.batch():
+            summaries.mark_participations(self)
+            return super().delete()
+
+    delete.alters_data = True
 
     @transaction.atomic
     def mark_present(self, session):
@@ -1257,3 +1317,80 @@ def document_visible_to(name, user):
     return (user.has_perm("workshops.view_followup") and follow_ups.exists()) or (
         user.has_perm("workshops.view_committeemeeting") and meetings.exists()
     )
+
+
+# Public summary tables --------------------------------------------------------------------------
+# Kept by ``workshops.summaries`` in the transaction of every write that changes them, so that no
+# visitor waits for a count over every participation; ``manage.py rebuild_public_figures`` makes
+# them again from scratch.
+
+
+class WorkshopPeople(models.Model):
+    """How many counted participants (``Participation.objects.counted()``: one person once) of
+    ``workshop`` come from ``region`` (None: not known) with ``gender``. Every workshop has its
+    rows, published or not; readers keep those of published, held workshops."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="people_figures", verbose_name=_("workshop")
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("region")
+    )
+    gender = models.CharField(_("gender"), max_length=12)
+    people = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("people of a workshop (summary)")
+        verbose_name_plural = _("people of the workshops (summary)")
+        ordering = ["workshop", "region", "gender"]
+
+    def __str__(self):
+        return f"{self.workshop_id} {self.region_id} {self.gender}: {self.people}"
+
+
+class WorkshopSender(models.Model):
+    """An organisation that sent at least one counted participant to ``workshop`` (one row per
+    pair). Feeds the count of active organisations without reading every participation."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="sender_figures", verbose_name=_("workshop")
+    )
+    # The organisation's id, not a foreign key: a merge of organisations moves every row that
+    # points at one (``organizations.merging``) and would report these; the refresh keeps them.
+    organization = models.BigIntegerField(_("organisation"), db_index=True)
+
+    class Meta:
+        verbose_name = _("sending organisation (summary)")
+        verbose_name_plural = _("sending organisations (summary)")
+        ordering = ["workshop", "organization"]
+
+    def __str__(self):
+        return f"{self.workshop_id} {self.organization}"
+
+
+class Reached(models.Model):
+    """A person reached: counted at a published, held workshop at least once. Their region,
+    commune and gender are copied here so that the country's reach is a GROUP BY over this
+    table alone (one row a person, not one a participation)."""
+
+    # The person's id, not a foreign key, for the reason given on ``WorkshopSender``.
+    person = models.BigIntegerField(_("person"), primary_key=True)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("region")
+    )
+    commune = models.ForeignKey(
+        "regions.Commune", on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("commune")
+    )
+    gender = models.CharField(_("gender"), max_length=12)
+
+    class Meta:
+        verbose_name = _("person reached (summary)")
+        verbose_name_plural = _("people reached (summary)")
+        ordering = ["person"]
+        indexes = [
+            # reports.reach(): people reached by region and gender.
+            models.Index(fields=["region", "gender"], name="workshops_reached_region_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.person)

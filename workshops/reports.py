@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -28,10 +28,13 @@ from workshops.models import (
     Attendance,
     Commitment,
     Participation,
+    Reached,
     Recommendation,
     RecommendationStatus,
     Workshop,
     WorkshopPartner,
+    WorkshopPeople,
+    WorkshopSender,
 )
 
 
@@ -55,13 +58,13 @@ def reach():
     Returns a dict ``{(region_id or None, gender value): count}``, combinations without anyone
     left out. Every public count of people (home headline and chart, map and regions list,
     region pages) is a sum over it: each person has one region and one gender, so the sums
-    count everyone once. One query (a semi-join of the people on the counted participations,
-    no ``COUNT(DISTINCT)`` over half a million rows), shared through the cache (``cached``).
+    count everyone once. One query, a GROUP BY over the summary table of the people reached
+    (``Reached``, kept by ``workshops.summaries`` with these same rules), shared through the
+    cache (``cached``).
     """
 
     def compute():
-        people = Person.objects.filter(pk__in=public_participations().values("person")).order_by()
-        rows = people.values_list("region", "gender").annotate(n=Count("pk"))
+        rows = Reached.objects.order_by().values_list("region", "gender").annotate(n=Count("pk"))
         return {(region_id, gender): n for region_id, gender, n in rows}
 
     return cached("reach", compute, localized=False)
@@ -100,15 +103,21 @@ def people_counts(participations):
     return {(region_id, gender): n for region_id, gender, n in rows}
 
 
+def workshop_people(workshops):
+    """``WorkshopPeople`` rows (the summary table of ``people_counts``) of the QuerySet
+    ``workshops`` as ``(workshop_id, region_id or None, gender value, count)``."""
+    return (
+        WorkshopPeople.objects.filter(workshop__in=workshops)
+        .order_by()
+        .values_list("workshop", "region", "gender", "people")
+    )
+
+
 def people_by_workshop():
     """``people_counts`` of every published, held workshop: ``{workshop_id: {(region_id or None,
-    gender value): count}}``, workshops without a counted participant left out. One query."""
-    rows = (
-        public_participations()
-        .order_by()
-        .values_list("workshop", "person__region", "person__gender")
-        .annotate(n=Count("person", distinct=True))
-    )
+    gender value): count}}``, workshops without a counted participant left out. One query over
+    the summary table ``WorkshopPeople``."""
+    rows = workshop_people(Workshop.objects.published().held())
     result = defaultdict(dict)
     for workshop_id, region_id, gender, n in rows:
         result[workshop_id][(region_id, gender)] = n
@@ -156,10 +165,9 @@ def headline(by_gender=None, per_year=None, people=None):
     participants = sum(count for _value, _label, count in by_gender)
     women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
     workshops = Workshop.objects.published().held().order_by()
-    participations = public_participations().order_by()
     # One UNION count (UNION drops duplicates): the ids never travel to Python.
     organizations = (
-        participations.exclude(organization=None)
+        senders(workshops)
         .values_list("organization")
         .union(
             workshops.values_list("organizer"),
@@ -200,9 +208,9 @@ def workshop_figures(workshop):
     Returns a dict: ``participants`` (int), ``women`` (int), ``women_share`` (percent or None),
     ``by_gender`` (list of (value, label, count)), ``by_region`` (list of (Region|None, count)),
     ``by_session`` (list of (Session, count) in session order), ``people``
-    (``people_counts``). Three queries.
+    (``people_counts``, from the summary table ``WorkshopPeople``). Three queries.
     """
-    people = people_counts(workshop.participations.counted())
+    people = {(r, g): n for _w, r, g, n in workshop_people(Workshop.objects.filter(pk=workshop.pk))}
     by_gender = participants_by_gender(people)
     total = sum(people.values())
     women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
@@ -267,13 +275,18 @@ def region_figures(region, people=None):
     }
 
 
+def senders(workshops):
+    """The ``WorkshopSender`` rows (organisations that sent a counted participant) of the
+    QuerySet ``workshops``, unordered."""
+    return WorkshopSender.objects.filter(workshop__in=workshops).order_by()
+
+
 def active_organizations():
     """Organisations that organised, partnered or sent a counted participant to a published,
     held workshop (a QuerySet). Organisations merely present in the database do not count."""
     workshops = Workshop.objects.published().held()
-    participations = public_participations()
     return Organization.objects.filter(
-        Q(pk__in=participations.values("organization"))
+        Q(pk__in=senders(workshops).values("organization"))
         | Q(pk__in=workshops.values("organizer"))
         | Q(pk__in=WorkshopPartner.objects.filter(workshop__in=workshops).values("organization"))
     )
@@ -452,16 +465,15 @@ def with_participant_counts(workshops):
     """Annotate each workshop of the QuerySet ``workshops`` with ``participants`` (int).
 
     ``participants`` is the number of counted participations (``ParticipationQuerySet.counted``:
-    attended and counting toward totals), 0 when there are none. A correlated subquery, so a
-    list page stays one query however many rows it shows, and further filters or joins on
-    ``workshops`` cannot inflate the count.
+    attended and counting toward totals), 0 when there are none, summed from the summary table
+    ``WorkshopPeople``. A correlated subquery, so a list page stays one query however many rows
+    it shows, and further filters or joins on ``workshops`` cannot inflate the count.
     """
     counted = (
-        Participation.objects.counted()
-        .filter(workshop=OuterRef("pk"))
+        WorkshopPeople.objects.filter(workshop=OuterRef("pk"))
         .order_by()
         .values("workshop")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("people"))
         .values("n")
     )
     return workshops.annotate(participants=Coalesce(Subquery(counted, output_field=IntegerField()), 0))

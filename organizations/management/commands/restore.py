@@ -52,6 +52,8 @@ class Command(OperatorCommand):
         # loaddata writes rows as stored, past save(): a backup older than the search keys, or
         # than a change of the fold, brings none or stale ones.
         call_command("rebuild_search_keys", stdout=io.StringIO())
+        # The same for the public summary tables (a backup older than them has none).
+        call_command("rebuild_public_figures", stdout=io.StringIO())
         if not log_exists:
             self.stderr.write(self._no_log_warning())
             return
