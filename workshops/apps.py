@@ -7,10 +7,8 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops and follow-up")
 
     def ready(self):
-        # Registers the app's background job (jobs.kinds).
-        from workshops import job_runners  # noqa: F401
-
-        # Keeps the public summary tables in step with every write (workshops.summaries).
-        from workshops import summaries
+        # job_runners registers the app's background jobs (jobs.kinds); summaries keeps the
+        # public summary tables in step with every write.
+        from workshops import job_runners, summaries  # noqa: F401
 
         summaries.connect()
