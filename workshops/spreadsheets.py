@@ -9,7 +9,11 @@ to left when the active language is Arabic.
 """
 
 import io
+import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 from django.utils.translation import get_language_bidi
 from openpyxl import Workbook
@@ -115,27 +119,42 @@ def stream_table(target, title, header, rows, progress=None):
     ``rows`` (an iterable of sequences as long as the header); returns the number of rows.
 
     Written by rustpy-xlsxwriter (Rust; chosen by ``bench/xlsx_writers.py``) in constant memory:
-    rows go to a temporary file as they come. Every ``str`` is written as text, never as a
-    formula, but neutralise typed text anyway (``neutralize``: a copy saved as CSV keeps the
-    protection); ``datetime.date`` as a date (``yyyy-mm-dd``), numbers as numbers, ``None``
-    and ``""`` as empty cells. Right to left when the active language is. ``progress``: a
-    callable given the number of rows written so far, every ``PROGRESS_EVERY`` rows.
+    rows go to a temporary file as they come; a file object is given the finished file. Every
+    ``str`` is written as text, never as a formula, but neutralise typed text anyway
+    (``neutralize``: a copy saved as CSV keeps the protection); ``datetime.date`` as a date
+    (``yyyy-mm-dd``), numbers as numbers, ``None`` and ``""`` as empty cells. Right to left when
+    the active language is. ``progress``: a callable given the number of rows written so far,
+    every ``PROGRESS_EVERY`` rows.
 
     Raises ValueError if two column titles are equal (the records are keyed by title),
     ValueError or RuntimeError from the writer (a text over Excel's 32,767 characters, a row of
     another length), OSError if ``target`` cannot be written; an error raised by ``rows`` or
     ``progress`` propagates."""
-    header = [str(title) for title in header]
+    header = [str(name) for name in header]
     if len(set(header)) != len(header):
         raise ValueError(f"column titles must be distinct: {header}")
+    if isinstance(target, str | os.PathLike):
+        return _stream_to_path(target, title, header, rows, progress)
+    # Given a file object, rustpy-xlsxwriter builds the whole file in memory (+48 MiB for a
+    # million rows): write it to a file of our own, then copy that in blocks.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "table.xlsx"
+        count = _stream_to_path(path, title, header, rows, progress)
+        with path.open("rb") as source:
+            shutil.copyfileobj(source, target)
+    return count
+
+
+def _stream_to_path(path, title, header, rows, progress):
+    """``stream_table`` to ``path`` (str or PathLike), ``header`` checked; the number of rows."""
     records = _Records(header, rows, progress)
     write_worksheet(
         iter(records),
-        target,
+        path,
         sheet_name=title[:31],
         freeze_row=1,
         header_format=_header_format(),
-        column_widths=[min(max(len(title) + 2, 12), MAX_COLUMN_WIDTH) for title in header],
+        column_widths=[min(max(len(name) + 2, 12), MAX_COLUMN_WIDTH) for name in header],
         datetime_format="yyyy-mm-dd",
         autofilter=True,
         sheet_view={"right_to_left": bool(get_language_bidi())},
