@@ -42,20 +42,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Production settings (DEBUG off), as bench/run.py measures.
+from run import copy_read_seconds, setup_django  # noqa: E402
+
 METHODS = ("read", "copy-csv", "csv-writer", "openpyxl", "xlsxwriter", "rustpy", "rustpy-file")
 # Columns of ``bulk_exports.COLUMNS`` holding a date, and the session number.
 DATE_COLUMNS = (1, 4)
 NUMBER_COLUMNS = (3,)
-
-
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "0")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-    os.environ.setdefault("ERASURE_HASH_KEY", "bench-only-not-secret")
-    import django
-
-    django.setup()
 
 
 def load():
@@ -172,18 +165,9 @@ def child(kind, method, language):
 
 def copy_seconds(kind):
     """Wall seconds of ``COPY (the export's query) TO STDOUT (FORMAT csv)`` read to the end."""
-    import psycopg
-    from django.db import connection
-
     from attendance import bulk_exports
 
-    statement = bulk_exports.copy_statement(bulk_exports.marks(selection_of(kind)))
-    with psycopg.ClientCursor(connection.connection) as cursor:
-        start = time.perf_counter()
-        with cursor.copy(statement) as copy:
-            for _block in copy:
-                pass
-        return time.perf_counter() - start
+    return copy_read_seconds(bulk_exports.copy_statement(bulk_exports.marks(selection_of(kind))))
 
 
 def measure(kind, method, language):
