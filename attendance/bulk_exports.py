@@ -14,7 +14,8 @@ language, typed text neutralised against spreadsheet formulas (the rule of
   through ``QuerySet.iterator(chunk_size=...)`` and written by ``csv.writer``. Both give the same
   bytes for the same data (``tests/workshops/test_bulk_exports.py``). ``csv_chunks`` yields
   text chunks (for ``StreamingHttpResponse``), ``write_csv`` writes to a text stream.
-- XLSX: openpyxl's write-only workbook, which keeps rows in a temporary file (``write_xlsx``).
+- XLSX: rustpy-xlsxwriter (Rust), which keeps rows in a temporary file (``write_xlsx``); about
+  ten times openpyxl's write-only mode (``bench/xlsx_writers.py``, ``docs/performance.md``).
 
 Memory does not grow with the number of rows.
 """
@@ -30,18 +31,15 @@ from django.db.models import Case, CharField, F, Func, Value, When
 from django.db.models.functions import Concat, NullIf, Ord, Substr
 from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from config.wording import join_list
 from organizations.models import Person
 from workshops.models import Attendance, Participation
-from workshops.spreadsheets import FORMULA_TRIGGERS
+from workshops.spreadsheets import FORMULA_TRIGGERS, stream_table
 
 CHUNK_SIZE = 5_000
 # Size of a CSV chunk read from COPY before it is passed on, in bytes (about 2,500 rows).
 COPY_CHUNK_BYTES = 256 * 1024
-# Rows between two calls of an XLSX export's progress callback.
-PROGRESS_ROWS = 1_000
 # Columns read from the database, in the order written (see ``header``).
 COLUMNS = (
     "session__workshop__slug",
@@ -363,18 +361,9 @@ def write_csv(selection, stream, copy=None, progress=None):
 
 
 def write_xlsx(selection, target, progress=None):
-    """Write the XLSX (one sheet, header row first) to ``target`` (a path or binary file);
-    returns the number of rows (marks) written. openpyxl's write-only mode: constant memory.
-    ``progress(rows)``, if given, is called with the rows written so far every
-    ``PROGRESS_ROWS`` rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Attendance")[:31])
-    sheet.append(header())
-    count = 0
-    for row in rows(selection):
-        sheet.append(row)
-        count += 1
-        if progress is not None and count % PROGRESS_ROWS == 0:
-            progress(count)
-    workbook.save(target)
-    return count
+    """Write the XLSX to ``target`` (a path or a binary file): one sheet, the styled, frozen
+    header row first, right to left in Arabic, dates as dates and the session number as a
+    number; returns the number of rows (marks) written. Constant memory
+    (``workshops.spreadsheets.stream_table``, rustpy-xlsxwriter). ``progress``: a callable given
+    the number of rows written so far, every few thousand rows (for a progress bar)."""
+    return stream_table(target, _("Attendance"), header(), rows(selection), progress=progress)

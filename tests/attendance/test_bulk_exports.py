@@ -8,10 +8,13 @@ the test database is PostgreSQL (the CI runs the suite on SQLite and on PostgreS
 import csv
 import datetime
 import io
+import tempfile
 
 import pytest
 from django.db import connection
 from django.utils import translation
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from attendance import bulk_exports
 from attendance.exports import neutralize
@@ -26,6 +29,7 @@ from tests.factories import (
     WorkshopFactory,
     region,
 )
+from workshops import spreadsheets
 from workshops.models import Attendance, Participation
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +242,106 @@ def test_a_copy_left_half_read_leaves_the_connection_usable(tricky, monkeypatch)
     assert next(chunks).startswith("\ufeff")
     chunks.close()
     assert Attendance.objects.count() == 19
+
+
+# XLSX (rustpy-xlsxwriter, ``workshops.spreadsheets.stream_table``) ---------------------------
+
+
+def read_xlsx(selection, path, **kwargs):
+    """``(count, sheet)``: ``write_xlsx`` of ``selection`` to ``path``, read back by openpyxl."""
+    count = bulk_exports.write_xlsx(selection, path, **kwargs)
+    return count, load_workbook(path).active
+
+
+def test_xlsx_holds_the_reference_rows_with_their_types(tricky, tmp_path):
+    """Values read by calamine, as a spreadsheet reads them: openpyxl does not decode the
+    ``_x000D_`` that keeps a carriage return (XML would turn a bare one into a line feed)."""
+    selection = bulk_exports.Selection()
+    count = bulk_exports.write_xlsx(selection, tmp_path / "all.xlsx")
+    table = CalamineWorkbook.from_path(tmp_path / "all.xlsx").get_sheet_by_index(0).to_python()
+    assert count == len(table) - 1 == 19
+    assert table[0] == bulk_exports.header()
+    # Whole numbers come back as floats (the file holds 1.0); dates as dates.
+    expected = [[float(v) if type(v) is int else v for v in row] for row in reference_rows(selection)]
+    assert table[1:] == expected
+    sheet = load_workbook(tmp_path / "all.xlsx").active
+    dates = [cell for row in sheet.iter_rows(min_row=2, max_col=5) for cell in (row[1], row[4])]
+    assert all(cell.is_date and cell.number_format == "yyyy-mm-dd" for cell in dates)
+    assert {cell.data_type for cell in sheet["D"][1:]} == {"n"}  # the session number
+
+
+def test_xlsx_writes_formula_like_text_as_text(tricky, tmp_path):
+    _count, sheet = read_xlsx(bulk_exports.Selection(), tmp_path / "all.xlsx")
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row if cell.value}
+    assert cells["'=SUM(A1:A9)"] == cells["+212 700 000 901"] == cells["'@home"] == "s"
+    assert cells["+33 1 23 45 67 89"] == cells["'=cmd|' /C calc'!A0"] == "s"
+    assert "f" not in cells.values()  # no formula anywhere
+
+
+@pytest.mark.parametrize(("language", "rtl"), [("en", False), ("fr", False), ("ar", True)])
+def test_xlsx_header_is_styled_and_frozen_right_to_left_in_arabic(tricky, tmp_path, language, rtl):
+    with translation.override(language):
+        _count, sheet = read_xlsx(bulk_exports.Selection(year=2024), tmp_path / "2024.xlsx")
+        assert [cell.value for cell in sheet[1]] == bulk_exports.header()
+        assert sheet.title == translation.gettext("Attendance")
+    assert sheet.freeze_panes == "A2"
+    assert bool(sheet.sheet_view.rightToLeft) is rtl
+    for cell in sheet[1]:
+        assert cell.font.b and cell.font.color.rgb == "FFFFFFFF"
+        assert (cell.fill.fill_type, cell.fill.fgColor.rgb) == ("solid", "FF1F4E78")
+    assert not sheet["A2"].font.b
+
+
+def test_xlsx_round_trips_arabic_and_french_text(tricky, tmp_path):
+    _count, sheet = read_xlsx(bulk_exports.Selection(year=2024), tmp_path / "2024.xlsx")
+    cells = {cell for row in sheet.iter_rows(min_row=2, values_only=True) for cell in row}
+    assert {"بناني", "سعيد", "Saïd", "جمعية الأمل\nللتنمية", 'Association "Amal", Fès'} <= cells
+    assert {"Line\nbreak", "'\tTab", "\\N"} <= cells
+
+
+def test_xlsx_of_nothing_holds_the_header_alone(tricky, tmp_path):
+    calls = []
+    count, sheet = read_xlsx(bulk_exports.Selection(year=2023), tmp_path / "none.xlsx", progress=calls.append)
+    assert count == 0 and calls == []
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [bulk_exports.header()]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+
+
+def test_xlsx_reports_progress_every_few_thousand_rows(tricky, tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "PROGRESS_EVERY", 5)
+    calls = []
+    count, _sheet = read_xlsx(bulk_exports.Selection(), tmp_path / "all.xlsx", progress=calls.append)
+    assert (count, calls) == (19, [5, 10, 15])
+
+
+def test_xlsx_to_a_binary_file(tricky):
+    with tempfile.TemporaryFile() as target:
+        assert bulk_exports.write_xlsx(bulk_exports.Selection(year=2025), target) == 1
+        target.seek(0)
+        sheet = load_workbook(target).active
+    assert sheet.max_row == 2 and sheet["C2"].value is None  # no venue region
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_export_column_titles_are_distinct_in_every_language(language):
+    """``stream_table`` keys each row by column title: two equal titles would be refused."""
+    with translation.override(language):
+        titles = bulk_exports.header()
+    assert len(set(titles)) == len(titles) == len(bulk_exports.COLUMNS)
+
+
+def test_stream_table_refuses_equal_titles_and_rows_of_another_length(tmp_path):
+    with pytest.raises(ValueError, match="distinct"):
+        spreadsheets.stream_table(tmp_path / "x.xlsx", "T", ["a", "a"], [])
+    with pytest.raises(ValueError):
+        spreadsheets.stream_table(tmp_path / "y.xlsx", "T", ["a", "b"], [["1", "2", "3"]])
+
+
+def test_stream_table_writes_every_string_as_text(tmp_path):
+    """The writer never turns a string into a formula, a number or a link, whatever it holds."""
+    values = ["=1+1", "+1", "-1", "@SUM(A1)", "1e5", "0612", "http://example.org", "TRUE"]
+    assert spreadsheets.stream_table(tmp_path / "s.xlsx", "T" * 40, ["v"], [[v] for v in values]) == 8
+    sheet = load_workbook(tmp_path / "s.xlsx").active
+    assert sheet.title == "T" * 31
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [(v, "s") for v in values]
+    assert not sheet._hyperlinks

@@ -199,11 +199,14 @@ def test_csv_of_everything_and_streamed_chunks_agree(marks):
 
 
 def cell_text(value):
-    """A cell read back from XLSX as the CSV writes it (dates are read back as datetimes)."""
+    """A cell read back from XLSX as the CSV writes it (dates are read back as datetimes, whole
+    numbers as floats: the file holds ``1.0``, which a spreadsheet shows as 1)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
