@@ -126,6 +126,9 @@ MIDDLEWARE = [
     "config.request_id.RequestIdMiddleware",
     # A NUL character anywhere in the request is a 400 before it can reach PostgreSQL.
     "config.bad_requests.RejectNulMiddleware",
+    # A database too busy to write (SQLite's single writer, a PostgreSQL lock or deadlock)
+    # answers 503 "try again" with Retry-After, never 500 (config/busy.py).
+    "config.busy.BusyDatabaseMiddleware",
     # Whole public pages are kept in the "pages" cache (see CACHES below): this one stores a
     # response on its way out, FetchFromCacheMiddleware (last) answers from the cache.
     # Public pages: "no-cache" with an ETag, and 304 to a browser that already has the page.
