@@ -15,9 +15,10 @@
     status.textContent = text;
   }
 
-  // A tick is idempotent on the server, so a failed one (busy server, network glitch) is sent
-  // again, twice, before the box goes back and the page says it was not saved.
-  const RETRY_DELAYS = [400, 1500];
+  // A tick is idempotent on the server, so a failed one (a database busy with other writes
+  // answers 503, a network glitch) is sent again, four times over about eight seconds, before
+  // the box goes back and the page says it was not saved.
+  const RETRY_DELAYS = [400, 1200, 2500, 4000];
 
   function post(url, fields, attempt = 0) {
     const body = new FormData();
