@@ -99,7 +99,9 @@ def test_factories_fill_the_tables_as_a_rebuild_would(scene):
 
 
 def test_participation_status_role_and_counting_changes_keep_the_tables_in_step(scene):
-    first = Participation.objects.filter(workshop=scene["workshops"][0]).first()
+    workshop, people = scene["workshops"][0], scene["people"]
+    # Named by person: an unordered first() or last() follows the factories' name sequence.
+    first = Participation.objects.get(workshop=workshop, person=people[3])
     first.status = Participation.Status.NO_SHOW
     first.save()
     assert_in_step()
@@ -107,8 +109,8 @@ def test_participation_status_role_and_counting_changes_keep_the_tables_in_step(
     assert_in_step()
     Participation.objects.filter(workshop=scene["workshops"][1]).set_role(Participation.Role.PARTICIPANT)
     assert_in_step()
-    other = Participation.objects.filter(workshop=scene["workshops"][0]).last()
-    other.person = scene["people"][3]
+    other = Participation.objects.get(workshop=workshop, person=people[0])
+    other.person = people[5]  # someone who had not come to this workshop
     other.save()
     assert_in_step()
 
