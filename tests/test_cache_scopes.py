@@ -146,6 +146,22 @@ def test_a_figure_is_computed_again_after_the_figures_are_forgotten(settings, db
     assert reports.cached("counter", lambda: next(values)) == 2
 
 
+def test_a_follow_up_keeps_the_figures_that_count_people_a_change_of_attendance_does_not(settings, db):
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
+    workshop = WorkshopFactory()
+    people, other = iter([1, 2, 3]), iter(["a", "b", "c"])
+    assert reports.cached("people", lambda: next(people), people=True) == 1
+    assert reports.cached("commitments", lambda: next(other)) == "a"
+    reports.forget_public_figures(workshop, people=False)  # what a follow-up does
+    assert reports.cached("people", lambda: next(people), people=True) == 1
+    assert reports.cached("commitments", lambda: next(other)) == "b"
+    reports.forget_public_figures(workshop)  # a participant or a mark changed
+    assert reports.cached("people", lambda: next(people), people=True) == 2
+    assert reports.cached("commitments", lambda: next(other)) == "c"
+    reports.forget_public_figures()  # everything
+    assert reports.cached("people", lambda: next(people), people=True) == 3
+
+
 def settings_in_a_new_process(env, expression):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
     clean.update(DJANGO_SECRET_KEY="test-only-not-secret", ERASURE_HASH_KEY="test-only-not-secret", **env)

@@ -283,6 +283,7 @@ def national(people=None):
         "publication-national",
         lambda: _national(reports.reach() if people is None else people),
         localized=False,
+        people=True,
     )
 
 

@@ -67,7 +67,7 @@ def reach():
         rows = Reached.objects.order_by().values_list("region", "gender").annotate(n=Count("pk"))
         return {(region_id, gender): n for region_id, gender, n in rows}
 
-    return cached("reach", compute, localized=False)
+    return cached("reach", compute, localized=False, people=True)
 
 
 def reach_totals(by, people=None, region=None):
@@ -257,7 +257,7 @@ def region_figures(region, people=None):
             "organizations": active_organizations_by_region().get(region.pk, 0),
         }
 
-    totals = cached(f"region:{region.pk}", counts, localized=False)
+    totals = cached(f"region:{region.pk}", counts, localized=False, people=True)
     return {
         "workshops": Workshop.objects.published()
         .concerning(region)
@@ -300,7 +300,7 @@ def active_organizations_by_region():
         rows = active_organizations().order_by().values_list("region").annotate(n=Count("pk"))
         return dict(rows)
 
-    return cached("organizations-by-region", compute, localized=False)
+    return cached("organizations-by-region", compute, localized=False, people=True)
 
 
 def regions_overview(people=None):
@@ -482,7 +482,13 @@ def with_participant_counts(workshops):
 # Cached public figures --------------------------------------------------------------------------
 
 
-def cached(name, compute, localized=True):
+# Cache keys of the two generations of public figures (``cached``): every figure, and the
+# figures that count people only.
+GENERATION = "public-figures:generation"
+PEOPLE_GENERATION = "public-figures:people-generation"
+
+
+def cached(name, compute, localized=True, people=False):
     """Return ``compute()``, kept in the default cache for ``PUBLIC_FIGURES_CACHE_SECONDS``
     under ``name`` and, when ``localized`` (the value holds translated labels), the active
     language; computed on every call when that setting is 0.
@@ -494,12 +500,17 @@ def cached(name, compute, localized=True):
 
     One computation at a time (``compute_once``): when several requests miss the same figure
     together, one computes it and the others wait for its result.
+
+    ``people``: the figure counts people only (reach, the publication of those counts): it
+    follows a generation of its own, which a follow-up or a recommendation does not move
+    (``forget_public_figures(..., people=False)``), so the costliest figures outlive such edits.
     """
     seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    generation = cache.get_or_set("public-figures:generation", 0, None)
-    key = f"public-figures:{generation}:{name}" + (f":{get_language()}" if localized else "")
+    counter = PEOPLE_GENERATION if people else GENERATION
+    generation = cache.get_or_set(counter, 0, None)
+    key = f"{counter}:{generation}:{name}" + (f":{get_language()}" if localized else "")
     return compute_once(key, compute, seconds)
 
 
@@ -557,8 +568,9 @@ def forget_public_figures(workshop=None, *, people=True):
             scopes.append(pagecache.COMMUNES)
         else:
             scopes += [pagecache.commune_scope(slug) for slug in concerned_commune_slugs(workshop)]
-    _forget_figures()
-    transaction.on_commit(_forget_figures)
+    counters = [GENERATION, PEOPLE_GENERATION] if people else [GENERATION]
+    _forget_figures(counters)
+    transaction.on_commit(lambda: _forget_figures(counters))
     pagecache.forget_pages_now_and_on_commit(*scopes)
 
 
@@ -576,11 +588,12 @@ def concerned_commune_slugs(workshop):
     )
 
 
-def _forget_figures():
-    try:
-        cache.incr("public-figures:generation")
-    except ValueError:
-        cache.set("public-figures:generation", 1, None)
+def _forget_figures(counters):
+    for counter in counters:
+        try:
+            cache.incr(counter)
+        except ValueError:
+            cache.set(counter, 1, None)
 
 
 # Map and charts of the public pages -----------------------------------------------------------
