@@ -273,6 +273,9 @@ JOBS_REDIS_URL = os.environ.get("REDIS_URL", "")
 if JOBS_REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": JOBS_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+    # No RQ dashboard in the admin: its pages list jobs' arguments and its changelist is not a
+    # table (a sort from the URL failed); staff follow their jobs on the jobs' progress pages.
+    RQ_SHOW_ADMIN_LINK = False
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
