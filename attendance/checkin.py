@@ -428,8 +428,11 @@ def _settle(pairs):
     marks = Attendance.objects.filter(participation_id__in=people, session_id__in=sessions)
     existing = {(p, s): pk for pk, p, s in marks.values_list("pk", "participation_id", "session_id")}
     wanted = {pair for pair in pairs if latest.get(pair)}
+    # Two phones syncing the same people at once may both find a mark missing: the second
+    # insert of the same mark is no error (the mark is there, as both wanted), never a 500.
     Attendance.objects.bulk_create(
-        Attendance(participation_id=p, session_id=s) for p, s in wanted - set(existing)
+        (Attendance(participation_id=p, session_id=s) for p, s in wanted - set(existing)),
+        ignore_conflicts=True,
     )
     Attendance.objects.filter(pk__in=[pk for pair, pk in existing.items() if pair in pairs - wanted]).delete()
     marked = set(
