@@ -167,65 +167,83 @@ def communes_of_regions(seed):
     return place
 
 
-def generate(scale="national", seed=2026, verbose=True):
-    """Fill the database with ``SCALES[scale]`` rows; returns the counts inserted (a dict).
+class Generator:
+    """One run of ``generate``: the random stream, the sizes and the ids made so far, with a
+    method per kind of row, called in a fixed order (``run``) so that a seed always gives the
+    same data."""
 
-    Refuses (ValueError) a database that already holds workshops. Runs in one transaction.
-    """
-    from django.db import transaction
+    def __init__(self, sizes, seed):
+        from regions.models import Region
 
-    from organizations.models import Organization, Person
-    from regions.models import Region
-    from regions.names import fold
-    from workshops.models import (
-        Commitment,
-        FollowUp,
-        Milestone,
-        MonitoringCommittee,
-        Participation,
-        ProgressStatus,
-        Recommendation,
-        Session,
-        Workshop,
-    )
+        self.sizes = sizes
+        self.rng = random.Random(seed)
+        self.timer = Timer()
+        regions = list(Region.objects.order_by("code"))
+        self.region_weights = [(r.pk, r.population_2024) for r in regions]
+        self.provinces = {
+            region.pk: list(region.provinces.values_list("pk", flat=True)) for region in regions
+        }
+        # Communes from a stream of their own: the rest of the data stays what the seed gave before.
+        self.place = communes_of_regions(seed)
 
-    sizes = SCALES[scale]
-    if Workshop.objects.exists():
-        raise ValueError("The database already holds workshops: generate into an empty one.")
-    rng = random.Random(seed)
-    timer = Timer()
-    regions = list(Region.objects.order_by("code"))
-    region_weights = [(r.pk, r.population_2024) for r in regions]
-    provinces = {}
-    for region in regions:
-        provinces[region.pk] = list(region.provinces.values_list("pk", flat=True))
-    # Communes from a stream of their own: the rest of the data stays what the seed gave before.
-    place = communes_of_regions(seed)
+    def region(self):
+        """A region id drawn in proportion to the 2024 census."""
+        return weighted(self.rng, self.region_weights, 1)[0]
 
-    with transaction.atomic():
-        # Organisations: names unique once lower-cased; name_key as save() would set it.
-        organizations = []
-        for i in range(sizes["organizations"]):
-            region_id = weighted(rng, region_weights, 1)[0]
+    def run(self):
+        """Every kind of row, in order; returns the counts (a dict, ``seconds`` included)."""
+        self.organizations()
+        self.people()
+        self.workshops()
+        self.sessions()
+        self.participations()
+        self.recommendations()
+        self.commitments()
+        self.follow_ups()
+        self.committees()
+        return {
+            "organizations": len(self.org_ids),
+            "people": len(self.person_ids),
+            "workshops": len(self.workshop_rows),
+            "sessions": len(self.session_rows),
+            "attendance": self.attendance_count,
+            "recommendations": len(self.recommendation_rows),
+            "follow_ups": self.follow_up_count,
+            "seconds": time.perf_counter() - self.timer.start,
+        }
+
+    def organizations(self):
+        """Organisations: names unique once lower-cased; name_key as save() would set it."""
+        from organizations.models import Organization
+        from regions.names import fold
+
+        rng, organizations = self.rng, []
+        for i in range(self.sizes["organizations"]):
+            region_id = self.region()
             name = f"{rng.choice(ORG_WORDS)} {rng.choice(ORG_TOPICS)} {i + 1}"
+            provinces = self.provinces[region_id]
             organizations.append(
                 Organization(
                     name=name,
                     name_key=fold(name),
                     kind=rng.choice(list(Organization.Kind.values)),
                     region_id=region_id,
-                    province_id=rng.choice(provinces[region_id]) if provinces[region_id] else None,
+                    province_id=rng.choice(provinces) if provinces else None,
                 )
             )
-        org_ids = [o.pk for o in bulk(Organization, organizations)]
-        timer.step("organisations", len(org_ids))
+        self.org_ids = [o.pk for o in bulk(Organization, organizations)]
+        self.timer.step("organisations", len(self.org_ids))
 
-        # People: one in three gives no phone; one in three an e-mail (both unique when given).
-        genders = weighted(rng, GENDERS, sizes["people"])
-        ages = weighted(rng, AGE_BANDS, sizes["people"])
-        person_regions = weighted(rng, region_weights, sizes["people"])
+    def people(self):
+        """People: one in three gives no phone; one in three an e-mail (both unique when given)."""
+        from organizations.models import Person
+
+        rng, count = self.rng, self.sizes["people"]
+        genders = weighted(rng, GENDERS, count)
+        ages = weighted(rng, AGE_BANDS, count)
+        person_regions = weighted(rng, self.region_weights, count)
         people = []
-        for i in range(sizes["people"]):
+        for i in range(count):
             first = rng.choice(FIRST_F if genders[i] == "female" else FIRST_M)
             people.append(
                 Person(
@@ -235,20 +253,21 @@ def generate(scale="national", seed=2026, verbose=True):
                     age_band=ages[i],
                     phone=f"+2126{i:08d}" if i % 3 else "",
                     email=f"p{i}@example.ma" if i % 3 == 1 else "",
-                    organization_id=rng.choice(org_ids) if rng.random() < 0.7 else None,
+                    organization_id=rng.choice(self.org_ids) if rng.random() < 0.7 else None,
                     region_id=person_regions[i],
-                    commune_id=place(person_regions[i]) if i % 2 else None,
+                    commune_id=self.place(person_regions[i]) if i % 2 else None,
                     consent_given=rng.random() < 0.8,
                 )
             )
-        person_ids = [p.pk for p in bulk(Person, people)]
-        del people
-        timer.step("people", len(person_ids))
+        self.person_ids = [p.pk for p in bulk(Person, people)]
+        self.timer.step("people", len(self.person_ids))
 
-        # Workshops over ten years; most held and published.
-        first_day = datetime.date(2016, 1, 1)
-        workshops = []
-        for i in range(sizes["workshops"]):
+    def workshops(self):
+        """Workshops over ten years; most held and published; three in ten aimed at a region."""
+        from workshops.models import Workshop
+
+        rng, first_day, workshops = self.rng, datetime.date(2016, 1, 1), []
+        for i in range(self.sizes["workshops"]):
             start = first_day + datetime.timedelta(days=rng.randrange(3652))
             length = rng.choices([1, 2, 3], weights=[3, 4, 3])[0]
             status = rng.choices(["held", "planned", "cancelled"], weights=[90, 7, 3])[0]
@@ -257,129 +276,139 @@ def generate(scale="national", seed=2026, verbose=True):
                     title=f"Atelier {i + 1}: {rng.choice(ORG_TOPICS)}",
                     slug=f"atelier-{i + 1}",
                     kind=rng.choice(list(Workshop.Kind.values)),
-                    organizer_id=rng.choice(org_ids),
+                    organizer_id=rng.choice(self.org_ids),
                     start_date=start,
                     end_date=start + datetime.timedelta(days=length - 1),
-                    venue_region_id=weighted(rng, region_weights, 1)[0],
+                    venue_region_id=self.region(),
                     status=status,
                     is_published=rng.random() < 0.85,
                     expected_participants=rng.randrange(20, 200),
                 )
             )
         for workshop in workshops:
-            workshop.venue_commune_id = place(workshop.venue_region_id)
-        workshops = bulk(Workshop, workshops)
+            workshop.venue_commune_id = self.place(workshop.venue_region_id)
+        self.workshop_rows = bulk(Workshop, workshops)
         through = Workshop.target_regions.through
-        targets = [
-            through(workshop_id=w.pk, region_id=weighted(rng, region_weights, 1)[0])
-            for w in workshops
-            if rng.random() < 0.3
-        ]
-        bulk(through, targets)
-        timer.step("workshops", len(workshops))
-
-        sessions = []
-        for w in workshops:
-            for position in range(1, w.days + 1):
-                sessions.append(
-                    Session(
-                        workshop_id=w.pk,
-                        position=position,
-                        date=w.start_date + datetime.timedelta(position - 1),
-                    )
-                )
-        sessions = bulk(Session, sessions)
-        timer.step("sessions", len(sessions))
-
-        # Exactly sizes["attendance"] marks, spread evenly over sessions; a workshop's
-        # participants are a few more than its fullest session.
-        by_workshop = {}
-        for s in sessions:
-            by_workshop.setdefault(s.workshop_id, []).append(s.pk)
-        quotas = spread(sizes["attendance"], len(sessions))
-        rng.shuffle(quotas)
-        quota_of = dict(zip((s.pk for s in sessions), quotas, strict=True))
-        participations, plans = [], []
-        for w in workshops:
-            session_ids = by_workshop[w.pk]
-            fullest = max(quota_of[sid] for sid in session_ids)
-            count = min(len(person_ids), fullest + max(1, fullest // 10))
-            chosen = rng.sample(person_ids, count)
-            marks = {}
-            for sid in session_ids:
-                for index in rng.sample(range(count), quota_of[sid]):
-                    marks.setdefault(index, []).append(sid)
-            for index, person_id in enumerate(chosen):
-                present = marks.get(index, [])
-                role = (
-                    "participant" if rng.random() < 0.95 else rng.choice(["facilitator", "speaker", "staff"])
-                )
-                participations.append(
-                    Participation(
-                        workshop_id=w.pk,
-                        person_id=person_id,
-                        role=role,
-                        status="attended" if present else rng.choice(["no_show", "registered"]),
-                        counts_toward_totals=role != "staff",
-                    )
-                )
-                plans.append(present)
-        participations = bulk(Participation, participations)
-        timer.step("participations", len(participations))
-        rows = [(p.pk, sid) for p, present in zip(participations, plans, strict=True) for sid in present]
-        del participations, plans
-        copy_rows("workshops_attendance", ["participation_id", "session_id"], rows)
-        timer.step("attendance marks", len(rows))
-        attendance_count = len(rows)
-        del rows
-
-        statuses = list(ProgressStatus.values)
-        held = [w for w in workshops if w.status == "held"]
-        per_workshop = spread(sizes["recommendations"], len(held))
-        recommendations = []
-        for w, n in zip(held, per_workshop, strict=True):
-            for position in range(1, n + 1):
-                recommendations.append(
-                    Recommendation(
-                        workshop_id=w.pk,
-                        position=position,
-                        text=f"Recommandation {position} de l'atelier {w.pk}",
-                        status=rng.choice(statuses),
-                        due_date=w.start_date + datetime.timedelta(days=rng.randrange(90, 900)),
-                    )
-                )
-        recommendations = bulk(Recommendation, recommendations)
-        through = Recommendation.target_regions.through
         bulk(
             through,
             [
-                through(recommendation_id=r.pk, region_id=weighted(rng, region_weights, 1)[0])
-                for r in recommendations
+                through(workshop_id=w.pk, region_id=self.region())
+                for w in self.workshop_rows
+                if rng.random() < 0.3
             ],
         )
-        timer.step("recommendations", len(recommendations))
+        self.timer.step("workshops", len(self.workshop_rows))
 
-        commitments = []
-        chosen = rng.sample(recommendations, min(len(recommendations), sizes["commitments"]))
-        for r in chosen:
-            commitments.append(
-                Commitment(
-                    recommendation_id=r.pk,
-                    position=1,
-                    title=f"Engagement pour la recommandation {r.pk}",
-                    committed_on=r.due_date - datetime.timedelta(days=60),
-                    due_date=r.due_date,
-                    status=rng.choice(statuses),
-                )
+    def sessions(self):
+        """One session a day of each workshop."""
+        from workshops.models import Session
+
+        sessions = [
+            Session(workshop_id=w.pk, position=position, date=w.start_date + datetime.timedelta(position - 1))
+            for w in self.workshop_rows
+            for position in range(1, w.days + 1)
+        ]
+        self.session_rows = bulk(Session, sessions)
+        self.timer.step("sessions", len(self.session_rows))
+
+    def participations(self):
+        """Exactly ``sizes["attendance"]`` marks, spread evenly over sessions; a workshop's
+        participants are a few more than its fullest session."""
+        from workshops.models import Participation
+
+        rng, by_workshop = self.rng, {}
+        for s in self.session_rows:
+            by_workshop.setdefault(s.workshop_id, []).append(s.pk)
+        quotas = spread(self.sizes["attendance"], len(self.session_rows))
+        rng.shuffle(quotas)
+        quota_of = dict(zip((s.pk for s in self.session_rows), quotas, strict=True))
+        participations, plans = [], []
+        for w in self.workshop_rows:
+            for participation, present in self._attendees(by_workshop[w.pk], quota_of):
+                participation.workshop_id = w.pk
+                participations.append(participation)
+                plans.append(present)
+        participations = bulk(Participation, participations)
+        self.timer.step("participations", len(participations))
+        rows = [(p.pk, sid) for p, present in zip(participations, plans, strict=True) for sid in present]
+        copy_rows("workshops_attendance", ["participation_id", "session_id"], rows)
+        self.attendance_count = len(rows)
+        self.timer.step("attendance marks", len(rows))
+
+    def _attendees(self, session_ids, quota_of):
+        """One workshop's ``(Participation without workshop, [session ids present])`` pairs."""
+        from workshops.models import Participation
+
+        rng = self.rng
+        fullest = max(quota_of[sid] for sid in session_ids)
+        count = min(len(self.person_ids), fullest + max(1, fullest // 10))
+        chosen = rng.sample(self.person_ids, count)
+        marks = {}
+        for sid in session_ids:
+            for index in rng.sample(range(count), quota_of[sid]):
+                marks.setdefault(index, []).append(sid)
+        for index, person_id in enumerate(chosen):
+            present = marks.get(index, [])
+            role = "participant" if rng.random() < 0.95 else rng.choice(["facilitator", "speaker", "staff"])
+            status = "attended" if present else rng.choice(["no_show", "registered"])
+            participation = Participation(
+                person_id=person_id, role=role, status=status, counts_toward_totals=role != "staff"
             )
-        commitments = bulk(Commitment, commitments)
-        through = Commitment.target_regions.through
+            yield participation, present
+
+    def recommendations(self):
+        """Recommendations of held workshops, each aimed at a region."""
+        from workshops.models import ProgressStatus, Recommendation
+
+        rng, statuses = self.rng, list(ProgressStatus.values)
+        held = [w for w in self.workshop_rows if w.status == "held"]
+        recommendations = [
+            Recommendation(
+                workshop_id=w.pk,
+                position=position,
+                text=f"Recommandation {position} de l'atelier {w.pk}",
+                status=rng.choice(statuses),
+                due_date=w.start_date + datetime.timedelta(days=rng.randrange(90, 900)),
+            )
+            for w, n in zip(held, spread(self.sizes["recommendations"], len(held)), strict=True)
+            for position in range(1, n + 1)
+        ]
+        self.recommendation_rows = bulk(Recommendation, recommendations)
+        through = Recommendation.target_regions.through
         bulk(
             through,
-            [through(commitment_id=c.pk, region_id=weighted(rng, region_weights, 1)[0]) for c in commitments],
+            [through(recommendation_id=r.pk, region_id=self.region()) for r in self.recommendation_rows],
         )
+        self.timer.step("recommendations", len(self.recommendation_rows))
+
+    def commitments(self):
+        """Commitments on a sample of recommendations, each with a region, a responsible
+        organisation and two milestones."""
+        from workshops.models import Commitment, Milestone, ProgressStatus
+
+        rng, statuses = self.rng, list(ProgressStatus.values)
+        chosen = rng.sample(
+            self.recommendation_rows, min(len(self.recommendation_rows), self.sizes["commitments"])
+        )
+        commitments = [
+            Commitment(
+                recommendation_id=r.pk,
+                position=1,
+                title=f"Engagement pour la recommandation {r.pk}",
+                committed_on=r.due_date - datetime.timedelta(days=60),
+                due_date=r.due_date,
+                status=rng.choice(statuses),
+            )
+            for r in chosen
+        ]
+        self.commitment_rows = commitments = bulk(Commitment, commitments)
+        through = Commitment.target_regions.through
+        bulk(through, [through(commitment_id=c.pk, region_id=self.region()) for c in commitments])
         through = Commitment.responsible_organizations.through
-        bulk(through, [through(commitment_id=c.pk, organization_id=rng.choice(org_ids)) for c in commitments])
+        bulk(
+            through,
+            [through(commitment_id=c.pk, organization_id=rng.choice(self.org_ids)) for c in commitments],
+        )
         milestones = [
             Milestone(
                 commitment_id=c.pk,
@@ -392,12 +421,17 @@ def generate(scale="national", seed=2026, verbose=True):
             for position in (1, 2)
         ]
         bulk(Milestone, milestones)
-        timer.step("commitments", len(commitments))
+        self.timer.step("commitments", len(commitments))
 
+    def follow_ups(self):
+        """Follow-ups, half on commitments and half on recommendations."""
+        from workshops.models import FollowUp, ProgressStatus
+
+        rng, statuses, commitments = self.rng, list(ProgressStatus.values), self.commitment_rows
         follow_ups = []
-        for i in range(sizes["follow_ups"]):
+        for i in range(self.sizes["follow_ups"]):
             on_commitment = i % 2 == 0 and commitments
-            subject = rng.choice(commitments) if on_commitment else rng.choice(recommendations)
+            subject = rng.choice(commitments) if on_commitment else rng.choice(self.recommendation_rows)
             follow_ups.append(
                 FollowUp(
                     commitment_id=subject.pk if on_commitment else None,
@@ -406,15 +440,22 @@ def generate(scale="national", seed=2026, verbose=True):
                     old_status="not_started",
                     new_status=rng.choice(statuses),
                     note=f"Suivi {i + 1}",
-                    reported_by_id=rng.choice(org_ids),
+                    reported_by_id=rng.choice(self.org_ids),
                 )
             )
         bulk(FollowUp, follow_ups)
-        timer.step("follow-ups", len(follow_ups))
+        self.follow_up_count = len(follow_ups)
+        self.timer.step("follow-ups", len(follow_ups))
 
+    def committees(self):
+        """Monitoring committees born of recommendations, each following five commitments in
+        one region."""
+        from workshops.models import MonitoringCommittee
+
+        rng, commitments = self.rng, self.commitment_rows
         committees = []
-        for i in range(sizes["committees"]):
-            origin = rng.choice(recommendations)
+        for i in range(self.sizes["committees"]):
+            origin = rng.choice(self.recommendation_rows)
             committees.append(
                 MonitoringCommittee(
                     name=f"Comité de suivi {i + 1}",
@@ -426,37 +467,34 @@ def generate(scale="national", seed=2026, verbose=True):
             )
         committees = bulk(MonitoringCommittee, committees)
         through = MonitoringCommittee.followed_commitments.through
-        bulk(
-            through,
-            [
-                through(monitoringcommittee_id=m.pk, commitment_id=c.pk)
-                for m in committees
-                for c in rng.sample(commitments, min(5, len(commitments)))
-            ],
-        )
+        followed = [
+            through(monitoringcommittee_id=m.pk, commitment_id=c.pk)
+            for m in committees
+            for c in rng.sample(commitments, min(5, len(commitments)))
+        ]
+        bulk(through, followed)
         through = MonitoringCommittee.regions.through
-        bulk(
-            through,
-            [
-                through(monitoringcommittee_id=m.pk, region_id=weighted(rng, region_weights, 1)[0])
-                for m in committees
-            ],
-        )
-        timer.step("committees", len(committees))
+        bulk(through, [through(monitoringcommittee_id=m.pk, region_id=self.region()) for m in committees])
+        self.timer.step("committees", len(committees))
 
-    total = time.perf_counter() - timer.start
+
+def generate(scale="national", seed=2026, verbose=True):
+    """Fill the database with ``SCALES[scale]`` rows (``Generator``); returns the counts
+    inserted (a dict with ``seconds``). The same seed gives the same rows.
+
+    Refuses (ValueError) a database that already holds workshops. Runs in one transaction.
+    """
+    from django.db import transaction
+
+    from workshops.models import Workshop
+
+    if Workshop.objects.exists():
+        raise ValueError("The database already holds workshops: generate into an empty one.")
+    with transaction.atomic():
+        counts = Generator(SCALES[scale], seed).run()
     if verbose:
-        print(f"Generated scale {scale!r} (seed {seed}) in {total:.1f} s")
-    return {
-        "organizations": len(org_ids),
-        "people": len(person_ids),
-        "workshops": len(workshops),
-        "sessions": len(sessions),
-        "attendance": attendance_count,
-        "recommendations": len(recommendations),
-        "follow_ups": len(follow_ups),
-        "seconds": total,
-    }
+        print(f"Generated scale {scale!r} (seed {seed}) in {counts['seconds']:.1f} s")
+    return counts
 
 
 def main():
