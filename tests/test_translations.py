@@ -57,15 +57,7 @@ def parse_po(path):
             current, field = None, None
             continue
         if current is None:
-            current = {
-                "ctx": None,
-                "id": None,
-                "id_plural": None,
-                "strs": {},
-                "flags": set(),
-                "obsolete": False,
-                "line": number,
-            }
+            current = _new_entry(number)
         if line.startswith("#"):
             if line.startswith("#,"):
                 current["flags"] |= {flag.strip() for flag in line[2:].split(",") if flag.strip()}
@@ -76,15 +68,7 @@ def parse_po(path):
             keyword, index, literal = match.groups()
             if keyword == "msgctxt" and current["id"] is not None:  # no blank line between entries
                 finish()
-                current = {
-                    "ctx": None,
-                    "id": None,
-                    "id_plural": None,
-                    "strs": {},
-                    "flags": set(),
-                    "obsolete": obsolete,
-                    "line": number,
-                }
+                current = _new_entry(number, obsolete)
             field = {"msgctxt": "ctx", "msgid": "id", "msgid_plural": "id_plural"}.get(
                 keyword, int(index) if index is not None else -1
             )
@@ -96,6 +80,19 @@ def parse_po(path):
         _set(current, field, value)
     finish()
     return entries
+
+
+def _new_entry(line, obsolete=False):
+    """An empty entry of ``parse_po`` starting at ``line``."""
+    return {
+        "ctx": None,
+        "id": None,
+        "id_plural": None,
+        "strs": {},
+        "flags": set(),
+        "obsolete": obsolete,
+        "line": line,
+    }
 
 
 def _get(entry, field):

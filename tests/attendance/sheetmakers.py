@@ -142,42 +142,12 @@ def zip_bytes(members):
 def schools_export_shape():
     """A directorate's export of schools: right to left, seven title lines with merged cells,
     Arabic header on row 8, stray spaces, a US-format date and a 0-100 percentage column."""
-    title_lines = [
-        [],
-        [None, None, None, None, None, "العملية", None, "تقييم مكتسبات المتعلمين"],
-        [],
-        [],
-        [
-            None,
-            "الأكاديمية : ",
-            "جهة الشرق",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            "تاريخ التحميل : ",
-            "10/08/2025",
-        ],
-        [],
-        [],
-    ]
-    header = [
-        None,
-        "الاكاديمية",
-        "م. الاقليمية",
-        "الجماعة",
-        "رمز المؤسسة",
-        "المؤسسة",
-        "السلك",
-        "نوع التعليم",
-        "المراقبة المستمرة",
-        "القيمة المستهدفة",
-        "القيمة الحالية",
-        "النسبة المئوية(%)",
-    ]
+    academy = [None, "الأكاديمية : ", "جهة الشرق", *[None] * 7, "تاريخ التحميل : ", "10/08/2025"]
+    title_lines = [[], [None] * 5 + ["العملية", None, "تقييم مكتسبات المتعلمين"], [], [], academy, [], []]
+    header = [None] + (
+        "الاكاديمية|م. الاقليمية|الجماعة|رمز المؤسسة|المؤسسة|السلك|نوع التعليم|المراقبة المستمرة"
+        "|القيمة المستهدفة|القيمة الحالية|النسبة المئوية(%)"
+    ).split("|")
     rows = [header]
     for i in range(12):
         rows.append(

@@ -85,6 +85,15 @@ def rows(db):
         AttendanceFactory(participation=participation)
         # Certificates of participation name people too (their admin is probed like the others).
         Certificate.objects.create(participation=participation, facts={"name": person.full_name})
+    _registrations_and_check_ins()
+    FollowUpFactory(reported_by=atlas)
+    FollowUpFactory()
+    _staff_records(atlas, people)
+    return people
+
+
+def _registrations_and_check_ins():
+    """A registration and check-in records for each participation of ``rows``."""
     # Registrations through the public form (registrations app), unlike each other too.
     for participation, language, typed in zip(
         Participation.objects.order_by("pk"), ["ar", "fr", "en"], ["جمعية النور", "", "Club X"], strict=True
@@ -114,8 +123,10 @@ def rows(db):
             matched=n % 2 == 1,
             device_id=f"phone-{n}",
         )
-    FollowUpFactory(reported_by=atlas)
-    FollowUpFactory()
+
+
+def _staff_records(atlas, people):
+    """Staff accounts with two-factor devices, aliases, login failures, erasures and exports."""
     staff = User.objects.create_user("nadia", email="nadia@example.org", first_name="Nadia", is_staff=True)
     for user in [staff, User.objects.create_user("omar", is_staff=True)]:
         TOTPDevice.objects.create(user=user, name=f"{user} phone", confirmed=user == staff)
@@ -134,7 +145,6 @@ def rows(db):
         ExportLog.objects.create(
             user=user, username=getattr(user, "username", ""), kind=kind, file_format="csv"
         )
-    return people
 
 
 @pytest.fixture
