@@ -284,6 +284,11 @@ else:
 # for) deletes it.
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", str(BASE_DIR / "var" / "job-files")))
 JOB_FILES_MAX_AGE = int(os.environ.get("JOB_FILES_MAX_AGE", str(24 * 3600)))
+# A running job's worker writes a sign of life every JOB_HEARTBEAT_SECONDS; a job without one for
+# JOB_STALLED_SECONDS lost its worker (stopped, restarted, killed) and is marked failed, so that
+# its page does not say "running" for ever.
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "60"))
+JOB_STALLED_SECONDS = int(os.environ.get("JOB_STALLED_SECONDS", str(15 * 60)))
 # Certificates of a workshop with more eligible participants than this, and attendance sheets of
 # more rows than this, are made or imported by a job instead of inside the request.
 CERTIFICATES_JOB_THRESHOLD = int(os.environ.get("CERTIFICATES_JOB_THRESHOLD", "100"))

@@ -9,6 +9,7 @@ each download). The export log (``organizations.ExportLog``) records each downlo
 rows the file holds: what was delivered, not what was asked for.
 """
 
+import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -29,11 +30,20 @@ class JobQuerySet(models.QuerySet):
         """Jobs whose file's time is over (``expires_at`` passed)."""
         return self.filter(expires_at__lte=now or timezone.now())
 
+    def stalled(self, now=None):
+        """Running jobs whose worker gave no sign of life (``heartbeat_at``, else ``started_at``)
+        for ``settings.JOB_STALLED_SECONDS``: it was stopped or restarted, or died."""
+        limit = (now or timezone.now()) - dt.timedelta(seconds=settings.JOB_STALLED_SECONDS)
+        return self.filter(state=Job.State.RUNNING).filter(
+            Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+        )
+
 
 class Job(models.Model):
     """A staff member's long work. ``kind`` names what runs it (``jobs.kinds``), ``parameters``
     (JSON) what exactly; ``rows_done`` of ``rows_total`` (None while unknown) says how far it got;
-    ``error`` says why it failed, in the requester's language; ``file_name`` is the name the
+    ``error`` says why it failed, in the requester's language; ``heartbeat_at`` when its worker
+    last showed it was alive; ``file_name`` is the name the
     file is downloaded under ("" for a job that makes none, e.g. an import)."""
 
     class Kind(models.TextChoices):
@@ -65,6 +75,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Written by the worker while the job runs (``jobs.tasks``): a running job without one for
+    # long lost its worker (``JobQuerySet.stalled``).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     error = models.TextField(_("why it failed"), blank=True)
     message = models.TextField(_("outcome"), blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
@@ -118,6 +131,13 @@ class Job(models.Model):
     @property
     def finished(self):
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    def is_stalled(self, now=None):
+        """True when the job is running and its worker gave no sign of life for
+        ``JOB_STALLED_SECONDS`` (the rule of ``JobQuerySet.stalled``, on this row)."""
+        last = self.heartbeat_at or self.started_at
+        limit = (now or timezone.now()) - dt.timedelta(seconds=settings.JOB_STALLED_SECONDS)
+        return self.state == self.State.RUNNING and last is not None and last < limit
 
     def is_expired(self, now=None):
         """True once the file's time is over (the file is then deleted, or about to be)."""

@@ -2,6 +2,8 @@
 
 import time
 
+from django.utils import timezone
+
 from jobs.models import Job
 
 
@@ -34,6 +36,6 @@ class Progress:
         now = time.monotonic()
         if force or now - self._saved_at >= self.interval:
             Job.objects.filter(pk=self.job.pk).update(
-                rows_done=self.job.rows_done, rows_total=self.job.rows_total
+                rows_done=self.job.rows_done, rows_total=self.job.rows_total, heartbeat_at=timezone.now()
             )
             self._saved_at = now

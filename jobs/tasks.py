@@ -8,9 +8,12 @@ row, so a job runs the same whichever backend carries it.
 
 import datetime as dt
 import logging
+import threading
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -27,6 +30,12 @@ UNEXPECTED = gettext_noop(
     "Try again, or tell the site's administrators."
 )
 
+# What a job whose worker stopped answering says (``fail_stalled``).
+STALLED = gettext_noop(
+    "The job stopped: the worker running it was stopped or restarted before it finished; "
+    "nothing was delivered. Ask for it again."
+)
+
 # A file with no job is left alone this long (seconds): its job may be about to be recorded.
 ORPHAN_GRACE_SECONDS = 3600
 
@@ -39,6 +48,7 @@ def start(user, kind, *, parameters=None, description="", file=("", "", ""), job
     (``delete_expired_files``), so that they go even where no cron runs the command. ``job``: an
     unsaved ``Job`` whose id its input file already bears (e.g. ``Job.input_path``)."""
     delete_expired_files()
+    fail_stalled()
     job = job or Job()
     job.user, job.kind, job.parameters = user, kind, parameters or {}
     job.description = description[:500]
@@ -56,14 +66,15 @@ def run_job(job_id):
     running, call its kind's runner, then mark it done (file kept ``JOB_FILES_MAX_AGE`` seconds)
     or failed with a translated reason. A job no longer queued (already run, deleted) is left
     alone."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=timezone.now()
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return
     job = Job.objects.get(pk=job_id)
     settings.JOB_FILES_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with translation.override(job.language):
+    with translation.override(job.language), heartbeat(job):
         try:
             outcome = kind_of(job).run(job, Progress(job))
         except JobFailed as failure:
@@ -75,12 +86,50 @@ def run_job(job_id):
             _finish(job, outcome=outcome)
 
 
+@contextmanager
+def heartbeat(job):
+    """While inside, write ``job.heartbeat_at`` every ``JOB_HEARTBEAT_SECONDS`` from a thread of
+    its own (a step of the work may give no progress for minutes), so that a job whose worker
+    died is told from one that is slow (``fail_stalled``)."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.JOB_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    pass  # e.g. SQLite busy with the job's own writes: the next beat will do
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"job-heartbeat-{job.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def fail_stalled(now=None):
+    """Mark failed, each in its requester's language, the running jobs whose worker gave no sign
+    of life for ``JOB_STALLED_SECONDS`` (``Job.objects.stalled``), and delete what they had
+    written; returns how many. Called when a job is asked for, shown, or a worker starts."""
+    failed = 0
+    for job in Job.objects.stalled(now):
+        with translation.override(job.language):
+            failed += _finish(job, error=_(STALLED))
+    return failed
+
+
 def _finish(job, *, outcome=None, error=""):
-    """Mark ``job`` done (with ``outcome``) or failed (with ``error``); a failed job keeps no file."""
+    """Mark ``job`` done (with ``outcome``) or failed (with ``error``), if it is still running (a
+    job marked failed as stalled stays so: its file is deleted); a failed job keeps no file.
+    Returns 1 when the job was marked, else 0."""
     now = timezone.now()
     fields = {"finished_at": now}
     if error:
-        job.path.unlink(missing_ok=True)
         fields.update(state=Job.State.FAILED, error=error)
     else:
         fields.update(
@@ -90,7 +139,10 @@ def _finish(job, *, outcome=None, error=""):
             message=outcome.message,
             expires_at=now + dt.timedelta(seconds=settings.JOB_FILES_MAX_AGE),
         )
-    Job.objects.filter(pk=job.pk).update(**fields)
+    marked = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(**fields)
+    if error or not marked:
+        job.path.unlink(missing_ok=True)
+    return marked
 
 
 def delete_expired_files(now=None):

@@ -26,6 +26,7 @@ from django.views import View
 
 from jobs.kinds import kind_of
 from jobs.models import Job
+from jobs.tasks import fail_stalled
 from organizations.models import ExportLog
 
 
@@ -47,7 +48,11 @@ class JobMixin(UserPassesTestMixin):
             pk = uuid.UUID(self.kwargs["pk"])
         except ValueError:
             raise Http404 from None
-        return get_object_or_404(Job.objects.of(self.request.user), pk=pk)
+        job = get_object_or_404(Job.objects.of(self.request.user), pk=pk)
+        if job.is_stalled():
+            fail_stalled()
+            job.refresh_from_db()
+        return job
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)

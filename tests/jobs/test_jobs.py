@@ -267,3 +267,83 @@ def test_with_redis_jobs_wait_in_rq_until_its_worker_runs_them(settings, redis_u
     SimpleWorker([queue], connection=queue.connection, job_class=RQJob).work(burst=True)
     job.refresh_from_db()
     assert (job.state, job.rows_done) == ("done", 3)
+
+
+def running_job(user, started_minutes_ago, heartbeat_minutes_ago=None, language="fr"):
+    """A job left running by a worker, with a file it had begun."""
+    now = timezone.now()
+    job = Job.objects.create(
+        user=user,
+        kind=Job.Kind.ATTENDANCE_EXPORT,
+        state=Job.State.RUNNING,
+        language=language,
+        file_name="attendance.csv",
+        file_format="csv",
+        started_at=now - datetime.timedelta(minutes=started_minutes_ago),
+        heartbeat_at=None
+        if heartbeat_minutes_ago is None
+        else now - datetime.timedelta(minutes=heartbeat_minutes_ago),
+    )
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    job.path.write_text("half")
+    return job
+
+
+def test_a_job_whose_worker_died_says_so_on_its_page_instead_of_running_for_ever(
+    client, export_user, settings, tmp_path
+):
+    settings.JOB_FILES_DIR = tmp_path
+    settings.JOB_STALLED_SECONDS = 15 * 60
+    dead = running_job(export_user, started_minutes_ago=40, heartbeat_minutes_ago=16)
+    slow = running_job(export_user, started_minutes_ago=40, heartbeat_minutes_ago=1)
+    client.force_login(export_user)
+    facts = client.get(reverse("jobs:status", args=[dead.pk])).json()
+    assert (facts["state"], facts["finished"]) == ("failed", True)
+    # In the requester's language (French here), whoever looks.
+    assert facts["error"].startswith("La tâche s’est arrêtée")
+    assert not dead.path.exists()
+    assert client.get(reverse("jobs:status", args=[slow.pk])).json()["state"] == "running"
+    assert slow.path.exists()
+
+
+def test_a_running_job_without_heartbeat_is_judged_by_its_start(export_user, settings, tmp_path):
+    settings.JOB_FILES_DIR = tmp_path
+    settings.JOB_STALLED_SECONDS = 15 * 60
+    old, young = running_job(export_user, 20), running_job(export_user, 5)
+    assert list(Job.objects.stalled()) == [old]
+    assert (old.is_stalled(), young.is_stalled()) == (True, False)
+    from jobs.tasks import fail_stalled
+
+    assert fail_stalled() == 1
+    old.refresh_from_db()
+    assert (old.state, bool(old.finished_at)) == ("failed", True)
+
+
+def test_a_worker_finishing_a_job_already_marked_stalled_leaves_it_failed_and_deletes_its_file(
+    export_user, settings, tmp_path
+):
+    from jobs.kinds import Outcome
+    from jobs.tasks import _finish, fail_stalled
+
+    settings.JOB_FILES_DIR = tmp_path
+    job = running_job(export_user, 40, 30)
+    fail_stalled()
+    assert _finish(job, outcome=Outcome(3, "")) == 0
+    job.refresh_from_db()
+    assert job.state == "failed" and not job.path.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_marks_stalled_jobs_failed_when_it_starts(export_user, settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.JOB_FILES_DIR = tmp_path
+    job = running_job(export_user, 60, 45)
+    call_command("jobs_worker", "--batch")
+    job.refresh_from_db()
+    assert job.state == "failed"
+
+
+def test_a_running_job_writes_a_sign_of_life(export_user, marks):
+    before = timezone.now()
+    job = export(export_user)
+    assert job.heartbeat_at is not None and job.heartbeat_at >= before
