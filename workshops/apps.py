@@ -8,7 +8,9 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self):
         # job_runners registers the app's background jobs (jobs.kinds); summaries keeps the
-        # public summary tables in step with every write.
-        from workshops import job_runners, summaries  # noqa: F401
+        # public summary tables in step with every write; reference_edits forgets the public
+        # pages when an organisation or a place they print is edited.
+        from workshops import job_runners, reference_edits, summaries  # noqa: F401
 
         summaries.connect()
+        reference_edits.connect()
