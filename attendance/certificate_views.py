@@ -48,7 +48,9 @@ def _private(response):
 def verify(request, code):
     """``/<lang>/certificates/<code>/``: whether the certificate of ``code`` is genuine, with what
     it shows (name, workshop, dates, place, organiser, partners, days attended), or that it was
-    revoked (then nothing else). A malformed, unknown or erased person's code is a plain 404;
+    revoked, or that it no longer holds (``certificates.still_holds``: the participation was
+    cancelled or its attendance corrected since; then nothing else either). A malformed,
+    unknown or erased person's code is a plain 404;
     more than ``CERTIFICATE_CHECKS_PER_MINUTE`` checks a minute from one address, a 429."""
     if _too_many_checks(request):
         response = HttpResponse(
@@ -61,7 +63,11 @@ def verify(request, code):
     certificate = certificates.find(code)
     if certificate is None:
         raise Http404
-    context = {"printed": certificates.Printed(certificate, "", ""), "certificate": certificate}
+    context = {
+        "printed": certificates.Printed(certificate, "", ""),
+        "certificate": certificate,
+        "holds": certificate.is_revoked or certificates.still_holds(certificate),
+    }
     response = TemplateResponse(request, "certificates/certificate_detail.html", context)
     return _private(response)
 

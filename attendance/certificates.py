@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from attendance.models import Certificate
 from organizations.models import ExportLog, Organization
 from workshops.completion import sessions_required
-from workshops.models import Attendance, Participation
+from workshops.models import Attendance, Participation, Session
 
 STYLESHEET = "css/certificate.css"
 # What a code looks like (``attendance.models.new_certificate_code``).
@@ -163,9 +163,26 @@ def find(code):
     code = code if CODE_PATTERN.fullmatch(code) else ""
     return (
         Certificate.objects.filter(code=code, participation__person__erased_at__isnull=True)
-        .only("code", "facts", "issued_at", "revoked_at")
+        .only("code", "facts", "issued_at", "revoked_at", "participation_id")
         .first()
     )
+
+
+def still_holds(certificate):
+    """Whether the participation ``certificate`` attests still meets the completion rule
+    (``completes``): not cancelled, refused or a no-show since, attendance not corrected below
+    the rule. A certificate is a photograph of the day it was issued; its check page must not
+    go on calling it genuine after staff corrected the facts behind it. Two queries."""
+    participation = (
+        Participation.objects.filter(pk=certificate.participation_id)
+        .select_related("person")
+        .annotate(days=Count("attendances"))
+        .first()
+    )
+    if participation is None:
+        return False
+    sessions = Session.objects.filter(workshop_id=participation.workshop_id).count()
+    return completes(participation, participation.days, sessions)
 
 
 def verification_path(certificate):

@@ -210,6 +210,30 @@ def test_revoked_certificate_says_so_and_shows_nothing_else(client, issued):
     assert "Zineb" not in page and "démocratie participative" not in page
 
 
+@pytest.mark.parametrize(
+    "correction",
+    ["cancelled", "refused", "no_show", "attendance"],
+)
+def test_a_certificate_whose_participation_was_corrected_since_no_longer_holds(client, issued, correction):
+    participation = issued.participation
+    if correction == "attendance":
+        participation.attendances.order_by("session__position").first().delete()
+    else:
+        participation.status = correction
+        participation.save()
+    page = client.get(f"/fr/certificates/{issued.code}/").content.decode()
+    assert "ne tient plus" in page
+    assert "Zineb" not in page and "authentique" not in page
+
+
+def test_a_certificate_still_holds_after_a_change_that_keeps_the_rule(client, issued):
+    participation = issued.participation
+    participation.role = "speaker"
+    participation.save()
+    page = client.get(f"/fr/certificates/{issued.code}/").content.decode()
+    assert "Zineb" in page and "ne tient plus" not in page
+
+
 def test_check_page_is_never_served_from_the_page_cache(client, issued, settings):
     settings.CACHE_MIDDLEWARE_SECONDS = 300
     url = f"/fr/certificates/{issued.code}/"
