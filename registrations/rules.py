@@ -9,7 +9,11 @@ not both get it.
 
 Who is who, as an attendance import decides it (``attendance.people.saved_person``): the same
 phone, else the same e-mail, is the same person, whose saved details are completed, never
-overwritten (a phone or e-mail is never added to them: ``_record_person``). A phone or
+overwritten (a phone or e-mail is never added to them: ``_record_person``), provided the name
+typed can be theirs (``same_name``: spelling, order and script aside). A name that cannot is
+someone else who typed a saved person's phone or e-mail (by mistake or on purpose): they are
+recorded as a person of their own, without the contact that belongs to another, so that a
+stranger cannot enrol a saved person, consent in their name or take their place and pass. A phone or
 e-mail of an erased person (``organizations.privacy.skip_erased``)
 records nothing: the person stays erased until staff re-admit them. The visitor is never told
 that a phone or e-mail is known: a repeat registration for the same workshop, or one of an
@@ -19,22 +23,28 @@ saved code instead would hand anyone who types a participant's phone that person
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz
 
 from attendance.people import saved_person
 from organizations.matching import is_generic
 from organizations.models import Organization, Person
 from organizations.privacy import skip_erased
 from regions.names import collapse_spaces, fold
+from regions.transliteration import translit_key
 from registrations.models import Registration
 from workshops.models import Participation, Workshop, new_pass_token
 
 # Participations that do not hold a place.
 PLACE_FREE_STATUSES = (Participation.Status.REFUSED, Participation.Status.CANCELLED)
+# How alike (0-100, rapidfuzz) a typed name and a saved person's must be, once transliterated
+# (``same_name``): "Aminah Ben Ali" is Amina Benali (92), "Mohamed El Alaoui" is محمد العلوي
+# (100); "Omar Tazi" is not Ahmed Tazi (77), nor "Hicham Berrada" Hassan Berrada (71).
+NAME_THRESHOLD = 80
 # Fields of a saved person that a registration fills when they are blank.
 COMPLETED_FIELDS = (
     "first_name",
@@ -121,6 +131,34 @@ def known_organization(name):
     return Organization.objects.by_name_or_alias([key]).get(key)
 
 
+def same_name(person, applicant):
+    """Whether the name ``applicant`` typed can be the saved ``person``'s: their names'
+    transliteration keys (``regions.transliteration.translit_key``: script, accents, articles
+    and common spellings aside) alike by ``NAME_THRESHOLD``, word order aside or spaces aside
+    ("Ben Ali" / "Benali"). A saved person with half a name (first or last missing) is the
+    applicant when its words are among theirs; one with no name contradicts nothing."""
+    saved = translit_key(f"{person.first_name} {person.last_name}")
+    typed = translit_key(f"{applicant.first_name} {applicant.last_name}")
+    if not saved:
+        return True
+    if not person.first_name.strip() or not person.last_name.strip():
+        return set(saved.split()) <= set(typed.split())
+    joined = fuzz.ratio(saved.replace(" ", ""), typed.replace(" ", ""))
+    return max(fuzz.token_sort_ratio(saved, typed), joined) >= NAME_THRESHOLD
+
+
+def _someone_else(applicant, matched_by):
+    """``applicant`` without the phone or e-mail that belongs to a saved person of another name
+    (``matched_by``: "phone" or "email"), nor an e-mail saved for anyone: they become a person
+    of their own."""
+    email_taken = applicant.email and Person.objects.filter(email=applicant.email).exists()
+    return replace(
+        applicant,
+        phone="" if matched_by == "phone" else applicant.phone,
+        email="" if matched_by == "email" or email_taken else applicant.email,
+    )
+
+
 @transaction.atomic
 def register(workshop, applicant, *, language, consent_text, consent_version, now=None):
     """Record ``applicant`` (an ``Applicant``) for ``workshop`` through the public form.
@@ -137,7 +175,9 @@ def register(workshop, applicant, *, language, consent_text, consent_version, no
         raise RegistrationClosed(reason)
     pending = workshop.registration_needs_approval
     _kept, erased, _look_alikes = skip_erased([applicant])
-    person, _by = saved_person(applicant.phone, applicant.email)
+    person, matched_by = saved_person(applicant.phone, applicant.email)
+    if person is not None and not same_name(person, applicant):
+        person, applicant = None, _someone_else(applicant, matched_by)
     if erased or (person is not None and workshop.participations.filter(person=person).exists()):
         return Outcome(pass_token=new_pass_token(), pending=pending, recorded=False)
     organization = known_organization(applicant.organization_name)

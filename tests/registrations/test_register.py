@@ -133,9 +133,9 @@ def test_same_phone_typed_otherwise_is_one_person_and_one_participation_and_the_
 ):
     first, _response = submit(open_workshop, "en", phone="0661234567")
     _page, first_token = shown_token(first, open_workshop, "en")
-    # Someone else types the same number another way, with another name.
+    # The same person types the same number another way, and their name in Arabic script.
     second, response = submit(
-        open_workshop, "en", phone="+212 6 61 23 45 67", first_name="Karim", last_name="X"
+        open_workshop, "en", phone="+212 6 61 23 45 67", first_name="فاطمة الزهراء", last_name="الإدريسي"
     )
     assert response.status_code == 302
     page, second_token = shown_token(second, open_workshop, "en")
@@ -147,6 +147,59 @@ def test_same_phone_typed_otherwise_is_one_person_and_one_participation_and_the_
     # The same page as any registration: nothing says the phone was known.
     assert page.templates[0].name == "registrations/done.html"
     assert "only the code you received the first time works" in page.content.decode()
+
+
+def test_a_stranger_typing_a_saved_persons_phone_is_recorded_as_themselves_without_it(open_workshop):
+    known = PersonFactory(
+        first_name="Amina", last_name="Benali", phone="+212661234567", consent_given=False, consent_date=None
+    )
+    client, response = submit(
+        open_workshop, "en", first_name="Karim", last_name="Tazi", email="k@example.org"
+    )
+    assert response.status_code == 302
+    page, token = shown_token(client, open_workshop, "en")
+    known.refresh_from_db()
+    # The saved person is not enrolled, and nobody consented in their name.
+    assert not open_workshop.participations.filter(person=known).exists()
+    assert (known.consent_given, known.consent_date, known.first_name) == (False, None, "Amina")
+    stranger = open_workshop.participations.get().person
+    assert (stranger.first_name, stranger.phone, stranger.email) == ("Karim", "", "k@example.org")
+    assert open_workshop.participations.get().pass_token == token
+    # The page is the one every registration gets: it does not say the phone was known.
+    assert "only the code you received the first time works" in page.content.decode()
+    # Amina herself can still register, and gets a working code.
+    amina, _response = submit(open_workshop, "en", first_name="Aminah", last_name="Ben Ali")
+    _page, her_token = shown_token(amina, open_workshop, "en")
+    assert open_workshop.participations.get(person=known).pass_token == her_token
+
+
+def test_a_stranger_typing_a_saved_persons_email_keeps_their_own_phone_only(open_workshop):
+    PersonFactory(first_name="Amina", last_name="Benali", phone="", email="amina@example.org")
+    submit(open_workshop, first_name="Omar", last_name="Tazi", phone="0662000000", email="amina@example.org")
+    stranger = open_workshop.participations.get().person
+    assert (stranger.first_name, stranger.phone, stranger.email) == ("Omar", "+212662000000", "")
+
+
+@pytest.mark.parametrize(
+    ("saved", "typed", "same"),
+    [
+        (("Amina", "Benali"), ("Aminah", "Ben Ali"), True),
+        (("Mohamed", "El Alaoui"), ("محمد", "العلوي"), True),
+        (("Salma", "Idrissi"), ("IDRISSI", "Salma"), True),
+        (("Fatima Zahra", "El Idrissi"), ("Fatimazahra", "Idrissi"), True),
+        (("Salma", ""), ("Salma", "Idrissi"), True),
+        (("", ""), ("Karim", "Tazi"), True),
+        (("Ahmed", "Tazi"), ("Omar", "Tazi"), False),
+        (("Hassan", "Berrada"), ("Hicham", "Berrada"), False),
+        (("Amina", "Benali"), ("Fatima", "Benali"), False),
+        (("Salma", ""), ("Karim", "Tazi"), False),
+    ],
+)
+def test_a_typed_name_is_a_saved_persons_whatever_the_script_order_or_spelling(saved, typed, same):
+    from registrations.rules import Applicant, same_name
+
+    person = Person(first_name=saved[0], last_name=saved[1])
+    assert same_name(person, Applicant(first_name=typed[0], last_name=typed[1], gender="female")) is same
 
 
 def test_same_email_is_the_same_person(open_workshop):
