@@ -138,7 +138,7 @@ def test_a_change_outside_the_admin_waits_for_the_next_admin_change(
     with translation.override("fr"):
         path = reverse("workshops:list")
     get(client, path)
-    WorkshopFactory(title="Atelier tout neuf")
+    WorkshopFactory(title="Atelier tout neuf", organizer=example.organizer)
     assert "Atelier tout neuf" not in get(client, path)[0].content.decode()
     recommendation = example.recommendations.first()
     delete = reverse("admin:workshops_recommendation_delete", args=[recommendation.pk])
