@@ -73,6 +73,16 @@ def _joined(through, owner, value, owners, separator):
     return {owner_id: separator.join(texts) for owner_id, texts in joined.items()}
 
 
+def _regions_and_organisations(owners, owner):
+    """The target regions' codes and the responsible organisations' names of the QuerySet
+    ``owners`` (recommendations or commitments: ``owner``), as two ``_joined`` dicts."""
+    model = owners.model
+    return (
+        _joined(model.target_regions.through, owner, "region__code", owners, " "),
+        _joined(model.responsible_organizations.through, owner, "organization__name", owners, " | "),
+    )
+
+
 def _workshops(owners, path, base_url):
     """The workshops of the QuerySet ``owners`` (``path``: the lookup to their workshop id),
     ``{id: (title, page link, start date)}``, each read once however many rows name it."""
@@ -108,9 +118,7 @@ def recommendation_rows(base_url=""):
     """
     today = timezone.localdate()
     public = Recommendation.objects.public()
-    through = Recommendation.target_regions.through, Recommendation.responsible_organizations.through
-    regions = _joined(through[0], "recommendation", "region__code", public, " ")
-    organisations = _joined(through[1], "recommendation", "organization__name", public, " | ")
+    regions, organisations = _regions_and_organisations(public, "recommendation")
     workshops = _workshops(public, "workshop", base_url)
     link, labels = _link("workshops:recommendation", base_url), _labels(ProgressStatus)
     commitments = Commitment.objects.filter(recommendation=OuterRef("pk")).order_by().values("recommendation")
@@ -146,9 +154,7 @@ def commitment_rows(base_url=""):
     """
     today = timezone.localdate()
     public = Commitment.objects.public()
-    through = Commitment.target_regions.through, Commitment.responsible_organizations.through
-    regions = _joined(through[0], "commitment", "region__code", public, " ")
-    organisations = _joined(through[1], "commitment", "organization__name", public, " | ")
+    regions, organisations = _regions_and_organisations(public, "commitment")
     workshops = _workshops(public, "recommendation__workshop", base_url)
     link, labels = _link("workshops:commitment", base_url), _labels(ProgressStatus)
     recommendation_link = _link("workshops:recommendation", base_url)
