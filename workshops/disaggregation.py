@@ -234,8 +234,8 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     to have completed it. ``public``: hide small cells. Every count is aggregated by the
     database (``scope_figures``, cached): Python receives grouped rows (at most one per
     workshop and number of sessions attended), never the participations, so time and memory do
-    not follow the number of people. Eight queries whatever the data size, three when the
-    scope's figures are cached.
+    not follow the number of people. Seven queries at most whatever the data size (six when
+    no workshop has two sessions on one day), two when the scope's counts are cached.
     """
     workshops = list(
         scope.workshops().order_by("start_date", "pk").values_list("pk", "start_date", "venue_region")
@@ -279,7 +279,7 @@ def scope_figures(scope):
     figures (``reports.cached``, the generation of the figures that count people: any change
     to participations or attendance made through the staff pages starts it again; other
     changes show within ``PUBLIC_FIGURES_CACHE_SECONDS``). When several staff ask at once, one
-    counts and the others wait for its result. Five queries when not cached."""
+    counts and the others wait for its result. Five queries at most when not cached."""
     return cached(f"report:{scope.key()}", lambda: _count(scope), localized=False, people=True)
 
 
