@@ -256,4 +256,4 @@ def test_a_follow_up_does_not_count_again(figures_cached):
 def test_the_page_says_when_the_counts_were_taken(figures_cached, client, analyst):  # noqa: F811
     client.force_login(analyst)
     page = client.get(reverse("reports:participants")).content.decode()
-    assert "The counts are kept for up to 2 minutes" in page
+    assert "they are kept for up to 2 minutes" in page
