@@ -1,6 +1,9 @@
 """Time the cross-workshop report with no filter (the whole country), next to anchors measured in
 the same run: a bare ``COUNT(*)`` of the counted participations, and loading those
-participations into Python as the report did before it aggregated in the database.
+participations into Python as the report did before it aggregated in the database. The
+settings are production's (the counts cached, ``PUBLIC_FIGURES_CACHE_SECONDS``): the report is
+timed as the first request after an edit (the cached figures forgotten first, untimed) and
+with its counts cached; each round times every item once, so anchors and figures alternate.
 
 Fills a SQLite database (``--db``, kept for the next run; ``DATABASE_URL`` is set to it) with
 ``bench/generate.py``'s national scale divided by ``--divide`` (10: 500 workshops, 15,000 people,
@@ -8,6 +11,8 @@ Fills a SQLite database (``--db``, kept for the next run; ``DATABASE_URL`` is se
 the peak Python memory (tracemalloc) and the load average. Figures are printed, not asserted::
 
     .venv/bin/python bench/report_bench.py --divide 10
+    .venv/bin/python bench/report_bench.py --db /tmp/national-copy.sqlite3 --runs 5
+    .venv/bin/python bench/report_bench.py --url postgres://tracker:tracker@127.0.0.1:5433/national_copy
 """
 
 import argparse
@@ -21,19 +26,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def measure(label, function, runs):
-    """Run ``function`` ``runs`` times; print median and slowest seconds and peak memory."""
-    times = []
-    for _i in range(runs):
-        start = time.perf_counter()
+def measure(items, runs):
+    """Time each ``(label, prepare, function)`` of ``items`` in turn, ``runs`` rounds (so that
+    the anchors and the figures share the machine's load); ``prepare()`` runs untimed before
+    each call. Print each one's median and slowest seconds and its peak memory."""
+    times = {label: [] for label, _prepare, _function in items}
+    for _round in range(runs):
+        for label, prepare, function in items:
+            prepare()
+            start = time.perf_counter()
+            function()
+            times[label].append(time.perf_counter() - start)
+    for label, prepare, function in items:
+        prepare()
+        tracemalloc.start()
         function()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    function()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    median, slowest = statistics.median(times), max(times)
-    print(f"  {label:<52} median {median:7.3f} s  slowest {slowest:7.3f} s  peak {peak / 2**20:7.1f} MiB")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        median, slowest = statistics.median(times[label]), max(times[label])
+        print(f"  {label:<58} median {median:7.3f} s  slowest {slowest:7.3f} s  peak {peak / 2**20:7.1f} MiB")
 
 
 def fill(divide):
@@ -71,38 +82,61 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--divide", type=int, default=10)
     parser.add_argument("--db", default="/tmp/report-bench.sqlite3")
+    parser.add_argument(
+        "--url", help="a DATABASE_URL (e.g. PostgreSQL) to use instead of --db, already filled"
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
+    os.environ["DATABASE_URL"] = args.url or f"sqlite:///{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.utils import translation
 
     call_command("migrate", verbosity=0)
-    fill(args.divide)
+    if not args.url:
+        fill(args.divide)
     translation.activate("en")
     from workshops.disaggregation import Scope, build_report
     from workshops.models import Attendance, Participation
+    from workshops.reports import forget_public_figures
 
     counted = Participation.objects.counted()
     print(
         f"{counted.count():,} counted participations, {Attendance.objects.count():,} marks; "
+        f"PUBLIC_FIGURES_CACHE_SECONDS={settings.PUBLIC_FIGURES_CACHE_SECONDS}; "
         f"load average at start {'/'.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     columns = ["pk", "workshop_id", "person_id", "person__gender", "person__age_band", "person__region_id"]
-    measure("anchor: COUNT(*) of counted participations", counted.count, args.runs)
+    nothing = lambda: None  # noqa: E731
     measure(
-        "anchor: counted participations into Python (old path)",
-        lambda: list(counted.values_list(*columns, "organization__kind")),
+        [
+            ("anchor: COUNT(*) of counted participations", nothing, counted.count),
+            (
+                "anchor: counted participations into Python (old path)",
+                nothing,
+                lambda: list(counted.values_list(*columns, "organization__kind")),
+            ),
+            (
+                "report, no filter, first after an edit (counted)",
+                forget_public_figures,
+                lambda: build_report(Scope()),
+            ),
+            ("report, no filter (counts cached)", nothing, lambda: build_report(Scope())),
+            (
+                "report, no filter, for publication (counts cached)",
+                nothing,
+                lambda: build_report(Scope(), public=True),
+            ),
+            ("report page, no filter, first after an edit", forget_public_figures, render_page),
+            ("report page, no filter (counts cached)", nothing, render_page),
+        ],
         args.runs,
     )
-    measure("report, no filter (staff)", lambda: build_report(Scope()), args.runs)
-    measure("report, no filter (for publication)", lambda: build_report(Scope(), public=True), args.runs)
-    measure("report page, no filter (render)", render_page, args.runs)
     print(f"  page size {len(render_page().content) / 1024:.0f} KiB")
     print(f"load average at end {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
 

@@ -23,8 +23,10 @@ Definitions
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -33,7 +35,7 @@ from regions.models import Region
 from workshops import publication
 from workshops.completion import DEFAULT_COMPLETION_PERCENT, sessions_required
 from workshops.models import Attendance, Participation, Project, Session, Workshop, WorkshopPartner
-from workshops.reports import share
+from workshops.reports import cached, share
 
 
 @dataclass
@@ -70,6 +72,11 @@ class Scope:
             workshops = workshops.filter(start_date__lte=self.end)
         return workshops
 
+    def key(self):
+        """The scope as a short string naming each restriction (a cache key's part)."""
+        parts = [self.project, self.funder, self.region, self.start, self.end]
+        return ",".join("" if part is None else str(getattr(part, "pk", part)) for part in parts)
+
     def describe(self):
         """The scope in words, for titles and the export log (translated)."""
         parts = []
@@ -105,11 +112,16 @@ class Breakdown:
 
 @dataclass
 class CompletionRow:
-    workshop: Workshop
+    """One workshop's line of the completion table. ``workshop`` (the Workshop) is loaded only
+    for the rows shown (``with_workshops``): at a national scale there are thousands."""
+
+    workshop_id: int
+    start_date: object
     sessions: int
     required: int
     participants: int
     completed: int | None
+    workshop: Workshop | None = None
 
     @property
     def share(self):
@@ -119,12 +131,14 @@ class CompletionRow:
 @dataclass
 class Report:
     """Cross-workshop figures; see the module docstring for definitions. With ``public``,
-    counts under the small-cell minimum are None."""
+    counts under the small-cell minimum are None. ``counted_at``: when the counts were taken
+    (an aware datetime; they may come from the cache, ``scope_figures``)."""
 
     scope: Scope
     public: bool
     completion_percent: int
     workshops: int = 0
+    counted_at: object = None
     unique_participants: int | None = 0
     participations: int | None = 0
     participant_days: int | None = 0
@@ -218,31 +232,124 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
 
     ``completion_percent`` (1-100): share of a workshop's sessions a participant must attend
     to have completed it. ``public``: hide small cells. Every count is aggregated by the
-    database: Python receives grouped rows (at most one per workshop and number of sessions
-    attended), never the participations, so time and memory do not follow the number of
-    people. Seven queries whatever the data size.
+    database (``scope_figures``, cached): Python receives grouped rows (at most one per
+    workshop and number of sessions attended), never the participations, so time and memory do
+    not follow the number of people. Seven queries at most whatever the data size (six when
+    no workshop has two sessions on one day), two when the scope's counts are cached.
     """
-    workshops = list(scope.workshops().select_related("venue_region").order_by("start_date", "pk"))
-    report = Report(scope, public, completion_percent, workshops=len(workshops))
-    counted = Participation.objects.counted().filter(workshop__in=scope.workshops()).order_by()
-    people = _people_profiles(counted)
+    workshops = list(
+        scope.workshops().order_by("start_date", "pk").values_list("pk", "start_date", "venue_region")
+    )
+    figures = scope_figures(scope)
+    report = Report(
+        scope, public, completion_percent, workshops=len(workshops), counted_at=figures.counted_at
+    )
+    people = figures.people
     report.unique_participants = sum(people.values())
-    report.participant_days = (
+    report.participant_days = figures.days
+    genders = _sum_by(people, 0)
+    report.women = genders.get(Person.Gender.FEMALE, 0)
+    report.women_share = share(report.women, report.unique_participants)
+    report.breakdowns = _breakdowns(genders, people, figures.kinds, workshops)
+    report.completion = _completion(workshops, figures, completion_percent)
+    report.participations = sum(row.participants for row in report.completion)
+    if public:
+        _publish(report, people)
+    return report
+
+
+@dataclass
+class ScopeFigures:
+    """The grouped counts a report is made of (``scope_figures``): ``people`` (``{(gender, age
+    band, region id or None): distinct people}``), ``kinds`` (``{organisation kind or None:
+    distinct people}``), ``sessions`` (``{workshop id: sessions}``), ``groups`` (``[(workshop
+    id, marks, participations)]``: counted participations by how many sessions they were
+    present at), ``days`` (participant-days) and ``counted_at`` (an aware datetime)."""
+
+    people: dict
+    kinds: dict
+    sessions: dict
+    groups: list
+    days: int
+    counted_at: object
+
+
+def scope_figures(scope):
+    """The ``ScopeFigures`` of ``scope``, counted once and kept in the cache like the public
+    figures (``reports.cached``, the generation of the figures that count people: any change
+    to participations or attendance made through the staff pages starts it again; other
+    changes show within ``PUBLIC_FIGURES_CACHE_SECONDS``). When several staff ask at once, one
+    counts and the others wait for its result. Five queries at most when not cached."""
+    return cached(f"report:{scope.key()}", lambda: _count(scope), localized=False, people=True)
+
+
+def _count(scope):
+    """``ScopeFigures`` of ``scope`` from the database: four passes at most over the scope's
+    participations (people, kinds, marks; participant-days only for workshops with two
+    sessions on one day) and one over its sessions."""
+    counted = Participation.objects.counted().filter(workshop__in=scope.workshops()).order_by()
+    sessions = {
+        workshop: (n, dates)
+        for workshop, n, dates in Session.objects.filter(workshop__in=scope.workshops())
+        .order_by()
+        .values_list("workshop")
+        .annotate(n=Count("pk"), dates=Count("date", distinct=True))
+    }
+    groups = _mark_groups(counted)
+    # A mark is one session of the participation's own workshop (``Attendance.clean``): where
+    # the workshop's sessions all fall on different days, its participant-days are its marks.
+    shared = {workshop for workshop, (n, dates) in sessions.items() if dates < n}
+    days = sum(marks * n for workshop, marks, n in groups if workshop not in shared)
+    if shared:
+        days += _participant_days(counted.filter(workshop__in=shared))
+    return ScopeFigures(
+        people=_people_profiles(counted),
+        kinds=dict(counted.values_list("organization__kind").annotate(n=Count("person", distinct=True))),
+        sessions={workshop: n for workshop, (n, _dates) in sessions.items()},
+        groups=groups,
+        days=days,
+        counted_at=timezone.now(),
+    )
+
+
+def _participant_days(counted):
+    """Distinct (participation, session date) pairs with a mark, of ``counted`` (a QuerySet)."""
+    return (
         Attendance.objects.filter(participation__in=counted)
         .values("participation", "session__date")
         .distinct()
         .count()
     )
-    genders = _sum_by(people, 0)
-    report.women = genders.get(Person.Gender.FEMALE, 0)
-    report.women_share = share(report.women, report.unique_participants)
-    kinds = dict(counted.values_list("organization__kind").annotate(n=Count("person", distinct=True)))
-    report.breakdowns = _breakdowns(genders, people, kinds, workshops)
-    report.completion = _completion(workshops, counted, completion_percent)
-    report.participations = sum(row.participants for row in report.completion)
-    if public:
-        _publish(report, people)
-    return report
+
+
+def _mark_groups(counted):
+    """``[(workshop id, marks, participations)]``: the participations ``counted`` (a QuerySet)
+    grouped by workshop and number of presence marks. One query, in the form each database
+    runs fastest at a national scale: PostgreSQL joins the marks and groups twice (a
+    correlated count took 2 s there), SQLite counts each participation's marks from the marks'
+    index (a join and a double grouping took twice as long there)."""
+    if connection.vendor == "postgresql":
+        per_participation = counted.values("workshop", "pk").annotate(marks=Count("attendances"))
+        sql, params = per_participation.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.workshop, p.marks, COUNT(*) FROM ({sql}) AS p GROUP BY p.workshop, p.marks",  # noqa: S608
+                params,
+            )
+            return cursor.fetchall()
+    marks = (
+        Attendance.objects.filter(participation=OuterRef("pk"))
+        .order_by()
+        .values("participation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    groups = (
+        counted.annotate(marks=Coalesce(Subquery(marks, output_field=IntegerField()), 0))
+        .values_list("workshop", "marks")
+        .annotate(n=Count("pk"))
+    )
+    return list(groups)
 
 
 def _people_profiles(counted):
@@ -270,7 +377,8 @@ def _sum_by(profiles, position):
 def _breakdowns(genders, people, kinds, workshops):
     """The report's tables: people by gender (``genders``, a Counter), age band and region of
     origin (``people``: ``_people_profiles``), by kind of organisation (``kinds``: ``{kind or
-    None: distinct people}``) and ``workshops`` by the region of their venue."""
+    None: distinct people}``) and ``workshops`` (``[(id, start date, venue region id)]``) by
+    the region of their venue."""
     regions = list(Region.objects.all())
     region_labels = [(r.pk, r.name) for r in regions] + [(None, _("Unknown"))]
     return [
@@ -297,7 +405,7 @@ def _breakdowns(genders, people, kinds, workshops):
         _breakdown(
             _("Workshops per region"),
             _("Region of the venue"),
-            Counter(w.venue_region_id for w in workshops),
+            Counter(region for _pk, _start, region in workshops),
             region_labels,  # counts of workshops, not of people: nothing to protect
             count_header=_("Workshops"),
         ),
@@ -312,39 +420,37 @@ def _region_gender(profiles):
     return totals
 
 
-def _completion(workshops, counted, percent):
-    """One ``CompletionRow`` per workshop of ``workshops`` (a list), in its order. ``counted``:
-    the scope's counted participations (a QuerySet). Two grouped queries: sessions per
-    workshop, and participations per workshop and number of marks; the completion rule
-    (``workshops.completion.sessions_required``) is applied to those groups here."""
-    sessions = dict(
-        Session.objects.filter(workshop__in=[w.pk for w in workshops])
-        .order_by()
-        .values_list("workshop")
-        .annotate(n=Count("pk"))
-    )
-    marks = (
-        Attendance.objects.filter(participation=OuterRef("pk"))
-        .order_by()
-        .values("participation")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    groups = (
-        counted.annotate(marks=Coalesce(Subquery(marks, output_field=IntegerField()), 0))
-        .values_list("workshop", "marks")
-        .annotate(n=Count("pk"))
-    )
+def _completion(workshops, figures, percent):
+    """One ``CompletionRow`` per workshop of ``workshops`` (``[(id, start date, venue region
+    id)]``), in its order, from
+    ``figures`` (``ScopeFigures``): the completion rule (``workshops.completion
+    .sessions_required``) is applied to each group of participations with the same number of
+    marks."""
+    sessions = figures.sessions
+    required = {workshop: sessions_required(m, percent) for workshop, m in sessions.items()}
     participants, completed = Counter(), Counter()
-    for workshop, attended, n in groups:
+    for workshop, attended, n in figures.groups:
         participants[workshop] += n
-        if attended >= sessions_required(sessions.get(workshop, 0), percent):
+        if attended >= required.get(workshop, 1):
             completed[workshop] += n
-    rows = []
-    for w in workshops:
-        m = sessions.get(w.pk, 0)
-        required = sessions_required(m, percent) if m else 0
-        rows.append(CompletionRow(w, m, required, participants[w.pk], completed[w.pk] if m else None))
+    return [
+        CompletionRow(
+            pk,
+            start,
+            sessions.get(pk, 0),
+            required.get(pk, 0),
+            participants[pk],
+            completed[pk] if pk in sessions else None,
+        )
+        for pk, start, _region in workshops
+    ]
+
+
+def with_workshops(rows):
+    """``rows`` (``CompletionRow``s) with their ``workshop`` loaded (one query); returns them."""
+    workshops = Workshop.objects.in_bulk([row.workshop_id for row in rows])
+    for row in rows:
+        row.workshop = workshops[row.workshop_id]
     return rows
 
 
@@ -375,6 +481,7 @@ def report_workbook(report):
         add_table_sheet(
             workbook, breakdown.title, [breakdown.label_header, breakdown.count_header or _("People")], rows
         )
+    with_workshops(report.completion)
     add_table_sheet(
         workbook,
         _("Completion"),
@@ -382,7 +489,7 @@ def report_workbook(report):
         [
             [
                 row.workshop.title,
-                row.workshop.start_date,
+                row.start_date,
                 row.sessions,
                 row.required or "–",
                 _cell(row.participants),

@@ -2,7 +2,10 @@
 XLSX (a background job). Login and the ``workshops.view_participation`` permission are required:
 the pages show counts only, but true counts, including small ones. Every XLSX download is logged."""
 
+import math
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
@@ -24,6 +27,7 @@ from workshops.disaggregation import (
     Scope,
     build_report,
     completion_headers,
+    with_workshops,
 )
 from workshops.models import Project, WorkshopPartner
 from workshops.publication import small_cell_minimum
@@ -129,6 +133,7 @@ class DisaggregationView(StaffReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form, report = self.report()
         page = Paginator(report.completion, self.paginate_by).get_page(self.request.GET.get("page"))
+        with_workshops(page.object_list)
         scope_query = self.request.GET.copy()
         scope_query.pop("page", None)
         return super().get_context_data(
@@ -137,6 +142,8 @@ class DisaggregationView(StaffReportMixin, TemplateView):
             form=form,
             report=report,
             minimum=small_cell_minimum(),
+            # The counts come from the cache for this long at most (``disaggregation.scope_figures``).
+            kept_minutes=math.ceil(settings.PUBLIC_FIGURES_CACHE_SECONDS / 60),
             completion_headers=completion_headers(),
             completion_page=page,
             query=scope_query.urlencode(),

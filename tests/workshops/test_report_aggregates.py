@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from organizations.models import Organization, Person
 from regions.models import Region
+from tests.attendance.test_roster import TICKER, staff
 from tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     region,
 )
 from tests.workshops.test_disaggregation import analyst  # noqa: F401 (a fixture: staff who may see reports)
+from workshops import reports
 from workshops.completion import sessions_required
 from workshops.disaggregation import Scope, build_report
 from workshops.models import Attendance, Participation, Session, Workshop
@@ -65,6 +67,9 @@ def generate(seed, workshops=9, people=40):
         w.sync_sessions()  # one session a day; workshop 7 keeps none
         if n == 7:
             Session.objects.filter(workshop=w).delete()
+        if n % 4 == 1:  # two sessions on one day (morning and afternoon): fewer days than marks
+            first = Session.objects.filter(workshop=w).first()
+            Session.objects.create(workshop=w, position=days + 1, date=first.date)
         sessions = list(Session.objects.filter(workshop=w))
         for person in rng.sample(persons, rng.randint(0, min(20, people))):
             p = Participation.objects.create(
@@ -136,7 +141,7 @@ def as_figures(report):
         "region": +Counter(region_),
         "kind": +Counter(kind),
         "completion": [
-            (r.workshop.pk, r.sessions, r.required, r.participants, r.completed) for r in report.completion
+            (r.workshop_id, r.sessions, r.required, r.participants, r.completed) for r in report.completion
         ],
     }
 
@@ -170,6 +175,9 @@ def test_generated_data_covers_the_cases():
     assert any(row.completed for row in report.completion)
     assert any(row.completed is None for row in report.completion)
     assert any(row.completed is not None and row.completed < row.participants for row in report.completion)
+    # Two sessions on one day: fewer participant-days than marks.
+    marks = Attendance.objects.filter(participation__in=Participation.objects.counted()).count()
+    assert 0 < report.participant_days < marks
 
 
 @pytest.mark.parametrize("public", [False, True])
@@ -197,3 +205,55 @@ def test_the_per_workshop_table_is_paginated(client, analyst):  # noqa: F811 (th
     # What anyone can type in the address: the nearest page, never an error.
     for page in ["999", "-1", "abc", "٢"]:
         assert client.get(url, {"page": page}).status_code == 200
+
+
+@pytest.fixture
+def figures_cached(settings):
+    """The report's counts kept as in production (in the tests' memory cache)."""
+    settings.PUBLIC_FIGURES_CACHE_SECONDS = 120
+
+
+def test_the_counts_are_taken_once_then_read_from_the_cache(figures_cached, django_assert_num_queries):
+    generate(6, workshops=6, people=30)
+    with django_assert_num_queries(7):
+        first = build_report(Scope())
+    # The workshops and the regions (their names) are read again; the counts are not.
+    for public in [True, False]:
+        with django_assert_num_queries(2):
+            again = build_report(Scope(), public=public)
+    assert again.counted_at == first.counted_at
+    assert as_figures(build_report(Scope())) == as_figures(first)
+    # Each scope has its own counts.
+    with django_assert_num_queries(7):
+        build_report(Scope(start=datetime.date(2025, 3, 1)))
+
+
+def test_a_tick_in_the_roster_is_counted_at_once(figures_cached, client, django_user_model):
+    w = WorkshopFactory(start_date=datetime.date(2026, 3, 5), end_date=datetime.date(2026, 3, 6))
+    w.sync_sessions()
+    registered = Participation.Status.REGISTERED
+    p = Participation.objects.create(workshop=w, person=PersonFactory(), status=registered)
+    assert build_report(Scope()).participant_days == 0
+    staff(django_user_model, client, *TICKER)
+    response = client.post(
+        reverse("staff:roster_mark", kwargs={"slug": w.slug}),
+        {"participation": p.pk, "session": w.sessions.get(position=1).pk, "present": "1"},
+    )
+    assert response.status_code == 200
+    report = build_report(Scope())
+    assert (report.participant_days, report.participations, report.completion[0].completed) == (1, 1, 0)
+
+
+def test_a_follow_up_does_not_count_again(figures_cached):
+    generate(7, workshops=3, people=10)
+    first = build_report(Scope())
+    reports.forget_public_figures(Workshop.objects.first(), people=False)
+    assert build_report(Scope()).counted_at == first.counted_at
+    reports.forget_public_figures(Workshop.objects.first())
+    assert build_report(Scope()).counted_at > first.counted_at
+
+
+def test_the_page_says_when_the_counts_were_taken(figures_cached, client, analyst):  # noqa: F811
+    client.force_login(analyst)
+    page = client.get(reverse("reports:participants")).content.decode()
+    assert "they are kept for up to 2 minutes" in page
