@@ -54,3 +54,39 @@ def test_a_place_edit_keeps_the_figures_that_count_people(example):
     commune.save()
     reports.cached("probe-people", lambda: calls.append(1), people=True)
     assert calls == [1]
+
+
+def probe_people_figures():
+    """How many times a figure about people was computed so far (``reports.cached``)."""
+    from workshops import reports
+
+    calls = probe_people_figures.calls
+    reports.cached("probe-people", lambda: calls.append(1), people=True)
+    return len(calls)
+
+
+probe_people_figures.calls = []
+
+
+def test_an_organisations_edit_makes_the_figures_about_people_be_computed_again(example):
+    """Its kind is counted by the cross-workshop report."""
+    before = probe_people_figures()
+    example.organizer.kind = "cooperative"
+    example.organizer.save()
+    assert probe_people_figures() == before + 1
+
+
+def test_a_counted_persons_edit_forgets_the_figures_about_people_a_new_registrants_does_not(example):
+    from organizations.models import Person
+    from tests.factories import PersonFactory
+
+    before = probe_people_figures()
+    PersonFactory(first_name="Nouvelle")  # created: not counted anywhere yet
+    stranger = PersonFactory(first_name="Sans", last_name="Atelier")
+    stranger.age_band = "35_44"
+    stranger.save()  # counted nowhere
+    assert probe_people_figures() == before
+    counted = Person.objects.filter(participations__status="attended").first()
+    counted.region_id = "01" if counted.region_id != "01" else "02"
+    counted.save()
+    assert probe_people_figures() == before + 1
