@@ -1368,6 +1368,39 @@ class WorkshopSender(models.Model):
         return f"{self.workshop_id} {self.organization}"
 
 
+class WorkshopMargin(models.Model):
+    """One margin of a workshop's table of people as its public page decides it
+    (``publication.workshop_margins``): ``kind`` ``"total"``, ``"gender"`` (with ``gender``) or
+    ``"region"`` (with ``region``; None: people of unknown region, never printed), its count and
+    whether the page prints it. Kept beside ``WorkshopPeople`` (same writes, same transaction),
+    so that the country's figures sum the workshops' decisions in one grouped query instead of
+    deciding every workshop's table again. Printed zeros change no sum: not stored.
+
+    ``minimum``: the ``SMALL_CELL_MINIMUM`` the decision was taken with; rows of another minimum
+    are stale (the setting changed): the readers then decide again from ``WorkshopPeople`` until
+    ``manage.py rebuild_public_figures`` writes them anew."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="margin_figures", verbose_name=_("workshop")
+    )
+    kind = models.CharField(_("kind"), max_length=6)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("region")
+    )
+    gender = models.CharField(_("gender"), max_length=12, blank=True)
+    people = models.PositiveIntegerField(_("people"))
+    printed = models.BooleanField(_("printed"))
+    minimum = models.PositiveSmallIntegerField(_("smallest count published"))
+
+    class Meta:
+        verbose_name = _("published margin of a workshop (summary)")
+        verbose_name_plural = _("published margins of the workshops (summary)")
+        ordering = ["workshop", "kind", "region", "gender"]
+
+    def __str__(self):
+        return f"{self.workshop_id} {self.kind} {self.region_id or self.gender}: {self.people}"
+
+
 class Reached(models.Model):
     """A person reached: counted at a published, held workshop at least once. Their region,
     commune and gender are copied here so that the country's reach is a GROUP BY over this

@@ -32,6 +32,7 @@ from workshops.models import (
     Recommendation,
     RecommendationStatus,
     Workshop,
+    WorkshopMargin,
     WorkshopPartner,
     WorkshopPeople,
     WorkshopSender,
@@ -122,6 +123,17 @@ def people_by_workshop():
     for workshop_id, region_id, gender, n in rows:
         result[workshop_id][(region_id, gender)] = n
     return dict(result)
+
+
+def workshop_margin_sums():
+    """The ``WorkshopMargin`` rows of every published, held workshop summed: ``(kind, region_id or
+    None, gender or "", printed, minimum, people, rows)`` for each group. One grouped query."""
+    return (
+        WorkshopMargin.objects.filter(workshop__in=Workshop.objects.published().held())
+        .order_by()
+        .values_list("kind", "region", "gender", "printed", "minimum")
+        .annotate(n=Sum("people"), cells=Count("pk"))
+    )
 
 
 def region_rows(counts):

@@ -21,6 +21,7 @@ again from scratch; the tests check that it and the incremental refreshes agree.
 """
 
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 
 from django.apps import apps as installed_apps
@@ -28,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+from workshops import publication
 from workshops.models import COUNTED, IN_PUBLISHED_WORKSHOPS
 
 # Ids a query names at most (SQLite allows 999 parameters in older builds).
@@ -124,36 +126,75 @@ def _locked(model, ids):
 
 
 def refresh_workshops(ids, apps=installed_apps):
-    """Compute again the ``WorkshopPeople`` and ``WorkshopSender`` rows of the workshops ``ids``
-    (the workshops locked first). Seven queries per 500 workshops."""
+    """Compute again the ``WorkshopPeople``, ``WorkshopMargin`` and ``WorkshopSender`` rows of
+    the workshops ``ids`` (the workshops locked first). Nine queries per 500 workshops."""
     Workshop = apps.get_model("workshops", "Workshop")
     Participation = apps.get_model("workshops", "Participation")
     WorkshopPeople = apps.get_model("workshops", "WorkshopPeople")
+    WorkshopMargin = apps.get_model("workshops", "WorkshopMargin")
     WorkshopSender = apps.get_model("workshops", "WorkshopSender")
     with transaction.atomic():
         for chunk in _locked(Workshop, ids):
             WorkshopPeople.objects.filter(workshop__in=chunk).delete()
+            WorkshopMargin.objects.filter(workshop__in=chunk).delete()
             WorkshopSender.objects.filter(workshop__in=chunk).delete()
             _write_workshops(Participation.objects.filter(COUNTED, workshop__in=chunk), apps)
 
 
 def _write_workshops(counted, apps):
-    """Insert the ``WorkshopPeople`` and ``WorkshopSender`` rows of the counted participations
-    ``counted`` (a QuerySet). A person is at a workshop once (a unique constraint), so counting
-    participations counts people."""
+    """Insert the ``WorkshopPeople``, ``WorkshopMargin`` and ``WorkshopSender`` rows of the
+    counted participations ``counted`` (a QuerySet). A person is at a workshop once (a unique
+    constraint), so counting participations counts people."""
     WorkshopPeople = apps.get_model("workshops", "WorkshopPeople")
     WorkshopSender = apps.get_model("workshops", "WorkshopSender")
     counted = counted.order_by()
-    people = counted.values_list("workshop", "person__region", "person__gender").annotate(n=Count("pk"))
+    rows = counted.values_list("workshop", "person__region", "person__gender").annotate(n=Count("pk"))
+    people = defaultdict(dict)
+    for w, r, g, n in rows.iterator():
+        people[w][(r, g)] = n
     WorkshopPeople.objects.bulk_create(
-        (WorkshopPeople(workshop_id=w, region_id=r, gender=g, people=n) for w, r, g, n in people.iterator()),
+        (
+            WorkshopPeople(workshop_id=w, region_id=r, gender=g, people=n)
+            for w, counts in people.items()
+            for (r, g), n in counts.items()
+        ),
         batch_size=WRITE_BATCH,
     )
+    write_margins(people, apps)
     senders = counted.exclude(organization=None).values_list("workshop", "organization").distinct()
     WorkshopSender.objects.bulk_create(
         (WorkshopSender(workshop_id=w, organization=o) for w, o in senders.iterator()),
         batch_size=WRITE_BATCH,
     )
+
+
+def write_margins(people, apps):
+    """Insert the ``WorkshopMargin`` rows of ``people`` (``{workshop_id: {(region_id or None,
+    gender value): count}}``): each workshop's table decided as its page decides it, with the
+    current ``SMALL_CELL_MINIMUM``. A few milliseconds a workshop."""
+    WorkshopMargin = _model(apps, "WorkshopMargin")
+    if WorkshopMargin is None:
+        return
+    minimum = publication.small_cell_minimum()
+    WorkshopMargin.objects.bulk_create(
+        (
+            WorkshopMargin(
+                workshop_id=w, kind=kind, region_id=r, gender=g, people=n, printed=printed, minimum=minimum
+            )
+            for w, counts in people.items()
+            for kind, r, g, n, printed in publication.workshop_margins(counts, minimum)
+        ),
+        batch_size=WRITE_BATCH,
+    )
+
+
+def _model(apps, name):
+    """The model ``name`` of the workshops app in ``apps``, or None when that registry is an
+    older migration's, before the model was made (0018 fills the tables 0019 did not add yet)."""
+    try:
+        return apps.get_model("workshops", name)
+    except LookupError:
+        return None
 
 
 def refresh_people(ids, apps=installed_apps):
@@ -209,19 +250,20 @@ def refresh_organizations(ids):
 
 
 def rebuild(apps=installed_apps):
-    """Empty the three summary tables and fill them from every participation (``apps``: the app
-    registry, a migration's historical one in the data migration). Returns ``(workshop rows,
-    sender rows, people reached)``. Four grouped queries plus the inserts: seconds at a national
-    scale."""
+    """Empty the four summary tables and fill them from every participation (``apps``: the app
+    registry, a migration's historical one in the data migration), the workshops' margins with
+    the current ``SMALL_CELL_MINIMUM``. Returns ``(workshop rows, sender rows, people
+    reached)``. Four grouped queries plus the inserts: seconds at a national scale."""
     Participation = apps.get_model("workshops", "Participation")
     Person = apps.get_model("organizations", "Person")
-    tables = [apps.get_model("workshops", name) for name in ("WorkshopPeople", "WorkshopSender", "Reached")]
+    names = ("WorkshopPeople", "WorkshopSender", "Reached", "WorkshopMargin")
+    tables = [_model(apps, name) for name in names]
     with transaction.atomic():
-        for table in tables:
+        for table in filter(None, tables):
             table.objects.all().delete()
         _write_workshops(Participation.objects.filter(COUNTED), apps)
         _write_reached(Person.objects.all(), apps)
-        return tuple(table.objects.count() for table in tables)
+        return tuple(table.objects.count() for table in tables[:3])
 
 
 # Signals: the writes of one row -------------------------------------------------------------------
