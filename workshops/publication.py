@@ -384,8 +384,14 @@ STALE_MARGINS = (
 
 def _sums_decided_again(minimum):
     """``workshop_sums()`` computed from ``WorkshopPeople``, every workshop decided again."""
+    return sums_of_workshops(reports.people_by_workshop().values(), minimum)
+
+
+def sums_of_workshops(groups, minimum=None):
+    """``workshop_sums()`` of the workshops whose ``people`` are ``groups`` (each ``{(region_id
+    or None, gender value): count}``), every one decided here (``workshop_margins``)."""
     sums = defaultdict(lambda: [0, 0, 0])
-    for people in reports.people_by_workshop().values():
+    for people in groups:
         for kind, region, gender, count, printed in workshop_margins(people, minimum):
             _add(sums[_national_key(kind, region, gender)], count, printed, 1)
     return {key: tuple(value) for key, value in sums.items()}

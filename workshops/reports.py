@@ -127,9 +127,10 @@ def people_by_workshop():
 
 def workshop_margin_sums():
     """The ``WorkshopMargin`` rows of every published, held workshop summed: ``(kind, region_id or
-    None, gender or "", printed, minimum, people, rows)`` for each group. One grouped query."""
+    None, gender or "", printed, minimum, people, rows)`` for each group. One grouped query over
+    the public rows' index (``WorkshopMargin.public``)."""
     return (
-        WorkshopMargin.objects.filter(workshop__in=Workshop.objects.published().held())
+        WorkshopMargin.objects.filter(public=True)
         .order_by()
         .values_list("kind", "region", "gender", "printed", "minimum")
         .annotate(n=Sum("people"), cells=Count("pk"))

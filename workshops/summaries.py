@@ -26,11 +26,11 @@ from contextlib import contextmanager
 
 from django.apps import apps as installed_apps
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from workshops import publication
-from workshops.models import COUNTED, IN_PUBLISHED_WORKSHOPS
+from workshops.models import COUNTED, IN_PUBLISHED_WORKSHOPS, PUBLISHED_HELD
 
 # Ids a query names at most (SQLite allows 999 parameters in older builds).
 CHUNK = 500
@@ -127,7 +127,7 @@ def _locked(model, ids):
 
 def refresh_workshops(ids, apps=installed_apps):
     """Compute again the ``WorkshopPeople``, ``WorkshopMargin`` and ``WorkshopSender`` rows of
-    the workshops ``ids`` (the workshops locked first). Nine queries per 500 workshops."""
+    the workshops ``ids`` (the workshops locked first). Ten queries per 500 workshops."""
     Workshop = apps.get_model("workshops", "Workshop")
     Participation = apps.get_model("workshops", "Participation")
     WorkshopPeople = apps.get_model("workshops", "WorkshopPeople")
@@ -139,6 +139,7 @@ def refresh_workshops(ids, apps=installed_apps):
             WorkshopMargin.objects.filter(workshop__in=chunk).delete()
             WorkshopSender.objects.filter(workshop__in=chunk).delete()
             _write_workshops(Participation.objects.filter(COUNTED, workshop__in=chunk), apps)
+            set_public(WorkshopMargin.objects.filter(workshop__in=chunk), apps)
 
 
 def _write_workshops(counted, apps):
@@ -186,6 +187,21 @@ def write_margins(people, apps):
         ),
         batch_size=WRITE_BATCH,
     )
+
+
+def set_public(margins, apps=installed_apps):
+    """Copy onto the ``WorkshopMargin`` rows ``margins`` (a QuerySet) whether their workshop is
+    published and held (``WorkshopMargin.public``). One query."""
+    Workshop = apps.get_model("workshops", "Workshop")
+    margins.update(public=Exists(Workshop.objects.filter(PUBLISHED_HELD, pk=OuterRef("workshop"))))
+
+
+def refresh_public(ids):
+    """``set_public`` for the workshops ``ids`` (published, unpublished, held or cancelled).
+    One query per 500."""
+    WorkshopMargin = installed_apps.get_model("workshops", "WorkshopMargin")
+    for chunk in _chunks(ids):
+        set_public(WorkshopMargin.objects.filter(workshop__in=chunk))
 
 
 def _model(apps, name):
@@ -262,6 +278,8 @@ def rebuild(apps=installed_apps):
         for table in filter(None, tables):
             table.objects.all().delete()
         _write_workshops(Participation.objects.filter(COUNTED), apps)
+        if tables[3] is not None:
+            set_public(tables[3].objects.all(), apps)
         _write_reached(Person.objects.all(), apps)
         return tuple(table.objects.count() for table in tables[:3])
 
@@ -291,8 +309,10 @@ def _participation_deleted(sender, instance, **kwargs):
 
 
 def _workshop_saved(sender, instance, raw=False, **kwargs):
-    """Published, unpublished, held or cancelled: whether its people are reached may change."""
+    """Published, unpublished, held or cancelled: whether its people are reached may change,
+    and whether its margins count in the country's."""
     if not raw:
+        refresh_public([instance.pk])
         people = instance.participations.order_by().values_list("person_id", flat=True)
         mark(people=list(people))
 

@@ -46,7 +46,9 @@ def tables():
             WorkshopPeople.objects.values_list("workshop", "region", "gender", "people"),
             WorkshopSender.objects.values_list("workshop", "organization"),
             Reached.objects.values_list("person", "region", "commune", "gender"),
-            WorkshopMargin.objects.values_list("workshop", "kind", "region", "gender", "people", "printed"),
+            WorkshopMargin.objects.values_list(
+                "workshop", "kind", "region", "gender", "people", "printed", "minimum", "public"
+            ),
         )
     )
 
