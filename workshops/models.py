@@ -1396,7 +1396,8 @@ class WorkshopMargin(models.Model):
     printed = models.BooleanField(_("printed"))
     minimum = models.PositiveSmallIntegerField(_("smallest count published"))
     # A copy of "the workshop is published and held" (``PUBLISHED_HELD``), so that the country's
-    # sums scan this table's index alone: joining the workshops made them 5 times slower.
+    # sums read one partial index, already in their order: joining the workshops made them 5
+    # times slower, and sorting the rows for the GROUP BY 3 times.
     public = models.BooleanField(_("published and held"), default=False)
 
     class Meta:
@@ -1404,9 +1405,11 @@ class WorkshopMargin(models.Model):
         verbose_name_plural = _("published margins of the workshops (summary)")
         ordering = ["workshop", "kind", "region", "gender"]
         indexes = [
-            # reports.workshop_margin_sums(): the public rows, grouped, read from the index alone.
+            # reports.workshop_margin_sums(): the public rows, read from the index alone, in the
+            # GROUP BY's order.
             models.Index(
-                fields=["public", "kind", "region", "gender", "printed", "minimum", "people"],
+                fields=["kind", "region", "gender", "printed", "minimum", "people"],
+                condition=Q(public=True),
                 name="workshops_margin_sums_idx",
             ),
         ]

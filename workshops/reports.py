@@ -65,7 +65,9 @@ def reach():
     """
 
     def compute():
-        rows = Reached.objects.order_by().values_list("region", "gender").annotate(n=Count("pk"))
+        # COUNT(*), not of the key: the (region, gender) index answers alone (SQLite's bigint
+        # key is no rowid: counting it read every row, 5 times slower at a national scale).
+        rows = Reached.objects.order_by().values_list("region", "gender").annotate(n=Count("*"))
         return {(region_id, gender): n for region_id, gender, n in rows}
 
     return cached("reach", compute, localized=False, people=True)
@@ -133,7 +135,7 @@ def workshop_margin_sums():
         WorkshopMargin.objects.filter(public=True)
         .order_by()
         .values_list("kind", "region", "gender", "printed", "minimum")
-        .annotate(n=Sum("people"), cells=Count("pk"))
+        .annotate(n=Sum("people"), cells=Count("*"))
     )
 
 
