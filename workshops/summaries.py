@@ -1,5 +1,8 @@
-"""The public summary tables (``WorkshopPeople``, ``WorkshopSender``, ``Reached``), kept in step
-with every write that changes a public count, in the same transaction as that write.
+"""The public summary tables (``WorkshopPeople``, ``WorkshopMargin``, ``WorkshopSender``,
+``Reached``), kept in step with every write that changes a public count, in the same transaction
+as that write. ``WorkshopMargin`` holds what the publication rule decided for each workshop's own
+table (``publication.workshop_margins``), so that the country's table sums those decisions in one
+query instead of deciding every workshop again.
 
 Why tables and not only a cache: at a national scale (150,000 people, 552,314 participations) the
 distinct people reached and the active organisations are counts over every participation, which
