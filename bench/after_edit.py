@@ -10,11 +10,14 @@ Run by ``bench/run.py`` (``--skip edits`` leaves it out) or alone, against the d
 The edit is what the quick update form does: a member of staff (``bench-updater``, with
 ``workshops.add_followup`` only) posts a follow-up on a public commitment of the measured
 workshop through the form's view, which records it and forgets what it changes
-(``workshops.reports.forget_public_figures``). Every request goes through the full middleware
-stack (``django.test.Client``, DEBUG off) with the caches of production: files in a temporary
-folder, or Redis when ``REDIS_URL`` is set. The two servers are two gunicorn processes (one
-worker each) with page and figure caches of their own, as on two machines: only Redis (with
-``REDIS_URL``) and the database are shared. Writes follow-ups with the note "bench".
+(``workshops.reports.forget_public_figures``). The first request is also measured after a change
+of who attended (``ParticipantEdit``: the roster's bulk status, which moves the generation of
+the figures about people): home, the region page, the regions list and the tracker. Every
+request goes through the full middleware stack (``django.test.Client``, DEBUG off) with the
+caches of production: files in a temporary folder, or Redis when ``REDIS_URL`` is set. The two
+servers are two gunicorn processes (one worker each) with page and figure caches of their own, as
+on two machines: only Redis (with ``REDIS_URL``) and the database are shared. Writes follow-ups
+with the note "bench".
 """
 
 import argparse
@@ -93,6 +96,13 @@ class Scene:
                 "workshop": workshop.get_absolute_url(),
                 "commune": workshop.venue_commune.get_absolute_url(),
             }
+            # The pages that show the country's figures about people (publication.national).
+            self.people_paths = {
+                "home": self.paths["home"],
+                "region": self.paths["region"],
+                "regions": reverse("regions:list"),
+                "tracker": reverse("workshops:tracker"),
+            }
             self.commitment_path = self.commitment.get_absolute_url()
             self.mix = self._mix()
 
@@ -165,6 +175,35 @@ def edit(staff, commitment):
     assert response.status_code == 302, f"the follow-up was refused: HTTP {response.status_code}"
 
 
+class ParticipantEdit:
+    """A change of who attended the measured workshop, as staff make it on the roster (its bulk
+    status, signed in as ``bench-roster``): one counted participant marked no-show, then attended
+    again, in turn (an even number of calls leaves the data as it was). Callable."""
+
+    PERMISSIONS = ("view_participation", "change_participation", "view_workshop", "view_person")
+
+    def __init__(self, scene):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Permission
+        from django.test import Client
+        from django.urls import reverse
+
+        user, _created = get_user_model().objects.get_or_create(
+            username="bench-roster", defaults={"is_staff": True}
+        )
+        user.user_permissions.add(*Permission.objects.filter(codename__in=self.PERMISSIONS))
+        self.client = Client()
+        self.client.force_login(user)
+        participation = scene.workshop.participations.counted().order_by("pk").first()
+        self.fields = {"selected": [participation.pk], "action": "status"}
+        self.url = reverse("staff:roster_bulk", kwargs={"slug": scene.workshop.slug})
+        self.statuses = itertools.cycle(["no_show", "attended"])
+
+    def __call__(self):
+        response = self.client.post(self.url, {**self.fields, "status": next(self.statuses)})
+        assert response.status_code == 302, f"the roster refused the change: HTTP {response.status_code}"
+
+
 def timed(client, path):
     """``(ms, queries, response)`` of one GET of ``path``."""
     from django.db import connection
@@ -178,25 +217,29 @@ def timed(client, path):
     return ms, len(queries), response
 
 
-def first_after_edit(scene, staff, rounds):
+def first_after_edit(scene, staff, rounds, people=False):
     """For each page of ``PAGES``, ``rounds`` times: an edit, then the page's first request (a
     new visitor); then, as anchors, the same page forgotten alone (figures still cached: the
-    figures-cached render) and served from the page cache. Prints a row per page."""
+    figures-cached render) and served from the page cache. Prints a row per page. ``people``:
+    the edit is a change of who attended (``ParticipantEdit``), on ``scene.people_paths``."""
     from config import pagecache
 
     client = visitor()
     minimal = measure(client, "/bench-minimal/", 20)
-    print(f"\nFirst request after an edit ({rounds} edits per page; load {load()})")
+    change = ParticipantEdit(scene) if people else (lambda: edit(staff, scene.commitment))
+    paths = scene.people_paths if people else scene.paths
+    kind = "a participant change" if people else "an edit"
+    print(f"\nFirst request after {kind} ({rounds} edits per page; load {load()})")
     print(
         f"{'page':<10} {'first ms':>9} {'max ms':>8} {'queries':>8} {'cached-figures ms':>18} {'queries':>8} "
         f"{'ratio':>6} {'page-cache ms':>14}"
     )
     print(f"{'minimal view (page cache on)':<47} {minimal[0]:>9.2f} ms, {minimal[2]} queries")
-    for label, path in scene.paths.items():
+    for label, path in paths.items():
         client.get(path)
         first, anchor, cached = [], [], []
         for _ in range(rounds):
-            edit(staff, scene.commitment)
+            change()
             first.append(timed(client, path)[:2])
             pagecache.forget_pages(*pagecache.page_scopes(path)[1:])  # this page's scopes only
             anchor.append(timed(client, path)[:2])
@@ -436,8 +479,9 @@ def two_servers(scene):
     )
 
 
-def bench_edits(rounds=5, visitors=20, seconds=20, readers=4, writers=3):
-    """Every measurement of this module, in order, on the database Django is set up with."""
+def bench_edits(rounds=5, visitors=20, seconds=20, readers=4, writers=3, first_only=False):
+    """Every measurement of this module, in order, on the database Django is set up with
+    (``first_only``: the first requests after an edit and after a participant change alone)."""
     from django.conf import settings
 
     add_minimal_views()
@@ -449,6 +493,9 @@ def bench_edits(rounds=5, visitors=20, seconds=20, readers=4, writers=3):
     )
     staff = staff_client()
     first_after_edit(scene, staff, rounds)
+    first_after_edit(scene, staff, rounds + rounds % 2, people=True)  # even: the data comes back
+    if first_only:
+        return
     simultaneous(scene, staff, visitors)
     print_throughput(scene, seconds, readers, writers)
     two_servers(scene)
@@ -461,10 +508,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=20, help="length of each throughput run")
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--writers", type=int, default=3)
+    parser.add_argument("--first-only", action="store_true", help="only the first requests after edits")
     args = parser.parse_args()
     use_temporary_caches()
     setup_django()
-    bench_edits(args.rounds, args.visitors, args.seconds, args.readers, args.writers)
+    bench_edits(args.rounds, args.visitors, args.seconds, args.readers, args.writers, args.first_only)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-DERIVED = {"workshops.WorkshopPeople", "workshops.WorkshopSender", "workshops.Reached"}
+DERIVED = {
+    "workshops.WorkshopPeople",
+    "workshops.WorkshopSender",
+    "workshops.Reached",
+    "workshops.WorkshopMargin",
+}
 
 
 def our_models():

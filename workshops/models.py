@@ -115,7 +115,10 @@ class WorkshopQuerySet(SearchKeyQuerySet):
         with summaries.batch():
             people = Participation.objects.filter(workshop__in=self.values("pk")).values_list("person_id")
             summaries.mark(people=[pk for (pk,) in people], now=False)
-            return super().update(**kwargs)
+            workshops = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            summaries.refresh_public(workshops)
+            return updated
 
     update.alters_data = True
 
@@ -469,6 +472,7 @@ class Session(models.Model):
 # The public counting rules, as conditions on a participation: the querysets below and the data
 # migration that first filled the summary tables (``workshops.summaries``) both read them here.
 COUNTED = Q(status="attended", counts_toward_totals=True)
+PUBLISHED_HELD = Q(is_published=True, status="held")
 IN_PUBLISHED_WORKSHOPS = Q(workshop__is_published=True, workshop__status="held")
 
 
@@ -1366,6 +1370,52 @@ class WorkshopSender(models.Model):
 
     def __str__(self):
         return f"{self.workshop_id} {self.organization}"
+
+
+class WorkshopMargin(models.Model):
+    """One margin of a workshop's table of people as its public page decides it
+    (``publication.workshop_margins``): ``kind`` ``"total"``, ``"gender"`` (with ``gender``) or
+    ``"region"`` (with ``region``; None: people of unknown region, never printed), its count and
+    whether the page prints it. Kept beside ``WorkshopPeople`` (same writes, same transaction),
+    so that the country's figures sum the workshops' decisions in one grouped query instead of
+    deciding every workshop's table again. Printed zeros change no sum: not stored.
+
+    ``minimum``: the ``SMALL_CELL_MINIMUM`` the decision was taken with; rows of another minimum
+    are stale (the setting changed): the readers then decide again from ``WorkshopPeople`` until
+    ``manage.py rebuild_public_figures`` writes them anew."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="margin_figures", verbose_name=_("workshop")
+    )
+    kind = models.CharField(_("kind"), max_length=6)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("region")
+    )
+    gender = models.CharField(_("gender"), max_length=12, blank=True)
+    people = models.PositiveIntegerField(_("people"))
+    printed = models.BooleanField(_("printed"))
+    minimum = models.PositiveSmallIntegerField(_("smallest count published"))
+    # A copy of "the workshop is published and held" (``PUBLISHED_HELD``), so that the country's
+    # sums read one partial index, already in their order: joining the workshops made them 5
+    # times slower, and sorting the rows for the GROUP BY 3 times.
+    public = models.BooleanField(_("published and held"), default=False)
+
+    class Meta:
+        verbose_name = _("published margin of a workshop (summary)")
+        verbose_name_plural = _("published margins of the workshops (summary)")
+        ordering = ["workshop", "kind", "region", "gender"]
+        indexes = [
+            # reports.workshop_margin_sums(): the public rows, read from the index alone, in the
+            # GROUP BY's order.
+            models.Index(
+                fields=["kind", "region", "gender", "printed", "minimum", "people"],
+                condition=Q(public=True),
+                name="workshops_margin_sums_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.workshop_id} {self.kind} {self.region_id or self.gender}: {self.people}"
 
 
 class Reached(models.Model):

@@ -38,16 +38,17 @@ and ``workshop_total`` (workshop page and list), ``workshops.disaggregation`` (t
 publication" report). Hidden cells are None; templates print them as "hidden".
 """
 
-import hashlib
+import logging
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 
 from organizations.models import Person
 from workshops import reports
+
+logger = logging.getLogger(__name__)
 
 # What a cell costs to hide (τ-ARGUS's cost function): inner cells first, grand totals last.
 INNER, MARGIN, SUBTOTAL, TOTAL = 1, 2, 3, 4
@@ -281,16 +282,16 @@ def national(people=None):
     """
     return reports.cached(
         "publication-national",
-        lambda: _national(reports.reach() if people is None else people),
+        lambda: _national(reports.reach() if people is None else people, workshop_sums()),
         localized=False,
         people=True,
     )
 
 
-def _national(people):
+def _national(people, sums):
     table = Table({})
     total = add_people(table, people)
-    _link_workshops(table, people)
+    _link_workshops(table, sums)
     shown = table.protect()
     regions = {r for r, _g in people if r is not None}
     return {
@@ -301,7 +302,7 @@ def _national(people):
     }
 
 
-def _link_workshops(table, people):
+def _link_workshops(table, sums):
     """Tie the country's table to the workshops' pages. For each of the country's margins (the
     women, the people of a region, everyone), the workshops' printed counts add up to one
     published figure (``fixed``: their pages print them), and the counts they hid to one
@@ -310,22 +311,16 @@ def _link_workshops(table, people):
     more (an unpublished cell): when nobody attended two, the country's count is their sum; when
     1 to ``SMALL_CELL_MINIMUM - 1`` did, that overlap is itself a small count that the country's
     figure less the workshops' must not give away. Each workshop's table is protected first, on
-    its own, as its page is."""
-    shown, hidden = defaultdict(int), defaultdict(list)
-    for margins in _workshop_margins(reports.people_by_workshop().values()):
-        for key, (value, printed) in margins.items():
-            if printed:
-                shown[key] += value
-            else:
-                hidden[key].append(value)
+    its own, as its page is (``workshop_margins``); ``sums`` is ``workshop_sums()``."""
     for key in [key for key in table.values if key == "total" or key[0] in ("gender", "region")]:
-        overlap = shown[key] + sum(hidden[key]) - table.values[key]
+        shown, hidden, cells = sums.get(key, (0, 0, 0))
+        overlap = shown + hidden - table.values[key]
         table.fixed.discard(key)  # the country's total too may have to go
-        parts = [table.add(("workshops shown", key), shown[key], TOTAL)]
+        parts = [table.add(("workshops shown", key), shown, TOTAL)]
         table.fixed.add(parts[0])
-        if hidden[key]:
-            parts.append(table.add(("workshops hidden", key), sum(hidden[key]), TOTAL, published=False))
-            if len(hidden[key]) == 1 and hidden[key][0]:
+        if cells:
+            parts.append(table.add(("workshops hidden", key), hidden, TOTAL, published=False))
+            if cells == 1 and hidden:
                 table.secret.add(parts[-1])
         if overlap == 0:
             table.relate(key, parts)
@@ -335,37 +330,79 @@ def _link_workshops(table, people):
         table.relate(workshops, [key, table.add(("at two workshops", key), overlap, TOTAL, published=False)])
 
 
-def _workshop_margins(groups):
-    """For each workshop's ``people`` (``{(region_id, gender): count}``) in ``groups``: its
-    margins as its page decides them, ``{key: (count, printed)}`` for ``"total"``, ``("gender",
-    g)`` and ``("region", r)``. Kept in one cache entry under the counts themselves (no expiry),
-    so that after an edit only the workshops whose counts changed are worked out again (a few
-    milliseconds each; a whole country of workshops takes seconds the first time)."""
-    name = f"publication-margins:{small_cell_minimum()}"
-    stored = cache.get(name) or {}
-    known, result, kept = dict(stored), [], {}
+def workshop_margins(people, minimum=None):
+    """The margins of one workshop's table of people (``add_people``: ``people`` is ``{(region_id
+    or None, gender value): count}``) as its page decides them with ``minimum`` (default
+    ``small_cell_minimum()``): a list of ``(kind, region_id or None, gender value or "", count,
+    printed)``, ``kind`` being ``"total"``, ``"gender"`` or ``"region"``. Printed zeros change no
+    sum: left out. Stored by ``workshops.summaries`` (``WorkshopMargin``)."""
+    table = Table({})
+    add_people(table, people)
+    shown = table.protect(minimum)
+    rows = []
+    for key, value in table.values.items():
+        printed = shown[key] is not None
+        if key == "total":
+            row = ("total", None, "")
+        elif key[0] == "gender":
+            row = ("gender", None, key[1])
+        elif key[0] == "region":
+            row = ("region", key[1], "")
+        else:
+            continue
+        if value or not printed:
+            rows.append((*row, value, printed))
+    return rows
+
+
+def _national_key(kind, region, gender):
+    return {"total": "total", "gender": ("gender", gender), "region": ("region", region)}[kind]
+
+
+def workshop_sums():
+    """What the published, held workshops' pages decide, summed for each of the country's
+    margins: ``{key: (printed count, hidden count, hidden cells)}`` (keys as ``add_people``'s:
+    ``"total"``, ``("gender", g)``, ``("region", r)``). One grouped query over ``WorkshopMargin``;
+    when some rows were decided with another ``SMALL_CELL_MINIMUM`` (the setting changed since),
+    every workshop is decided again from ``WorkshopPeople`` (seconds at a national scale) and a
+    warning asks for ``manage.py rebuild_public_figures``."""
+    minimum = small_cell_minimum()
+    sums = defaultdict(lambda: [0, 0, 0])
+    for kind, region, gender, printed, row_minimum, count, cells in reports.workshop_margin_sums():
+        if row_minimum != minimum:
+            logger.warning(STALE_MARGINS, minimum)
+            return _sums_decided_again(minimum)
+        _add(sums[_national_key(kind, region, gender)], count, printed, cells)
+    return {key: tuple(value) for key, value in sums.items()}
+
+
+STALE_MARGINS = (
+    "Workshop margins were decided with another SMALL_CELL_MINIMUM than %s: deciding every "
+    "workshop again on each computation; run manage.py rebuild_public_figures."
+)
+
+
+def _sums_decided_again(minimum):
+    """``workshop_sums()`` computed from ``WorkshopPeople``, every workshop decided again."""
+    return sums_of_workshops(reports.people_by_workshop().values(), minimum)
+
+
+def sums_of_workshops(groups, minimum=None):
+    """``workshop_sums()`` of the workshops whose ``people`` are ``groups`` (each ``{(region_id
+    or None, gender value): count}``), every one decided here (``workshop_margins``)."""
+    sums = defaultdict(lambda: [0, 0, 0])
     for people in groups:
-        fingerprint = _fingerprint(people)
-        if fingerprint not in known:
-            table = Table({})
-            add_people(table, people)
-            shown = table.protect()
-            known[fingerprint] = {
-                key: (table.values[key], shown[key] is not None)
-                for key in shown
-                if key == "total" or key[0] != "cell"
-            }
-        kept[fingerprint] = known[fingerprint]
-        result.append(kept[fingerprint])
-    if kept.keys() != stored.keys():
-        cache.set(name, kept, None)
-    return result
+        for kind, region, gender, count, printed in workshop_margins(people, minimum):
+            _add(sums[_national_key(kind, region, gender)], count, printed, 1)
+    return {key: tuple(value) for key, value in sums.items()}
 
 
-def _fingerprint(people):
-    """A short stable name for ``{(region_id, gender): count}``."""
-    text = repr(sorted(people.items(), key=repr))
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+def _add(sums, count, printed, cells):
+    if printed:
+        sums[0] += count
+    else:
+        sums[1] += count
+        sums[2] += cells
 
 
 def workshop_total(count):

@@ -32,6 +32,7 @@ from workshops.models import (
     Recommendation,
     RecommendationStatus,
     Workshop,
+    WorkshopMargin,
     WorkshopPartner,
     WorkshopPeople,
     WorkshopSender,
@@ -64,7 +65,9 @@ def reach():
     """
 
     def compute():
-        rows = Reached.objects.order_by().values_list("region", "gender").annotate(n=Count("pk"))
+        # COUNT(*), not of the key: the (region, gender) index answers alone (SQLite's bigint
+        # key is no rowid: counting it read every row, 5 times slower at a national scale).
+        rows = Reached.objects.order_by().values_list("region", "gender").annotate(n=Count("*"))
         return {(region_id, gender): n for region_id, gender, n in rows}
 
     return cached("reach", compute, localized=False, people=True)
@@ -122,6 +125,18 @@ def people_by_workshop():
     for workshop_id, region_id, gender, n in rows:
         result[workshop_id][(region_id, gender)] = n
     return dict(result)
+
+
+def workshop_margin_sums():
+    """The ``WorkshopMargin`` rows of every published, held workshop summed: ``(kind, region_id or
+    None, gender or "", printed, minimum, people, rows)`` for each group. One grouped query over
+    the public rows' index (``WorkshopMargin.public``)."""
+    return (
+        WorkshopMargin.objects.filter(public=True)
+        .order_by()
+        .values_list("kind", "region", "gender", "printed", "minimum")
+        .annotate(n=Sum("people"), cells=Count("*"))
+    )
 
 
 def region_rows(counts):

@@ -1,5 +1,8 @@
-"""The public summary tables (``WorkshopPeople``, ``WorkshopSender``, ``Reached``), kept in step
-with every write that changes a public count, in the same transaction as that write.
+"""The public summary tables (``WorkshopPeople``, ``WorkshopMargin``, ``WorkshopSender``,
+``Reached``), kept in step with every write that changes a public count, in the same transaction
+as that write. ``WorkshopMargin`` holds what the publication rule decided for each workshop's own
+table (``publication.workshop_margins``), so that the country's table sums those decisions in one
+query instead of deciding every workshop again.
 
 Why tables and not only a cache: at a national scale (150,000 people, 552,314 participations) the
 distinct people reached and the active organisations are counts over every participation, which
@@ -21,14 +24,16 @@ again from scratch; the tests check that it and the incremental refreshes agree.
 """
 
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 
 from django.apps import apps as installed_apps
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from workshops.models import COUNTED, IN_PUBLISHED_WORKSHOPS
+from workshops import publication
+from workshops.models import COUNTED, IN_PUBLISHED_WORKSHOPS, PUBLISHED_HELD
 
 # Ids a query names at most (SQLite allows 999 parameters in older builds).
 CHUNK = 500
@@ -124,36 +129,91 @@ def _locked(model, ids):
 
 
 def refresh_workshops(ids, apps=installed_apps):
-    """Compute again the ``WorkshopPeople`` and ``WorkshopSender`` rows of the workshops ``ids``
-    (the workshops locked first). Seven queries per 500 workshops."""
+    """Compute again the ``WorkshopPeople``, ``WorkshopMargin`` and ``WorkshopSender`` rows of
+    the workshops ``ids`` (the workshops locked first). Ten queries per 500 workshops."""
     Workshop = apps.get_model("workshops", "Workshop")
     Participation = apps.get_model("workshops", "Participation")
     WorkshopPeople = apps.get_model("workshops", "WorkshopPeople")
+    WorkshopMargin = apps.get_model("workshops", "WorkshopMargin")
     WorkshopSender = apps.get_model("workshops", "WorkshopSender")
     with transaction.atomic():
         for chunk in _locked(Workshop, ids):
             WorkshopPeople.objects.filter(workshop__in=chunk).delete()
+            WorkshopMargin.objects.filter(workshop__in=chunk).delete()
             WorkshopSender.objects.filter(workshop__in=chunk).delete()
             _write_workshops(Participation.objects.filter(COUNTED, workshop__in=chunk), apps)
+            set_public(WorkshopMargin.objects.filter(workshop__in=chunk), apps)
 
 
 def _write_workshops(counted, apps):
-    """Insert the ``WorkshopPeople`` and ``WorkshopSender`` rows of the counted participations
-    ``counted`` (a QuerySet). A person is at a workshop once (a unique constraint), so counting
-    participations counts people."""
+    """Insert the ``WorkshopPeople``, ``WorkshopMargin`` and ``WorkshopSender`` rows of the
+    counted participations ``counted`` (a QuerySet). A person is at a workshop once (a unique
+    constraint), so counting participations counts people."""
     WorkshopPeople = apps.get_model("workshops", "WorkshopPeople")
     WorkshopSender = apps.get_model("workshops", "WorkshopSender")
     counted = counted.order_by()
-    people = counted.values_list("workshop", "person__region", "person__gender").annotate(n=Count("pk"))
+    rows = counted.values_list("workshop", "person__region", "person__gender").annotate(n=Count("pk"))
+    people = defaultdict(dict)
+    for w, r, g, n in rows.iterator():
+        people[w][(r, g)] = n
     WorkshopPeople.objects.bulk_create(
-        (WorkshopPeople(workshop_id=w, region_id=r, gender=g, people=n) for w, r, g, n in people.iterator()),
+        (
+            WorkshopPeople(workshop_id=w, region_id=r, gender=g, people=n)
+            for w, counts in people.items()
+            for (r, g), n in counts.items()
+        ),
         batch_size=WRITE_BATCH,
     )
+    write_margins(people, apps)
     senders = counted.exclude(organization=None).values_list("workshop", "organization").distinct()
     WorkshopSender.objects.bulk_create(
         (WorkshopSender(workshop_id=w, organization=o) for w, o in senders.iterator()),
         batch_size=WRITE_BATCH,
     )
+
+
+def write_margins(people, apps):
+    """Insert the ``WorkshopMargin`` rows of ``people`` (``{workshop_id: {(region_id or None,
+    gender value): count}}``): each workshop's table decided as its page decides it, with the
+    current ``SMALL_CELL_MINIMUM``. A few milliseconds a workshop."""
+    WorkshopMargin = _model(apps, "WorkshopMargin")
+    if WorkshopMargin is None:
+        return
+    minimum = publication.small_cell_minimum()
+    WorkshopMargin.objects.bulk_create(
+        (
+            WorkshopMargin(
+                workshop_id=w, kind=kind, region_id=r, gender=g, people=n, printed=printed, minimum=minimum
+            )
+            for w, counts in people.items()
+            for kind, r, g, n, printed in publication.workshop_margins(counts, minimum)
+        ),
+        batch_size=WRITE_BATCH,
+    )
+
+
+def set_public(margins, apps=installed_apps):
+    """Copy onto the ``WorkshopMargin`` rows ``margins`` (a QuerySet) whether their workshop is
+    published and held (``WorkshopMargin.public``). One query."""
+    Workshop = apps.get_model("workshops", "Workshop")
+    margins.update(public=Exists(Workshop.objects.filter(PUBLISHED_HELD, pk=OuterRef("workshop"))))
+
+
+def refresh_public(ids):
+    """``set_public`` for the workshops ``ids`` (published, unpublished, held or cancelled).
+    One query per 500."""
+    WorkshopMargin = installed_apps.get_model("workshops", "WorkshopMargin")
+    for chunk in _chunks(ids):
+        set_public(WorkshopMargin.objects.filter(workshop__in=chunk))
+
+
+def _model(apps, name):
+    """The model ``name`` of the workshops app in ``apps``, or None when that registry is an
+    older migration's, before the model was made (0018 fills the tables 0019 did not add yet)."""
+    try:
+        return apps.get_model("workshops", name)
+    except LookupError:
+        return None
 
 
 def refresh_people(ids, apps=installed_apps):
@@ -209,19 +269,22 @@ def refresh_organizations(ids):
 
 
 def rebuild(apps=installed_apps):
-    """Empty the three summary tables and fill them from every participation (``apps``: the app
-    registry, a migration's historical one in the data migration). Returns ``(workshop rows,
-    sender rows, people reached)``. Four grouped queries plus the inserts: seconds at a national
-    scale."""
+    """Empty the four summary tables and fill them from every participation (``apps``: the app
+    registry, a migration's historical one in the data migration), the workshops' margins with
+    the current ``SMALL_CELL_MINIMUM``. Returns ``(workshop rows, sender rows, people
+    reached)``. Four grouped queries plus the inserts: seconds at a national scale."""
     Participation = apps.get_model("workshops", "Participation")
     Person = apps.get_model("organizations", "Person")
-    tables = [apps.get_model("workshops", name) for name in ("WorkshopPeople", "WorkshopSender", "Reached")]
+    names = ("WorkshopPeople", "WorkshopSender", "Reached", "WorkshopMargin")
+    tables = [_model(apps, name) for name in names]
     with transaction.atomic():
-        for table in tables:
+        for table in filter(None, tables):
             table.objects.all().delete()
         _write_workshops(Participation.objects.filter(COUNTED), apps)
+        if tables[3] is not None:
+            set_public(tables[3].objects.all(), apps)
         _write_reached(Person.objects.all(), apps)
-        return tuple(table.objects.count() for table in tables)
+        return tuple(table.objects.count() for table in tables[:3])
 
 
 # Signals: the writes of one row -------------------------------------------------------------------
@@ -249,8 +312,10 @@ def _participation_deleted(sender, instance, **kwargs):
 
 
 def _workshop_saved(sender, instance, raw=False, **kwargs):
-    """Published, unpublished, held or cancelled: whether its people are reached may change."""
+    """Published, unpublished, held or cancelled: whether its people are reached may change,
+    and whether its margins count in the country's."""
     if not raw:
+        refresh_public([instance.pk])
         people = instance.participations.order_by().values_list("person_id", flat=True)
         mark(people=list(people))
 

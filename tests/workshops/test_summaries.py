@@ -25,20 +25,30 @@ from tests.factories import (
     WorkshopFactory,
     region,
 )
-from workshops import reports, summaries
-from workshops.models import Participation, Reached, Workshop, WorkshopPeople, WorkshopSender
+from workshops import publication, reports, summaries
+from workshops.models import (
+    Participation,
+    Reached,
+    Workshop,
+    WorkshopMargin,
+    WorkshopPeople,
+    WorkshopSender,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def tables():
-    """The three summary tables' rows, each as a sorted list of tuples."""
+    """The four summary tables' rows, each as a sorted list of tuples."""
     return tuple(
         sorted(rows, key=repr)
         for rows in (
             WorkshopPeople.objects.values_list("workshop", "region", "gender", "people"),
             WorkshopSender.objects.values_list("workshop", "organization"),
             Reached.objects.values_list("person", "region", "commune", "gender"),
+            WorkshopMargin.objects.values_list(
+                "workshop", "kind", "region", "gender", "people", "printed", "minimum", "public"
+            ),
         )
     )
 
@@ -62,6 +72,8 @@ def assert_in_step():
     incremental = tables()
     assert reports.reach() == live_reach()
     assert reports.people_by_workshop() == live_people_by_workshop()
+    # The workshops' stored margins sum as deciding each workshop's table again would.
+    assert publication.workshop_sums() == publication._sums_decided_again(publication.small_cell_minimum())
     summaries.rebuild()
     assert tables() == incremental
 

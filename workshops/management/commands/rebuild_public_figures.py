@@ -8,10 +8,11 @@ from workshops import reports, summaries
 
 class Command(OperatorCommand):
     help = _(
-        "Compute the public summary tables (people of each workshop by region and gender, the "
-        "organisations that sent them, the people reached) again from every participation, then "
-        "forget the cached public figures. Writes keep the tables up to date: run it after "
-        "changing the data outside the application (SQL, a restored backup)."
+        "Compute the public summary tables (people of each workshop by region and gender, what each "
+        "workshop's page publishes of them, the organisations that sent them, the people reached) again "
+        "from every participation, then forget the cached public figures. Writes keep the tables up to "
+        "date: run it after changing the data outside the application (SQL, a restored backup) or "
+        "SMALL_CELL_MINIMUM."
     )
 
     def handle(self, *args, **options):
