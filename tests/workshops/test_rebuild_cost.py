@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from regions.models import Commune, Region
 from tests.factories import (
@@ -79,7 +79,7 @@ def staff_client(client_class, django_user_model):
 def follow_up(staff, commitment, status="limited"):
     response = staff.post(
         reverse("workshops:commitment_update", kwargs={"pk": commitment.pk}),
-        {"date": datetime.date.today().isoformat(), "new_status": status, "note": "Réunion tenue"},
+        {"date": timezone.localdate().isoformat(), "new_status": status, "note": "Réunion tenue"},
     )
     assert response.status_code == 302
 
