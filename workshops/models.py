@@ -742,7 +742,12 @@ class DueQuerySetMixin:
     def overdue(self, today=None):
         """Due before ``today`` (default: today in Africa/Casablanca), neither complete nor
         withdrawn. Something due on 10 March is overdue from 11 March on."""
-        return self.filter(due_date__lt=today or _today()).exclude(status__in=ProgressStatus.closed())
+        return self.filter(overdue_condition(today))
+
+
+def overdue_condition(today=None):
+    """``DueQuerySetMixin.overdue``'s condition, a ``Q`` (for a filtered count, say)."""
+    return Q(due_date__lt=today or _today()) & ~Q(status__in=ProgressStatus.closed())
 
 
 class DueMixin:

@@ -2,6 +2,7 @@
 here, beside the figures they show (``workshops.reports``), so that ``regions`` imports none of
 our apps; their URL names stay ``regions:list`` and ``regions:detail``."""
 
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -12,6 +13,17 @@ from workshops import communes, opendata, publication, reports
 
 # A region page lists this many workshops and recommendations, then links to the full lists.
 PREVIEW = 10
+# Seconds a region page's rendered communes tables stay in the cache. They are kept under the
+# digest of what they show (``communes.fingerprint``), so a change of the data gives a new key at
+# once; this lets unused versions go, and a new release's wording show within the hour.
+COMMUNE_TABLES_SECONDS = 3600
+
+
+def preview(queryset):
+    """``(the first PREVIEW rows of queryset as a list, the number of all its rows)``, in one
+    query: the number is a window count over the rows the LIMIT leaves out."""
+    rows = list(queryset.annotate(all_rows=Window(Count("pk")))[:PREVIEW])
+    return rows, rows[0].all_rows if rows else 0
 
 
 class RegionListView(ListView):
@@ -34,7 +46,10 @@ class RegionListView(ListView):
 
 
 class RegionDetailView(DetailView):
-    """One region: figures from ``publication.region_figures``, its provinces and prefectures."""
+    """One region: figures from ``publication.region_figures``, its provinces and prefectures
+    with every commune's activity (``communes.activity``). The communes' tables, a few hundred
+    rows to render, are cached as HTML under their ``communes.fingerprint``: the first request
+    after a follow-up renders only what the follow-up can change."""
 
     model = Region
 
@@ -47,16 +62,21 @@ class RegionDetailView(DetailView):
                 "province__name_fr", "province", "name_fr"
             )
         )
+        workshops, workshop_count = preview(figures["workshops"])
+        recommendations, recommendation_count = preview(figures["recommendations"])
+        commitments, commitment_count = preview(figures["commitments"])
         return super().get_context_data(
             figures=figures,
-            workshops=figures["workshops"][:PREVIEW],
-            workshop_count=figures["workshops"].count(),
-            recommendations=figures["recommendations"][:PREVIEW],
-            recommendation_count=figures["recommendations"].count(),
-            commitments=figures["commitments"][:PREVIEW],
-            commitment_count=figures["commitments"].count(),
+            workshops=workshops,
+            workshop_count=workshop_count,
+            recommendations=recommendations,
+            recommendation_count=recommendation_count,
+            commitments=commitments,
+            commitment_count=commitment_count,
             provinces=communes.by_province(rows),
             active_communes=communes.with_activity(rows),
+            communes_fingerprint=communes.fingerprint(rows),
+            communes_seconds=COMMUNE_TABLES_SECONDS,
             preview=PREVIEW,
             small_cell_minimum=publication.small_cell_minimum(),
             **kwargs,

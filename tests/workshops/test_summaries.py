@@ -232,7 +232,7 @@ def page_queries(client, path):
 
 @pytest.mark.parametrize(
     ("page", "after_edit", "cached"),
-    [("home", 10, 1), ("region", 12, 9), ("commune", 7, 7), ("workshop", 8, 8)],
+    [("home", 10, 1), ("region", 10, 7), ("commune", 7, 7), ("workshop", 8, 8)],
 )
 def test_first_request_after_an_edit_reads_the_summaries_in_a_few_queries(
     client, figures_cached, scene, page, after_edit, cached
