@@ -303,6 +303,22 @@ def test_a_follow_up_forgets_the_communes_its_workshop_concerns_not_the_others(c
 
 
 @pytest.mark.django_db
+def test_a_quick_update_forgets_the_communes_its_commitment_concerns_only(
+    cached_pages, client, django_user_model
+):
+    from tests.programmes.factories import CommuneFactory
+
+    concerned, venue = CommuneFactory(), CommuneFactory()
+    workshop = WorkshopFactory(is_published=True, venue_commune=venue)
+    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=workshop))
+    commitment.target_communes.add(concerned)
+    cache_each(client, [commune_page(concerned), commune_page(venue)])
+    post_follow_up(client, django_user_model, commitment, "limited")
+    assert queries(client, commune_page(concerned)) > 0  # lists the commitment
+    assert queries(client, commune_page(venue)) == 0  # its workshop there shows no progress
+
+
+@pytest.mark.django_db
 def test_a_programme_change_in_the_admin_forgets_its_pages_and_communes_not_the_others(
     admin_client, cached_pages, client
 ):

@@ -10,7 +10,9 @@ Taken before the change and applied after it::
 The pages forgotten (``reports.forget_progress``): the workshop's page, the pages of progress
 (tracker, lists and pages of recommendations and commitments, committees, feeds, open data),
 the pages of the regions the subject is aimed at (a region page lists the recommendations and
-commitments whose target regions include it), the communes concerned, and the home page and
+commitments whose target regions include it), the pages of the communes a commitment concerns
+(a commune page, feed and open data list the commitments concerning it, and no recommendation;
+its workshops show no progress), and the home page and
 the regions list only when what they show of progress moved: the recommendations counted by
 status (home), or the open commitments per region (the map of both) when a commitment was
 opened or closed. Counts of people, workshops and organisations do not move with progress:
@@ -43,16 +45,23 @@ class ProgressChange:
         """Slugs of the regions whose page shows the subject: its target regions. One query."""
         return list(self.subject.target_regions.order_by().values_list("slug", flat=True))
 
+    def commune_slugs(self):
+        """Slugs of the communes whose page shows the subject: a commitment's communes
+        concerned (none for a recommendation). One query for a commitment."""
+        if not isinstance(self.subject, Commitment):
+            return []
+        return list(self.subject.target_communes.order_by().values_list("slug", flat=True))
+
     def forget(self):
         """Forget the pages and figures the change made stale (``reports.forget_progress``).
-        Three queries."""
-        workshop = (
-            self.subject.recommendation.workshop
-            if isinstance(self.subject, Commitment)
-            else self.subject.workshop
-        )
-        moved = self._overview_state() != self.before
+        Five queries at most."""
         commitment = isinstance(self.subject, Commitment)
+        workshop = self.subject.recommendation.workshop if commitment else self.subject.workshop
+        moved = self._overview_state() != self.before
         reports.forget_progress(
-            workshop, self.region_slugs(), overview=moved and commitment, home=moved and not commitment
+            workshop,
+            self.region_slugs(),
+            self.commune_slugs(),
+            overview=moved and commitment,
+            home=moved and not commitment,
         )

@@ -588,19 +588,19 @@ def forget_public_figures(workshop=None, *, people=True):
     pagecache.forget_pages_now_and_on_commit(*scopes)
 
 
-def forget_progress(workshop, regions=(), overview=False, home=False):
+def forget_progress(workshop, regions=(), communes=(), overview=False, home=False):
     """Forget what a change of progress (a follow-up, a recommendation's or a commitment's
     status) of ``workshop`` changes on public pages, and only that (the decision is
     ``workshops.invalidation``'s): the figures that show progress (``GENERATION``; the others
     stay), the workshop's page, the pages of progress (tracker, lists and pages of
     recommendations and commitments, committees, feeds, open data), the pages of the regions
-    whose slugs are in ``regions``, the communes concerned (``concerned_commune_slugs``), the
-    home page and the regions list when ``overview`` (their map of open commitments changed),
-    the home page when ``home`` (its recommendations by status changed). Done at once and again
-    when the current transaction commits."""
+    and communes whose slugs are in ``regions`` and ``communes``, the home page and the regions
+    list when ``overview`` (their map of open commitments changed), the home page when ``home``
+    (its recommendations by status changed). Done at once and again when the current
+    transaction commits."""
     scopes = [pagecache.workshop_scope(workshop.slug), pagecache.PROGRESS]
     scopes += [pagecache.region_scope(slug) for slug in regions]
-    scopes += [pagecache.commune_scope(slug) for slug in concerned_commune_slugs(workshop)]
+    scopes += [pagecache.commune_scope(slug) for slug in communes]
     if overview:
         scopes.append(pagecache.OVERVIEW)
     if home:
