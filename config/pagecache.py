@@ -57,6 +57,10 @@ OVERVIEW = "overview"
 HOME = "home"
 
 _prefix = contextvars.ContextVar("page_cache_prefix", default=None)
+# The latest copy of a URL outlives the page (this many times its lifetime): when the page
+# expires, the visitors who come while one request builds it again get that copy, instead of
+# all building it at once, each waiting for figures that expired with it.
+LATEST_LIFETIME = 10
 
 
 def workshop_scope(slug):
@@ -233,7 +237,7 @@ class UpdateCacheMiddleware(ScopedPrefix, cache_middleware.UpdateCacheMiddleware
                 started, clock, rebuilt = request._page_build
                 built = (started, time.monotonic() - clock, rebuilt)
                 copies = {latest: response, f"{latest}:built": built}
-                _pages().set_many(copies, settings.CACHE_MIDDLEWARE_SECONDS)
+                _pages().set_many(copies, settings.CACHE_MIDDLEWARE_SECONDS * LATEST_LIFETIME)
             _pages().delete(f"{latest}:building")
         return response
 

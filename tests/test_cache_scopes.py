@@ -416,3 +416,25 @@ def test_the_rebuild_interval_grows_with_the_build_time(settings):
     settings.PAGE_REBUILD_FACTOR = 10
     assert pagecache.rebuild_interval(0.02) == 2
     assert pagecache.rebuild_interval(0.4) == 4
+
+
+@pytest.mark.django_db
+def test_when_a_page_expires_the_visitors_during_its_rebuild_get_the_latest_copy(
+    client, cached_pages, example, monkeypatch
+):
+    import time as real_time
+    from types import SimpleNamespace
+
+    from django.core.cache.backends import filebased
+
+    with translation.override("fr"):
+        path = reverse("workshops:tracker")
+    before = client.get(path).content
+    later = real_time.time() + 2 * 60 + 1  # the page (60 s in these tests) has expired
+    monkeypatch.setattr(filebased, "time", SimpleNamespace(time=lambda: later))
+    building = pagecache.latest_key("http://testserver" + path) + ":building"
+    assert caches["pages"].add(building, 1, 3600)  # another visitor is building it again
+    with CaptureQueriesContext(connection) as captured:
+        meanwhile = client.get(path)
+    assert len(captured) == 0
+    assert meanwhile.content == before
