@@ -365,8 +365,13 @@ def throughput(scene, seconds, readers, writers):
 
 
 def print_throughput(scene, seconds, readers, writers):
-    """Public throughput read-only (the anchor), then while ``writers`` staff save."""
-    print(f"\nPublic throughput, {readers} readers over {len(set(scene.mix))} pages, {seconds:g} s each")
+    """Public throughput read-only (the anchor), then while ``writers`` staff save, readers and
+    staff as threads of this one process (the GIL): a rough in-process figure; what users get
+    is ``bench/http_throughput.py``'s (gunicorn, separate processes)."""
+    print(
+        f"\nPublic throughput IN ONE PROCESS (threads, one GIL; not what users get), {readers} readers "
+        f"over {len(set(scene.mix))} pages, {seconds:g} s each"
+    )
     alone, _saves = throughput(scene, seconds, readers, 0)
     print(f"{'read-only':<28} {alone:>8.1f} requests/s  load {load()}", flush=True)
     busy, saves = throughput(scene, seconds, readers, writers)
@@ -479,10 +484,15 @@ def two_servers(scene):
     )
 
 
-def bench_edits(rounds=5, visitors=20, seconds=20, readers=4, writers=3, first_only=False):
+def bench_edits(
+    rounds=5, visitors=20, seconds=20, readers=4, writers=3, first_only=False, only_http=False, http_rounds=2
+):
     """Every measurement of this module, in order, on the database Django is set up with
-    (``first_only``: the first requests after an edit and after a participant change alone)."""
+    (``first_only``: the first requests after an edit and after a participant change alone;
+    ``only_http``: the throughput over HTTP alone, ``http_rounds`` times each phase)."""
     from django.conf import settings
+
+    from bench.http_throughput import print_http_throughput
 
     add_minimal_views()
     scene = Scene()
@@ -491,6 +501,9 @@ def bench_edits(rounds=5, visitors=20, seconds=20, readers=4, writers=3, first_o
         f"caches {settings.CACHES['pages']['BACKEND'].rsplit('.', 1)[-1]}, page cache "
         f"{settings.CACHE_MIDDLEWARE_SECONDS} s, figures {settings.PUBLIC_FIGURES_CACHE_SECONDS} s"
     )
+    if only_http:
+        print_http_throughput(scene, seconds, readers, writers, http_rounds)
+        return
     staff = staff_client()
     first_after_edit(scene, staff, rounds)
     first_after_edit(scene, staff, rounds + rounds % 2, people=True)  # even: the data comes back
@@ -498,6 +511,7 @@ def bench_edits(rounds=5, visitors=20, seconds=20, readers=4, writers=3, first_o
         return
     simultaneous(scene, staff, visitors)
     print_throughput(scene, seconds, readers, writers)
+    print_http_throughput(scene, seconds, readers, writers, http_rounds)
     two_servers(scene)
 
 
@@ -509,10 +523,21 @@ def main():
     parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--writers", type=int, default=3)
     parser.add_argument("--first-only", action="store_true", help="only the first requests after edits")
+    parser.add_argument("--http-throughput", action="store_true", help="only the throughput over HTTP")
+    parser.add_argument("--http-rounds", type=int, default=2, help="rounds of the throughput over HTTP")
     args = parser.parse_args()
     use_temporary_caches()
     setup_django()
-    bench_edits(args.rounds, args.visitors, args.seconds, args.readers, args.writers, args.first_only)
+    bench_edits(
+        args.rounds,
+        args.visitors,
+        args.seconds,
+        args.readers,
+        args.writers,
+        args.first_only,
+        args.http_throughput,
+        args.http_rounds,
+    )
 
 
 if __name__ == "__main__":

@@ -4,14 +4,18 @@ Django's cache middleware keeps a public page under a key made of the URL, the l
 ``CACHE_MIDDLEWARE_KEY_PREFIX``. Here the prefix also holds the current *generation* of every
 scope the page belongs to (``page_scopes``): the whole site, then ``workshop:<slug>`` for a
 workshop's page (and its registration pages), ``communes`` and ``commune:<slug>`` for a
-commune's page, open data and feed, ``regions`` for the region, province and commune-search
-pages, ``programmes`` for the action programmes' pages, ``lists`` for every other public page
-(home, lists, tracker, committees, feeds, open data). ``forget_pages("workshop:x", "lists")``
-gives those scopes a new random generation, so the pages that show them are built again while
-the pages of the other workshops, communes and programmes stay cached. Generations live in the
-pages cache itself (the files, or Redis when ``REDIS_URL`` is set), so every worker and every
-server sees a change at once; a generation that was evicted comes back as a new random value,
-never an old one.
+commune's page, open data and feed, ``regions`` for the regions list and the region, province
+and commune-search pages, ``region:<slug>`` for one region's page, ``programmes`` for the
+action programmes' pages, ``lists`` for every other public page (home, lists, tracker,
+committees, feeds, open data). Three scopes cut across: ``progress`` holds the pages that show
+the progress of recommendations and commitments (tracker, their lists and pages, committees,
+feeds, open data), ``overview`` the home page and the regions list (their map), ``home`` the
+home page. ``forget_pages("workshop:x", "lists")`` gives those scopes a new random generation,
+so the pages that show them are built again while the pages of the other workshops, regions,
+communes and programmes stay cached.
+Generations live in the pages cache itself (the files, or Redis when ``REDIS_URL`` is set), so
+every worker and every server sees a change at once; a generation that was evicted comes back
+as a new random value, never an old one.
 
 Browsers are told ``no-cache`` with an ETag: they ask each time and get ``304 Not Modified``
 when nothing changed, instead of keeping a stale copy for minutes.
@@ -19,11 +23,20 @@ when nothing changed, instead of keeping a stale copy for minutes.
 One build of a page at a time: while a request builds a forgotten page again, visitors who come
 meanwhile get the previous copy (for at most ``PAGE_REBUILD_SECONDS``) instead of all building
 it at once.
+
+A bounded rebuild rate: a page built again because it was forgotten is not built again before
+``max(PAGE_REBUILD_INTERVAL_SECONDS, PAGE_REBUILD_FACTOR x the seconds that build took)`` have
+passed since it started; visitors meanwhile get that latest copy. While staff save faster than
+a page can be built, it is built at that pace instead of back to back, and a change shows on
+it at most that interval (plus one build) after it was saved. An isolated change shows at once:
+the page's last build was longer ago than the interval, or was not a rebuild (its first
+build). Signed-in staff never get a cached page.
 """
 
 import contextvars
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -39,8 +52,15 @@ REGIONS = "regions"
 COMMUNES = "communes"
 PROGRAMMES = "programmes"
 LISTS = "lists"
+PROGRESS = "progress"
+OVERVIEW = "overview"
+HOME = "home"
 
 _prefix = contextvars.ContextVar("page_cache_prefix", default=None)
+# The latest copy of a URL outlives the page (this many times its lifetime): when the page
+# expires, the visitors who come while one request builds it again get that copy, instead of
+# all building it at once, each waiting for figures that expired with it.
+LATEST_LIFETIME = 10
 
 
 def workshop_scope(slug):
@@ -53,6 +73,28 @@ def commune_scope(slug):
     return f"commune:{slug}"
 
 
+def region_scope(slug):
+    """The scope of one region's public page: ``"region:<slug>"``."""
+    return f"region:{slug}"
+
+
+# Pages showing the progress of recommendations and commitments (besides the workshops', the
+# regions' and the communes' pages, which have scopes of their own).
+_PROGRESS_VIEWS = (
+    "recommendations",
+    "recommendation",
+    "committees",
+    "committee",
+    "tracker",
+    "commitments",
+    "commitment",
+    "feed",
+    "region_feed",
+    "committee_feed",
+    "open_data",
+)
+
+
 # View name -> (its scopes after SITE, as a function of the URL's keyword arguments).
 _SCOPES = {
     "workshops:detail": lambda kwargs: [workshop_scope(kwargs["slug"])],
@@ -61,6 +103,10 @@ _SCOPES = {
     "regions:commune": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
     "regions:commune_data": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
     "workshops:commune_feed": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
+    "regions:detail": lambda kwargs: [REGIONS, region_scope(kwargs["slug"])],
+    "regions:list": lambda kwargs: [REGIONS, OVERVIEW],
+    "workshops:home": lambda kwargs: [LISTS, OVERVIEW, HOME],
+    **{f"workshops:{name}": lambda kwargs: [LISTS, PROGRESS] for name in _PROGRESS_VIEWS},
 }
 _NAMESPACE_SCOPES = {"regions": REGIONS, "programmes": PROGRAMMES}
 
@@ -131,12 +177,28 @@ def latest_key(url):
     return "page-latest:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
+def rebuild_interval(took):
+    """Seconds before a page whose rebuild took ``took`` seconds may be rebuilt again:
+    ``max(PAGE_REBUILD_INTERVAL_SECONDS, PAGE_REBUILD_FACTOR * took)``."""
+    return max(settings.PAGE_REBUILD_INTERVAL_SECONDS, settings.PAGE_REBUILD_FACTOR * took)
+
+
+def _rebuilt_lately(built):
+    """Whether ``built`` (``(started, took, rebuilt)`` of a URL's latest copy: epoch seconds,
+    seconds, a bool) was a rebuild started less than its ``rebuild_interval`` ago."""
+    if not built:
+        return False
+    started, took, rebuilt = built
+    return rebuilt and time.time() < started + rebuild_interval(took)
+
+
 class FetchFromCacheMiddleware(ScopedPrefix, FetchFromCacheForVisitorsMiddleware):
     """Django's, answering only visitors who are not signed in
     (``config.middleware.FetchFromCacheForVisitorsMiddleware``), with the key prefix of the
-    requested page's scopes (``key_prefix``), and one build of a page at a time: on a miss, the
-    first visitor builds the page while the others get the page as it was before the change
-    (stale while revalidating), or wait for nothing and build it too when there is none."""
+    requested page's scopes (``key_prefix``), one build of a page at a time and a bounded
+    rebuild rate. On a miss: the latest copy of the page when its last rebuild was less than
+    ``rebuild_interval`` ago; else the first visitor builds the page while the others get the
+    latest copy (stale while revalidating), or build it too when there is none."""
 
     def process_request(self, request):
         enabled = settings.CACHE_MIDDLEWARE_SECONDS > 0 and request.method in ("GET", "HEAD")
@@ -146,10 +208,15 @@ class FetchFromCacheMiddleware(ScopedPrefix, FetchFromCacheForVisitorsMiddleware
         if not missed or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return response
         latest = latest_key(request.build_absolute_uri())
+        found = _pages().get_many([latest, f"{latest}:built"])
+        stale = found.get(latest)
+        if stale is not None and _rebuilt_lately(found.get(f"{latest}:built")):
+            request._cache_update_cache = False
+            return stale
         if _pages().add(f"{latest}:building", 1, settings.PAGE_REBUILD_SECONDS):
             request._page_latest_key = latest
+            request._page_build = (time.time(), time.monotonic(), stale is not None)
             return None
-        stale = _pages().get(latest)
         if stale is not None:
             request._cache_update_cache = False
         return stale
@@ -157,7 +224,8 @@ class FetchFromCacheMiddleware(ScopedPrefix, FetchFromCacheForVisitorsMiddleware
 
 class UpdateCacheMiddleware(ScopedPrefix, cache_middleware.UpdateCacheMiddleware):
     """Django's, storing the page under the prefix ``FetchFromCacheMiddleware`` computed, and
-    as the latest copy of its URL for the visitors who come while it is built again."""
+    as the latest copy of its URL, with when its build started, how long it took and whether it
+    was a rebuild, for the visitors who come while it is built again."""
 
     def process_response(self, request, response):
         response = super().process_response(request, response)
@@ -166,7 +234,10 @@ class UpdateCacheMiddleware(ScopedPrefix, cache_middleware.UpdateCacheMiddleware
             cache_control = response.get("Cache-Control", "")
             stored = response.status_code == 200 and "max-age" in cache_control
             if stored and not response.streaming and "private" not in cache_control:
-                _pages().set(latest, response, settings.CACHE_MIDDLEWARE_SECONDS)
+                started, clock, rebuilt = request._page_build
+                built = (started, time.monotonic() - clock, rebuilt)
+                copies = {latest: response, f"{latest}:built": built}
+                _pages().set_many(copies, settings.CACHE_MIDDLEWARE_SECONDS * LATEST_LIFETIME)
             _pages().delete(f"{latest}:building")
         return response
 

@@ -357,6 +357,12 @@ PUBLIC_FIGURES_LOCK_SECONDS = int(os.environ.get("PUBLIC_FIGURES_LOCK_SECONDS", 
 # While one request builds a forgotten public page again, others get the previous copy for at
 # most this many seconds (config/pagecache.py).
 PAGE_REBUILD_SECONDS = int(os.environ.get("PAGE_REBUILD_SECONDS", "10"))
+# A public page built again after a change is not built again before max(this many seconds,
+# PAGE_REBUILD_FACTOR x its build time) have passed: visitors get that copy meanwhile, so staff
+# saving faster than pages build cannot keep the server rebuilding them (config/pagecache.py;
+# the bound and its numbers in docs/performance.md).
+PAGE_REBUILD_INTERVAL_SECONDS = float(os.environ.get("PAGE_REBUILD_INTERVAL_SECONDS", "2"))
+PAGE_REBUILD_FACTOR = float(os.environ.get("PAGE_REBUILD_FACTOR", "10"))
 CACHE_MIDDLEWARE_ALIAS = "pages"
 CACHE_MIDDLEWARE_KEY_PREFIX = "public"
 # How long a public page is kept whole; 0 turns the page cache off (nothing is stored). Off by

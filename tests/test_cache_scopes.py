@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from config import pagecache
+from regions.models import Region
 from tests.factories import CommitmentFactory, RecommendationFactory, WorkshopFactory
 from tests.test_page_cache import page_cache  # noqa: F401 (fixture, used by cached_pages)
 from workshops import reports
@@ -39,37 +40,89 @@ def queries(client, path, **headers):
     return len(captured)
 
 
-@pytest.mark.django_db
-def test_a_quick_update_forgets_its_workshops_pages_not_another_workshops(
-    client, django_user_model, cached_pages, example
-):
-    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=example))
-    other = WorkshopFactory(title="ورشة الحكامة المحلية بوجدة", is_published=True)
-    with translation.override("fr"):
-        shown = [
-            example.get_absolute_url(),
-            reverse("workshops:home"),
-            reverse("workshops:tracker"),
-            reverse("workshops:list"),
-            reverse("regions:detail", kwargs={"slug": "fes-meknes"}),
-            commitment.get_absolute_url(),
-        ]
-        unrelated = other.get_absolute_url()
-    for path in [*shown, unrelated]:
-        queries(client, path)
-        assert queries(client, path) == 0, path  # now cached
+def post_follow_up(client, django_user_model, subject, status):
+    """Post a follow-up moving ``subject`` (a commitment or a recommendation) to ``status``
+    through the quick update form, as a member of staff."""
     updater = django_user_model.objects.create_user("updater", password="x", is_staff=True)
     updater.user_permissions.add(Permission.objects.get(codename="add_followup"))
     staff = type(client)()
     staff.force_login(updater)
+    name = (
+        "workshops:commitment_update"
+        if hasattr(subject, "recommendation")
+        else "workshops:recommendation_update"
+    )
     response = staff.post(
-        reverse("workshops:commitment_update", kwargs={"pk": commitment.pk}),
-        {"date": "2026-11-20", "new_status": "limited", "note": "Réunion tenue à Fès"},
+        reverse(name, kwargs={"pk": subject.pk}),
+        {"date": "2026-11-20", "new_status": status, "note": "Réunion tenue à Fès"},
     )
     assert response.status_code == 302
+
+
+def region_page(slug):
+    with translation.override("fr"):
+        return reverse("regions:detail", kwargs={"slug": slug})
+
+
+@pytest.mark.django_db
+def test_a_quick_update_forgets_the_pages_that_show_it_not_the_others(
+    client, django_user_model, cached_pages, example
+):
+    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=example))
+    commitment.target_regions.add(Region.objects.get(slug="fes-meknes"))
+    other = WorkshopFactory(title="ورشة الحكامة المحلية بوجدة", is_published=True)
+    with translation.override("fr"):
+        shown = [
+            example.get_absolute_url(),
+            reverse("workshops:tracker"),
+            reverse("workshops:commitments"),
+            reverse("workshops:feed"),
+            region_page("fes-meknes"),
+            commitment.get_absolute_url(),
+        ]
+        # Counts of people and workshops do not move with progress, nor do the open
+        # commitments per region while the commitment stays open.
+        unrelated = [
+            other.get_absolute_url(),
+            reverse("workshops:home"),
+            reverse("workshops:list"),
+            reverse("regions:list"),
+            region_page("oriental"),
+        ]
+    cache_each(client, [*shown, *unrelated])
+    post_follow_up(client, django_user_model, commitment, "limited")
     for path in shown:
         assert queries(client, path) > 0, path  # built again: it shows the change
-    assert queries(client, unrelated) == 0  # another workshop's page stays cached
+    for path in unrelated:
+        assert queries(client, path) == 0, path
+
+
+@pytest.mark.django_db
+def test_closing_a_commitment_forgets_the_home_page_and_the_regions_list(
+    client, django_user_model, cached_pages, example
+):
+    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=example))
+    commitment.target_regions.add(Region.objects.get(slug="fes-meknes"))
+    with translation.override("fr"):
+        overview = [reverse("workshops:home"), reverse("regions:list")]
+    cache_each(client, [*overview, region_page("oriental")])
+    post_follow_up(client, django_user_model, commitment, "complete")  # one open commitment less
+    for path in overview:
+        assert queries(client, path) > 0, path
+    assert queries(client, region_page("oriental")) == 0
+
+
+@pytest.mark.django_db
+def test_a_recommendation_whose_status_moves_forgets_the_home_page_its_counts(
+    client, django_user_model, cached_pages, example
+):
+    recommendation = RecommendationFactory(workshop=example)
+    with translation.override("fr"):
+        home, regions = reverse("workshops:home"), reverse("regions:list")
+    cache_each(client, [home, regions])
+    post_follow_up(client, django_user_model, recommendation, "substantial")
+    assert queries(client, home) > 0  # recommendations counted by status
+    assert queries(client, regions) == 0  # no recommendation there
 
 
 @pytest.mark.django_db
@@ -250,6 +303,22 @@ def test_a_follow_up_forgets_the_communes_its_workshop_concerns_not_the_others(c
 
 
 @pytest.mark.django_db
+def test_a_quick_update_forgets_the_communes_its_commitment_concerns_only(
+    cached_pages, client, django_user_model
+):
+    from tests.programmes.factories import CommuneFactory
+
+    concerned, venue = CommuneFactory(), CommuneFactory()
+    workshop = WorkshopFactory(is_published=True, venue_commune=venue)
+    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=workshop))
+    commitment.target_communes.add(concerned)
+    cache_each(client, [commune_page(concerned), commune_page(venue)])
+    post_follow_up(client, django_user_model, commitment, "limited")
+    assert queries(client, commune_page(concerned)) > 0  # lists the commitment
+    assert queries(client, commune_page(venue)) == 0  # its workshop there shows no progress
+
+
+@pytest.mark.django_db
 def test_a_programme_change_in_the_admin_forgets_its_pages_and_communes_not_the_others(
     admin_client, cached_pages, client
 ):
@@ -298,5 +367,74 @@ def test_each_public_page_belongs_to_its_scopes():
             "site",
             "regions",
         ]
-        assert pagecache.page_scopes(reverse("workshops:committees")) == ["site", "lists"]
+        assert pagecache.page_scopes(reverse("workshops:committees")) == ["site", "lists", "progress"]
+        assert pagecache.page_scopes(reverse("workshops:list")) == ["site", "lists"]
+        assert pagecache.page_scopes(reverse("workshops:home")) == ["site", "lists", "overview", "home"]
+        assert pagecache.page_scopes(reverse("regions:list")) == ["site", "regions", "overview"]
+        assert pagecache.page_scopes(reverse("regions:detail", kwargs={"slug": "oriental"})) == [
+            "site",
+            "regions",
+            "region:oriental",
+        ]
         assert pagecache.page_scopes("/nowhere/") == ["site", "lists"]
+
+
+def built_key(path):
+    return pagecache.latest_key("http://testserver" + path) + ":built"
+
+
+@pytest.mark.django_db
+def test_a_page_rebuilt_after_a_change_is_not_rebuilt_again_before_its_interval(
+    client, django_user_model, cached_pages, example, settings
+):
+    settings.PAGE_REBUILD_INTERVAL_SECONDS = 60
+    commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop=example))
+    with translation.override("fr"):
+        path = commitment.get_absolute_url()
+    cache_each(client, [path])  # its first build opens no interval: a change shows at once
+    reports.forget_public_figures(example)
+    assert queries(client, path) > 0  # rebuilt: the interval starts
+    first = client.get(path).content
+    post_follow_up(client, django_user_model, commitment, "substantial")
+    with CaptureQueriesContext(connection) as captured:
+        meanwhile = client.get(path)
+    assert len(captured) == 0  # the latest copy, not a rebuild back to back
+    assert meanwhile.content == first
+    # Signed-in staff always get the page as it is.
+    staff = type(client)()
+    staff.force_login(django_user_model.objects.get(username="updater"))
+    assert "Réunion tenue à Fès" in staff.get(path).content.decode()
+    started, took, rebuilt = caches["pages"].get(built_key(path))
+    assert rebuilt and took > 0
+    caches["pages"].set(built_key(path), (started - 61, took, rebuilt))  # the interval has passed
+    assert queries(client, path) > 0
+    assert "Réunion tenue à Fès" in client.get(path).content.decode()
+
+
+def test_the_rebuild_interval_grows_with_the_build_time(settings):
+    settings.PAGE_REBUILD_INTERVAL_SECONDS = 2
+    settings.PAGE_REBUILD_FACTOR = 10
+    assert pagecache.rebuild_interval(0.02) == 2
+    assert pagecache.rebuild_interval(0.4) == 4
+
+
+@pytest.mark.django_db
+def test_when_a_page_expires_the_visitors_during_its_rebuild_get_the_latest_copy(
+    client, cached_pages, example, monkeypatch
+):
+    import time as real_time
+    from types import SimpleNamespace
+
+    from django.core.cache.backends import filebased
+
+    with translation.override("fr"):
+        path = reverse("workshops:tracker")
+    before = client.get(path).content
+    later = real_time.time() + 2 * 60 + 1  # the page (60 s in these tests) has expired
+    monkeypatch.setattr(filebased, "time", SimpleNamespace(time=lambda: later))
+    building = pagecache.latest_key("http://testserver" + path) + ":building"
+    assert caches["pages"].add(building, 1, 3600)  # another visitor is building it again
+    with CaptureQueriesContext(connection) as captured:
+        meanwhile = client.get(path)
+    assert len(captured) == 0
+    assert meanwhile.content == before

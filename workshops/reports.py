@@ -179,6 +179,25 @@ def headline(by_gender=None, per_year=None, people=None):
     per_year = workshops_per_year() if per_year is None else per_year
     participants = sum(count for _value, _label, count in by_gender)
     women = next(count for value, _label, count in by_gender if value == Person.Gender.FEMALE)
+    organizations, hosting = cached("headline-activity", _headline_activity, localized=False, people=True)
+    origins = {
+        region_id for region_id, count in reach_totals("region", people).items() if count and region_id
+    }
+    return Headline(
+        workshops_held=sum(count for _year, count in per_year),
+        participants=participants,
+        women=women,
+        women_share=share(women, participants),
+        organizations=organizations,
+        regions_reached=len(hosting | origins),
+        # The one figure of the headline that moves with progress (follow-ups).
+        recommendations=status_counts(Recommendation.objects.public()),
+    )
+
+
+def _headline_activity():
+    """``(organisations, {region_id})`` of ``headline``: active organisations counted, and the
+    regions that hosted or were targeted by a published, held workshop. Two UNION queries."""
     workshops = Workshop.objects.published().held().order_by()
     # One UNION count (UNION drops duplicates): the ids never travel to Python.
     organizations = (
@@ -190,8 +209,6 @@ def headline(by_gender=None, per_year=None, people=None):
         )
         .count()
     )
-    # Regions that hosted or were targeted by a workshop (one UNION query), and those people
-    # came from (``reach``).
     hosting = (
         workshops.exclude(venue_region=None)
         .values_list("venue_region", flat=True)
@@ -201,19 +218,7 @@ def headline(by_gender=None, per_year=None, people=None):
             .values_list("region", flat=True)
         )
     )
-    origins = {
-        region_id for region_id, count in reach_totals("region", people).items() if count and region_id
-    }
-    regions_reached = len(set(hosting) | origins)
-    return Headline(
-        workshops_held=sum(count for _year, count in per_year),
-        participants=participants,
-        women=women,
-        women_share=share(women, participants),
-        organizations=organizations,
-        regions_reached=regions_reached,
-        recommendations=status_counts(Recommendation.objects.public()),
-    )
+    return organizations, set(hosting)
 
 
 def workshop_figures(workshop):
@@ -327,18 +332,7 @@ def regions_overview(people=None):
     (The workshops are counted in Python from distinct (workshop, region) pairs: a few
     thousand rows at a national scale.)
     """
-    workshops = Workshop.objects.published().order_by()
-    aimed = Workshop.target_regions.through.objects.filter(workshop__in=workshops).order_by()
-    # (workshop, region) pairs, each once: held in it or aimed at it. One query.
-    # ``rewrite(False)``: django-modeltranslation's values_list would select the two columns in
-    # another order than asked, which a UNION with the other pairs does not put right.
-    pairs = (
-        workshops.rewrite(False)
-        .exclude(venue_region=None)
-        .values_list("pk", "venue_region")
-        .union(aimed.values_list("workshop", "region"))
-    )
-    per_region = Counter(region_id for _pk, region_id in pairs)
+    per_region = cached("workshops-by-region", _workshops_by_region, localized=False, people=True)
     participants = reach_totals("region", people)
     return [
         {
@@ -348,6 +342,22 @@ def regions_overview(people=None):
         }
         for region in Region.objects.all()
     ]
+
+
+def _workshops_by_region():
+    """``Counter({region_id: published workshops held in or aimed at it})``. One query."""
+    workshops = Workshop.objects.published().order_by()
+    aimed = Workshop.target_regions.through.objects.filter(workshop__in=workshops).order_by()
+    # (workshop, region) pairs, each once: held in it or aimed at it.
+    # ``rewrite(False)``: django-modeltranslation's values_list would select the two columns in
+    # another order than asked, which a UNION with the other pairs does not put right.
+    pairs = (
+        workshops.rewrite(False)
+        .exclude(venue_region=None)
+        .values_list("pk", "venue_region")
+        .union(aimed.values_list("workshop", "region"))
+    )
+    return Counter(region_id for _pk, region_id in pairs)
 
 
 # The attendance report's columns before the sessions: field name → header. The attendance
@@ -497,8 +507,10 @@ def with_participant_counts(workshops):
 # Cached public figures --------------------------------------------------------------------------
 
 
-# Cache keys of the two generations of public figures (``cached``): every figure, and the
-# figures that count people only.
+# Cache keys of the two generations of public figures (``cached``), by topic: the figures that
+# show the progress of recommendations and commitments (moved by every change, follow-ups
+# included), and every other figure (people, workshops, organisations: moved by every change
+# but a follow-up or a recommendation's status, ``forget_progress``).
 GENERATION = "public-figures:generation"
 PEOPLE_GENERATION = "public-figures:people-generation"
 
@@ -516,9 +528,11 @@ def cached(name, compute, localized=True, people=False):
     One computation at a time (``compute_once``): when several requests miss the same figure
     together, one computes it and the others wait for its result.
 
-    ``people``: the figure counts people only (reach, the publication of those counts): it
+    ``people``: the figure does not depend on the progress of recommendations and commitments
+    (people reached, the publication of those counts, workshops and organisations counted): it
     follows a generation of its own, which a follow-up or a recommendation does not move
-    (``forget_public_figures(..., people=False)``), so the costliest figures outlive such edits.
+    (``forget_progress``, ``forget_public_figures(..., people=False)``), so the costliest
+    figures outlive such edits.
     """
     seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
     if seconds <= 0:
@@ -589,6 +603,28 @@ def forget_public_figures(workshop=None, *, people=True):
     pagecache.forget_pages_now_and_on_commit(*scopes)
 
 
+def forget_progress(workshop, regions=(), communes=(), overview=False, home=False):
+    """Forget what a change of progress (a follow-up, a recommendation's or a commitment's
+    status) of ``workshop`` changes on public pages, and only that (the decision is
+    ``workshops.invalidation``'s): the figures that show progress (``GENERATION``; the others
+    stay), the workshop's page, the pages of progress (tracker, lists and pages of
+    recommendations and commitments, committees, feeds, open data), the pages of the regions
+    and communes whose slugs are in ``regions`` and ``communes``, the home page and the regions
+    list when ``overview`` (their map of open commitments changed), the home page when ``home``
+    (its recommendations by status changed). Done at once and again when the current
+    transaction commits."""
+    scopes = [pagecache.workshop_scope(workshop.slug), pagecache.PROGRESS]
+    scopes += [pagecache.region_scope(slug) for slug in regions]
+    scopes += [pagecache.commune_scope(slug) for slug in communes]
+    if overview:
+        scopes.append(pagecache.OVERVIEW)
+    if home:
+        scopes.append(pagecache.HOME)
+    _forget_figures([GENERATION])
+    transaction.on_commit(lambda: _forget_figures([GENERATION]))
+    pagecache.forget_pages_now_and_on_commit(*scopes)
+
+
 def concerned_commune_slugs(workshop):
     """Slugs of the communes whose public page shows ``workshop`` or its commitments: the
     commune of its venue, those it is aimed at and those its commitments concern. One query."""
@@ -654,9 +690,13 @@ def workshops_per_year():
     """Published workshops held, by the year they started: list of ``(year, count)`` from the
     first year to the last, years without a workshop included (count 0); ``[]`` when there is
     none. One query."""
-    counts = dict(
-        Workshop.objects.published().held().order_by().values_list("start_date__year").annotate(n=Count("pk"))
-    )
+    counts = cached("workshops-per-year", _workshops_per_year, localized=False, people=True)
     if not counts:
         return []
     return [(year, counts.get(year, 0)) for year in range(min(counts), max(counts) + 1)]
+
+
+def _workshops_per_year():
+    return dict(
+        Workshop.objects.published().held().order_by().values_list("start_date__year").annotate(n=Count("pk"))
+    )

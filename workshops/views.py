@@ -16,7 +16,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from regions import maps
-from workshops import opendata, publication, reports, tracker
+from workshops import invalidation, opendata, publication, reports, tracker
 from workshops.evidence import CONTENT_TYPES, STORED_NAME
 from workshops.filters import CommitmentFilter, RecommendationFilter, WorkshopFilter
 from workshops.forms import FollowUpForm
@@ -236,13 +236,13 @@ class FollowUpCreateView(LoginRequiredMixin, PermissionRequiredMixin, CreateView
         return super().get_context_data(subject=self.get_subject(), **kwargs)
 
     def form_valid(self, form):
+        change = invalidation.ProgressChange(self.get_subject())
         try:
             form.instance.record(self.request.user)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        subject = self.get_subject()
-        reports.forget_public_figures(getattr(subject, "recommendation", subject).workshop, people=False)
+        change.forget()
         messages.success(self.request, _("The update is recorded and shown on the public page."))
         return redirect(self.get_subject().get_absolute_url())
 
