@@ -45,6 +45,10 @@ def production_caches(settings, tmp_path):
     }
     settings.CACHE_MIDDLEWARE_SECONDS = 60
     settings.PUBLIC_FIGURES_CACHE_SECONDS = 60
+    # Each change here is looked at at once: no bounded rebuild rate (a page rebuilt after a
+    # change waits PAGE_REBUILD_INTERVAL_SECONDS before the next; tests/test_cache_scopes.py).
+    settings.PAGE_REBUILD_INTERVAL_SECONDS = 0
+    settings.PAGE_REBUILD_FACTOR = 0
 
 
 def commune(code=FES):
@@ -135,6 +139,9 @@ def test_a_follow_up_rebuilds_the_region_page_without_rendering_its_communes_aga
     fes = commune()
     commitment = CommitmentFactory(recommendation=RecommendationFactory(workshop__venue_commune=fes))
     commitment.target_communes.add(fes)
+    # Aimed at the region: its page lists it, so a follow-up forgets that page
+    # (workshops.invalidation); the region's other pages stay.
+    commitment.target_regions.add(Region.objects.get(slug="fes-meknes"))
     region_page(client)
     follow_up(staff_client(type(client), django_user_model), commitment)
     with CaptureQueriesContext(connection) as captured:
