@@ -78,7 +78,7 @@ def render_page():
     return response
 
 
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--divide", type=int, default=10)
     parser.add_argument("--db", default="/tmp/report-bench.sqlite3")
@@ -86,7 +86,11 @@ def main():
         "--url", help="a DATABASE_URL (e.g. PostgreSQL) to use instead of --db, already filled"
     )
     parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
     os.environ["DATABASE_URL"] = args.url or f"sqlite:///{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
