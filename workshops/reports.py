@@ -513,9 +513,13 @@ def with_participant_counts(workshops):
 # but a follow-up or a recommendation's status, ``forget_progress``).
 GENERATION = "public-figures:generation"
 PEOPLE_GENERATION = "public-figures:people-generation"
+# A third, for figures that only what staff edit in the admin changes (milestones, which
+# commitments are public): moved by ``forget_public_figures()`` without a workshop alone, so that
+# neither a follow-up nor a change of who attended makes them be computed again.
+CONTENT_GENERATION = "public-figures:content-generation"
 
 
-def cached(name, compute, localized=True, people=False):
+def cached(name, compute, localized=True, people=False, content=False):
     """Return ``compute()``, kept in the default cache for ``PUBLIC_FIGURES_CACHE_SECONDS``
     under ``name`` and, when ``localized`` (the value holds translated labels), the active
     language; computed on every call when that setting is 0.
@@ -532,12 +536,13 @@ def cached(name, compute, localized=True, people=False):
     (people reached, the publication of those counts, workshops and organisations counted): it
     follows a generation of its own, which a follow-up or a recommendation does not move
     (``forget_progress``, ``forget_public_figures(..., people=False)``), so the costliest
-    figures outlive such edits.
+    figures outlive such edits. ``content``: the figure depends on neither progress nor people
+    (e.g. the tracker's average progress over milestones): ``CONTENT_GENERATION``.
     """
     seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    counter = PEOPLE_GENERATION if people else GENERATION
+    counter = CONTENT_GENERATION if content else PEOPLE_GENERATION if people else GENERATION
     generation = cache.get_or_set(counter, 0, None)
     key = f"{counter}:{generation}:{name}" + (f":{get_language()}" if localized else "")
     return compute_once(key, compute, seconds)
@@ -598,6 +603,8 @@ def forget_public_figures(workshop=None, *, people=True):
         else:
             scopes += [pagecache.commune_scope(slug) for slug in concerned_commune_slugs(workshop)]
     counters = [GENERATION, PEOPLE_GENERATION] if people else [GENERATION]
+    if workshop is None:
+        counters.append(CONTENT_GENERATION)
     _forget_figures(counters)
     transaction.on_commit(lambda: _forget_figures(counters))
     pagecache.forget_pages_now_and_on_commit(*scopes)

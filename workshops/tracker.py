@@ -125,10 +125,10 @@ def dashboard(today=None):
       returns, regions in code order, the others by number of commitments.
     ``today`` (a date) defaults to today in Africa/Casablanca. Ten queries at most.
 
-    The average progress is cached (``reports.cached``) under the generation that a follow-up
-    does not move: a follow-up changes a status, never a milestone nor which commitments are
-    public, and every other edit (the admin's, imports) moves that generation too. The rest
-    changes with a follow-up and is counted live, in as few scans as possible.
+    The average progress is cached (``reports.cached(..., content=True)``) under the generation
+    that only the admin's edits move: a follow-up changes a status and a change of who attended
+    changes people, never a milestone nor which commitments are public. The rest changes with a
+    follow-up and is counted live, in as few scans as possible.
     """
     commitments = Commitment.objects.public()
     through_regions = Commitment.target_regions.through.objects.filter(commitment__in=commitments)
@@ -144,7 +144,7 @@ def dashboard(today=None):
     projects = Project.objects.in_bulk(list(by_project))
     region_rows = _rows(by_region, regions, lambda r: r.name)
     region_rows.sort(key=lambda row: row["object"].code)
-    average = reports.cached("tracker:average-progress", _average_progress, localized=False, people=True)
+    average = reports.cached("tracker:average-progress", _average_progress, localized=False, content=True)
     return {
         "commitments_by_status": [(value, name, by_status[value]) for value, name in ProgressStatus.choices],
         "recommendations_by_status": status_counts(Recommendation.objects.public()),
