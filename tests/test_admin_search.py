@@ -310,3 +310,28 @@ def test_a_search_matching_many_rows_counts_them_only_up_to_the_cap(admin_client
     with translation.override("fr"):
         french = admin_client.get(reverse("admin:workshops_participation_changelist"), {"q": "a"})
     assert "plus de 2 résultats" in french.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("Bennani", ["Fatima @ Atelier", "Fatima @ Forum"]),
+        ("بناني", ["Fatima @ Atelier", "Fatima @ Forum"]),  # the Arabic spelling of the name
+        ("budget", ["Fatima @ Atelier", "Youssef @ Atelier"]),  # the workshop's title
+        ("Tazi budget", ["Youssef @ Atelier"]),
+        ("Bakkali", ["Hajar @ Forum"]),
+        ("zzz", []),
+    ],
+)
+def test_registrations_search_tests_each_registration_through_its_keys(admin_client, people, term, expected):
+    """Registrations are few beside the participations: each one's participation and person are
+    tested (EXISTS), not every participation of the matching people listed first."""
+    from registrations.models import Registration
+
+    for participation in Participation.objects.all():
+        Registration.objects.create(participation=participation, language="fr", consent_version="1")
+    with CaptureQueriesContext(connection) as queries:
+        rows = changelist_rows(admin_client, Registration, q=term)
+    assert names(r.participation for r in rows) == expected
+    searched = [q["sql"] for q in queries if "registrations_registration" in q["sql"] and "LIKE" in q["sql"]]
+    assert searched and all("EXISTS" in sql and " IN (SELECT" not in sql for sql in searched)
