@@ -187,6 +187,28 @@ def time_requests(client, urls, runs, minimal):
     return times, facts
 
 
+def time_open_data_jobs(runs):
+    """Seconds the background job takes to make each whole-country open-data file (what no
+    request waits for: visitors get the previous file meanwhile), ``runs`` times each, in
+    French: ``{label: [seconds]}``."""
+    import tempfile
+    from pathlib import Path
+
+    from workshops import opendata_files
+
+    times = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for _round in range(runs):
+            for dataset in opendata_files.DATASETS:
+                for fmt in opendata_files.CONTENT_TYPES:
+                    start = time.perf_counter()
+                    opendata_files.write(Path(folder) / f"{dataset}-{fmt}-x-{_round}.{fmt}", dataset, fmt, "")
+                    times.setdefault(f"job: open data {dataset}.{fmt}", []).append(
+                        time.perf_counter() - start
+                    )
+    return times
+
+
 def report(title, times, facts):
     anchor = statistics.median(times["minimal view"])
     print(f"\n{title}")
@@ -242,6 +264,11 @@ def main():
             with rebuild_at_once():
                 times, facts = time_requests(client, urls, args.runs, "/bench-minimal/")
             report(title, times, facts)
+    if "job" in args.only or not args.only:
+        jobs = time_open_data_jobs(args.runs)
+        print(f"\nOpen data files made by the job (load {load()})")
+        for label, values in jobs.items():
+            print(f"{label:<44} {statistics.median(values):>9.3f} {max(values):>9.3f}")
     print(f"\nload at end {load()}")
 
 

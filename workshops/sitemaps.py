@@ -46,13 +46,14 @@ class LanguagePairs:
 
 class TrackerSitemap(Sitemap):
     """A section in three languages with alternates, cut into pages of ``limit`` addresses (each
-    with its three alternates): a full page is built in about a quarter of a second on a
-    lightly loaded machine at national scale (docs/performance.md, "Requests over 2 s")."""
+    with its three alternates): 1,000 took 0.4-0.55 s at load 3.4 and 1.0-1.5 s at load 8.6 on
+    two cores at national scale, so 500 stay well under 2 s under load (docs/performance.md,
+    "Requests over 2 s")."""
 
     i18n = True
     languages = LANGUAGES
     alternates = True
-    limit = 1000
+    limit = 500
 
     @property
     def paginator(self):
