@@ -4,13 +4,13 @@ alternates in the other languages, and is cached and forgotten like the other pu
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config import pagecache
 from tests.factories import RecommendationFactory, WorkshopFactory
 from tests.sitemaps import sitemap_xml
+from tests.test_page_cache import page_cache  # noqa: F401 (a fixture)
 from workshops.sitemaps import TrackerSitemap
 
 pytestmark = pytest.mark.django_db
@@ -92,16 +92,8 @@ def test_the_index_dates_the_workshops_without_reading_each(client):
     ]
 
 
-def test_the_sitemap_is_cached_and_forgotten_with_the_lists(client, settings, tmp_path):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sitemap-test"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path),
-        },
-    }
-    settings.CACHE_MIDDLEWARE_SECONDS = 60
-    caches["pages"].clear()
+@pytest.mark.usefixtures("page_cache")
+def test_the_sitemap_is_cached_and_forgotten_with_the_lists(client):
     assert pagecache.page_scopes("/sitemap.xml") == ["site", "lists", "progress", "programmes"]
     assert pagecache.page_scopes("/sitemap-workshops.xml") == ["site", "lists", "progress", "programmes"]
     client.get("/sitemap-workshops.xml")
