@@ -57,7 +57,7 @@ def crawl(client, start):
             continue
         response = client.get(path)
         assert response.status_code == 200, path
-        html = response.content.decode()
+        html = response.getvalue().decode()  # open data is streamed from a file
         seen[path] = html
         parser = LinkParser()
         parser.feed(html)
