@@ -70,13 +70,29 @@ def public_urls():
         ("programmes feed", reverse("programmes:feed")),
         ("programmes projects.csv", reverse("programmes:open_data", args=["csv"])),
         ("registration, commune search", reverse("registrations:communes", args=[commune.province_id])),
-        ("sitemap.xml", "/sitemap.xml"),
+        *sitemap_urls(),
     ]
     if committee:
         urls.append(("committee", reverse("workshops:committee", args=[committee.slug])))
         urls.append(("feed, committee", reverse("workshops:committee_feed", args=[committee.slug])))
     if planned:
         urls.append(("registration form", reverse("registrations:register", args=[planned.slug])))
+    return urls
+
+
+def sitemap_urls():
+    """``[(label, url)]`` of the sitemap: its index, and the first and last page of every section."""
+    from django.urls import reverse
+
+    from config.urls import ALL_SITEMAPS
+
+    urls = [("sitemap.xml (index)", reverse("sitemap"))]
+    for section, sitemap in ALL_SITEMAPS.items():
+        address = reverse("sitemap-section", args=[section])
+        pages = sitemap().paginator.num_pages
+        urls.append((f"sitemap {section}", address))
+        if pages > 1:
+            urls.append((f"sitemap {section} ?p={pages}", f"{address}?p={pages}"))
     return urls
 
 
@@ -171,6 +187,28 @@ def time_requests(client, urls, runs, minimal):
     return times, facts
 
 
+def time_open_data_jobs(runs):
+    """Seconds the background job takes to make each whole-country open-data file (what no
+    request waits for: visitors get the previous file meanwhile), ``runs`` times each, in
+    French: ``{label: [seconds]}``."""
+    import tempfile
+    from pathlib import Path
+
+    from workshops import opendata_files
+
+    times = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for _round in range(runs):
+            for dataset in opendata_files.DATASETS:
+                for fmt in opendata_files.CONTENT_TYPES:
+                    start = time.perf_counter()
+                    opendata_files.write(Path(folder) / f"{dataset}-{fmt}-x-{_round}.{fmt}", dataset, fmt, "")
+                    times.setdefault(f"job: open data {dataset}.{fmt}", []).append(
+                        time.perf_counter() - start
+                    )
+    return times
+
+
 def report(title, times, facts):
     anchor = statistics.median(times["minimal view"])
     print(f"\n{title}")
@@ -196,7 +234,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="timed rounds after one warm-up (default 3)")
     parser.add_argument("--only", default="", help="only the requests whose label contains this")
     args = parser.parse_args()
-    from after_edit import use_temporary_caches
+    from after_edit import rebuild_at_once, use_temporary_caches
     from run import add_minimal_views, setup_django, sign_in_verified
 
     use_temporary_caches()
@@ -221,8 +259,16 @@ def main():
     ]:
         urls = [(label, url) for label, url in urls if args.only in label]
         if urls:
-            times, facts = time_requests(client, urls, args.runs, "/bench-minimal/")
+            # Each round forgets every page: its request builds it (not the bounded rebuild
+            # rate's latest copy).
+            with rebuild_at_once():
+                times, facts = time_requests(client, urls, args.runs, "/bench-minimal/")
             report(title, times, facts)
+    if "job" in args.only or not args.only:
+        jobs = time_open_data_jobs(args.runs)
+        print(f"\nOpen data files made by the job (load {load()})")
+        for label, values in jobs.items():
+            print(f"{label:<44} {statistics.median(values):>9.3f} {max(values):>9.3f}")
     print(f"\nload at end {load()}")
 
 

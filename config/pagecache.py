@@ -7,7 +7,8 @@ workshop's page (and its registration pages), ``communes`` and ``commune:<slug>`
 commune's page, open data and feed, ``regions`` for the regions list and the region, province
 and commune-search pages, ``region:<slug>`` for one region's page, ``programmes`` for the
 action programmes' pages, ``lists`` for every other public page (home, lists, tracker,
-committees, feeds, open data). Three scopes cut across: ``progress`` holds the pages that show
+committees, feeds, open data); the sitemap's index and sections are in ``lists``, ``progress``
+and ``programmes``. Three scopes cut across: ``progress`` holds the pages that show
 the progress of recommendations and commitments (tracker, their lists and pages, committees,
 feeds, open data), ``overview`` the home page and the regions list (their map), ``home`` the
 home page. ``forget_pages("workshop:x", "lists")`` gives those scopes a new random generation,
@@ -107,6 +108,9 @@ _SCOPES = {
     "regions:list": lambda kwargs: [REGIONS, OVERVIEW],
     "workshops:home": lambda kwargs: [LISTS, OVERVIEW, HOME],
     **{f"workshops:{name}": lambda kwargs: [LISTS, PROGRESS] for name in _PROGRESS_VIEWS},
+    # The sitemap's index and sections list workshops, recommendations, commitments (public by
+    # their workshop), committees and programmes.
+    **{name: lambda kwargs: [LISTS, PROGRESS, PROGRAMMES] for name in ("sitemap", "sitemap-section")},
 }
 _NAMESPACE_SCOPES = {"regions": REGIONS, "programmes": PROGRAMMES}
 

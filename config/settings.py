@@ -283,6 +283,11 @@ else:
 # JOB_FILES_MAX_AGE seconds; then ``manage.py delete_expired_job_files`` (or the next job asked
 # for) deletes it.
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", str(BASE_DIR / "var" / "job-files")))
+# The whole-country open data is sent from files made once per change (workshops/opendata_files.py):
+# here, shared by every server like media/. A new version is made by a background job; if none
+# delivered it within OPEN_DATA_BUILD_SECONDS, the next request makes it.
+OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", str(BASE_DIR / "var" / "open-data")))
+OPEN_DATA_BUILD_SECONDS = int(os.environ.get("OPEN_DATA_BUILD_SECONDS", "120"))
 JOB_FILES_MAX_AGE = int(os.environ.get("JOB_FILES_MAX_AGE", str(24 * 3600)))
 # A running job's worker writes a sign of life every JOB_HEARTBEAT_SECONDS; a job without one for
 # JOB_STALLED_SECONDS lost its worker (stopped, restarted, killed) and is marked failed, so that

@@ -9,6 +9,7 @@ Error pages come from ``config.errors``, in the language of the URL's prefix.
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -22,10 +23,20 @@ from workshops import report_urls
 from workshops.sitemaps import SITEMAPS
 from workshops.views import stored_document
 
+ALL_SITEMAPS = {**SITEMAPS, **PROGRAMME_SITEMAPS}
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": {**SITEMAPS, **PROGRAMME_SITEMAPS}}, name="sitemap"),
+    # An index of the sections, each cut into pages (workshops.sitemaps): one document of every
+    # page took seconds to build at national scale.
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": ALL_SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": ALL_SITEMAPS}, name="sitemap-section"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Evidence and minutes, in development and production alike, with the headers that keep a
     # document from running as a page (docs/deployment.md).

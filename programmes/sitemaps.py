@@ -1,6 +1,7 @@
 """Sitemap sections of the action programmes (joined to ``workshops.sitemaps.SITEMAPS`` in
 ``config/urls.py``)."""
 
+from django.db.models import Max
 from django.urls import reverse
 
 from programmes.models import ActionProgramme, Project
@@ -13,6 +14,10 @@ class ProgrammeSitemap(TrackerSitemap):
 
     def lastmod(self, programme):
         return programme.updated_at
+
+    def get_latest_lastmod(self):
+        """The latest ``updated_at`` of the programmes, in one query."""
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ProjectSitemap(TrackerSitemap):

@@ -16,6 +16,10 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["participation__person", "participation__workshop"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    # A few thousand registrations beside half a million participations: each registration's
+    # participation and person are tested, not every participation of a matching person listed
+    # (config.admin_search).
+    search_rows_first = True
     actions = ["approve", "refuse"]
     fields = [
         "participation",

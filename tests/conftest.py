@@ -54,6 +54,7 @@ def _jobs_run_at_once(settings, tmp_path):
     so that a test sees the job finished; tests of a queued job create it without a worker."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.JOB_FILES_DIR = tmp_path / "job-files"
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
 
 
 def pytest_report_header(config):

@@ -1,7 +1,14 @@
-"""``/sitemap.xml``: every public page, in Arabic, French and English (search engines, and the
-test that crawls the public site for personal data)."""
+"""The sitemap: every public page, in Arabic, French and English, with each page's alternates in
+the other two (search engines, and the test that crawls the public site for personal data).
+
+``/sitemap.xml`` is an index of the sections below (``/sitemap-<section>.xml``), each cut into
+pages of ``TrackerSitemap.limit`` addresses (``?p=2``, ...): at national scale one document of
+every page took 8.5 s to build (17,000 pages, 7 MB), a page of a section takes a fraction of a
+second and reads only its own rows."""
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.urls import reverse
 
 from regions.models import Commune, Province, Region
@@ -10,11 +17,47 @@ from workshops.models import Commitment, MonitoringCommittee, Recommendation, Wo
 LANGUAGES = ["ar", "fr", "en"]
 
 
+class LanguagePairs:
+    """The ``(item, language)`` pairs of ``items`` (a queryset or a list) for every language of
+    ``languages``, as Django's i18n sitemaps paginate them, sliced in the database: a page reads
+    its own rows and the count, not every row of the section (Django's own ``_items`` does)."""
+
+    def __init__(self, items, languages):
+        self.items = items
+        self.languages = list(languages)
+
+    def count(self):
+        """The number of pairs: items x languages (one ``COUNT`` for a queryset)."""
+        items = self.items
+        return (items.count() if hasattr(items, "query") else len(items)) * len(self.languages)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        """The pairs of ``index``, a slice with a start and a stop (what ``Paginator`` asks)."""
+        width = len(self.languages)
+        first = index.start // width
+        rows = self.items[first : -(-index.stop // width)]
+        pairs = [(item, language) for item in rows for language in self.languages]
+        skip = index.start - first * width
+        return pairs[skip : skip + index.stop - index.start]
+
+
 class TrackerSitemap(Sitemap):
+    """A section in three languages with alternates, cut into pages of ``limit`` addresses (each
+    with its three alternates): 1,000 took 0.4-0.55 s at load 3.4 and 1.0-1.5 s at load 8.6 on
+    two cores at national scale, so 500 stay well under 2 s under load (docs/performance.md,
+    "Requests over 2 s")."""
+
     i18n = True
     languages = LANGUAGES
     alternates = True
-    limit = 5000
+    limit = 500
+
+    @property
+    def paginator(self):
+        return Paginator(LanguagePairs(self.items(), self.languages), self.limit)
 
 
 class PageSitemap(TrackerSitemap):
@@ -42,6 +85,11 @@ class WorkshopSitemap(TrackerSitemap):
 
     def lastmod(self, workshop):
         return workshop.updated_at
+
+    def get_latest_lastmod(self):
+        """The latest ``updated_at`` of the published workshops (the index's ``lastmod``), in one
+        query instead of reading every workshop."""
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class RegionSitemap(TrackerSitemap):

@@ -9,14 +9,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from regions import maps
-from workshops import invalidation, opendata, publication, reports, tracker
+from workshops import invalidation, opendata_files, publication, reports, tracker
 from workshops.evidence import CONTENT_TYPES, STORED_NAME
 from workshops.filters import CommitmentFilter, RecommendationFilter, WorkshopFilter
 from workshops.forms import FollowUpForm
@@ -251,24 +251,12 @@ class RecommendationFollowUpCreateView(FollowUpCreateView):
     subject_model = Recommendation
 
 
-OPEN_DATA = {
-    "recommendations": (opendata.recommendation_rows, opendata.RECOMMENDATION_FIELDS),
-    "commitments": (opendata.commitment_rows, opendata.COMMITMENT_FIELDS),
-}
-
-
 def open_data(request, dataset, fmt):
-    """``/tracker/data/<recommendations|commitments>.<csv|json>``: public fields only."""
-    if dataset not in OPEN_DATA or fmt not in {"csv", "json"}:
+    """``/tracker/data/<recommendations|commitments>.<csv|json>``: public fields only, sent from
+    a file made once per change (``workshops.opendata_files``)."""
+    if dataset not in opendata_files.DATASETS or fmt not in opendata_files.CONTENT_TYPES:
         raise Http404
-    rows_function, fields = OPEN_DATA[dataset]
-    rows = rows_function(base_url=request.build_absolute_uri("/").rstrip("/"))
-    if fmt == "csv":
-        response = HttpResponse(opendata.as_csv(rows, fields), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(opendata.as_json(rows, fields, dataset), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{dataset}.{fmt}"'
-    return response
+    return opendata_files.response(request, dataset, fmt)
 
 
 # Served documents may not run anything, even if a browser took one for a page.

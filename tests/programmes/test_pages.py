@@ -22,6 +22,7 @@ from tests.programmes.factories import (
     ObservationFactory,
     ProjectFactory,
 )
+from tests.sitemaps import sitemap_xml
 from workshops.models import ProgressStatus
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +226,7 @@ def test_observations_of_a_hidden_committee_stay_hidden(client):
 
 
 def test_sitemap_lists_programmes_and_projects(client, illustrative):
-    body = client.get("/sitemap.xml").content.decode()
+    body = sitemap_xml(client)
     assert illustrative.get_absolute_url() in body or f"/programmes/{illustrative.pk}/" in body
     assert f"/programmes/projects/{illustrative.projects.first().pk}/" in body
 

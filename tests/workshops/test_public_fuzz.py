@@ -133,6 +133,7 @@ def valid_urls(example):
         "fr/tracker/feed/region/<slug:slug>/": "fr/tracker/feed/region/oriental/",
         "fr/tracker/feed/committee/<str:slug>/": f"fr/tracker/feed/committee/{committee}/",
         "fr/tracker/data/<str:dataset>.<str:fmt>": "fr/tracker/data/commitments.csv",
+        "sitemap-<slug:section>.xml": "sitemap-workshops.xml",
         # Registration: a province's communes; a workshop not open to registration (404) and
         # its confirmation (without a registration in the session: a redirect to the form).
         "fr/register/communes/<int:province>/": "fr/register/communes/1/",

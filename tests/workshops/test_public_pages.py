@@ -18,6 +18,7 @@ from tests.factories import (
     WorkshopFactory,
     region,
 )
+from tests.sitemaps import sitemap_xml
 from workshops.models import MonitoringCommittee, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def crawl(client, start):
             continue
         response = client.get(path)
         assert response.status_code == 200, path
-        html = response.content.decode()
+        html = response.getvalue().decode()  # open data is streamed from a file
         seen[path] = html
         parser = LinkParser()
         parser.feed(html)
@@ -73,9 +74,11 @@ def crawl(client, start):
 
 
 def sitemap_paths(client):
-    """The paths listed in /sitemap.xml (every public page, in each language)."""
-    xml = client.get("/sitemap.xml").content.decode()
-    return [urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+    """The paths of the public pages the sitemap lists (its index, then every page of every
+    section), in each language."""
+    xml = sitemap_xml(client)
+    paths = [urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+    return [path for path in paths if not path.startswith("/sitemap")]
 
 
 def test_sitemap_lists_every_public_object_in_three_languages(client, example):

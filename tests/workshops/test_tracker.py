@@ -322,17 +322,17 @@ def test_open_data_holds_exactly_the_public_fields(client, example):
         ("commitments", opendata.COMMITMENT_FIELDS),
         ("recommendations", opendata.RECOMMENDATION_FIELDS),
     ):
-        document = json.loads(client.get(url("workshops:open_data", dataset=dataset, fmt="json")).content)
+        document = json.loads(client.get(url("workshops:open_data", dataset=dataset, fmt="json")).getvalue())
         assert document["fields"] == fields
         assert not PERSONAL & set(fields)
         for row in document["rows"]:
             assert list(row) == fields
-        csv_text = client.get(url("workshops:open_data", dataset=dataset, fmt="csv")).content.decode(
-            "utf-8-sig"
+        csv_text = (
+            client.get(url("workshops:open_data", dataset=dataset, fmt="csv")).getvalue().decode("utf-8-sig")
         )
         assert csv_text.splitlines()[0] == ",".join(fields)
     commitments = json.loads(
-        client.get(url("workshops:open_data", dataset="commitments", fmt="json")).content
+        client.get(url("workshops:open_data", dataset="commitments", fmt="json")).getvalue()
     )
     assert len(commitments["rows"]) == 7
     assert {row["status"] for row in commitments["rows"]} == set(ProgressStatus.values)
@@ -343,7 +343,7 @@ def test_open_data_contains_no_personal_value(client, example):
     from organizations.models import Person
 
     blob = b"".join(
-        client.get(url("workshops:open_data", dataset=d, fmt=f)).content
+        client.get(url("workshops:open_data", dataset=d, fmt=f)).getvalue()
         for d in ("commitments", "recommendations")
         for f in ("csv", "json")
     ).decode("utf-8")
