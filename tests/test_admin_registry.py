@@ -12,6 +12,8 @@ DERIVED = {
     "workshops.WorkshopSender",
     "workshops.Reached",
     "workshops.WorkshopMargin",
+    "workshops.ReachCount",
+    "workshops.MarginSum",
 }
 
 

@@ -1449,3 +1449,64 @@ class Reached(models.Model):
 
     def __str__(self):
         return str(self.person)
+
+
+# Second level: the sums of the summary tables above, kept by the same writes by deltas
+# (``workshops.summaries``), so that the country's figures read tens of rows instead of scanning
+# the tables. ``region`` is the region's id, 0 for "not known": a key column without NULL, so
+# that one ``INSERT ... ON CONFLICT`` adds to the row of the key or makes it.
+
+
+class ReachCount(models.Model):
+    """How many people reached (``Reached`` rows) come from ``region`` (0: not known) with
+    ``gender``: ``reports.reach()`` reads these rows alone. Rows whose count fell to 0 stay."""
+
+    region = models.PositiveIntegerField(_("region"))
+    gender = models.CharField(_("gender"), max_length=12)
+    people = models.IntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("people reached by region and gender (summary)")
+        verbose_name_plural = _("people reached by region and gender (summary)")
+        ordering = ["region", "gender"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "gender"],
+                name="workshops_reachcount_key",
+                violation_error_message=_("This region and gender are already counted."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.gender}: {self.people}"
+
+
+class MarginSum(models.Model):
+    """The public ``WorkshopMargin`` rows (of published, held workshops) of one key summed:
+    ``people`` their counts, ``cells`` how many rows. The key is the margin's ``kind``,
+    ``region`` (0: none or not known), ``gender`` ("" when none), ``printed`` and ``minimum``:
+    ``reports.workshop_margin_sums()`` reads these rows alone. Rows whose ``cells`` fell to 0
+    stay (readers leave them out)."""
+
+    kind = models.CharField(_("kind"), max_length=6)
+    region = models.PositiveIntegerField(_("region"))
+    gender = models.CharField(_("gender"), max_length=12, blank=True)
+    printed = models.BooleanField(_("printed"))
+    minimum = models.PositiveSmallIntegerField(_("smallest count published"))
+    people = models.IntegerField(_("people"))
+    cells = models.IntegerField(_("cells"))
+
+    class Meta:
+        verbose_name = _("sum of published margins (summary)")
+        verbose_name_plural = _("sums of published margins (summary)")
+        ordering = ["kind", "region", "gender", "printed", "minimum"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "region", "gender", "printed", "minimum"],
+                name="workshops_marginsum_key",
+                violation_error_message=_("These margins are already summed."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.region or self.gender} {self.printed}: {self.people} ({self.cells})"

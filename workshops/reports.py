@@ -27,12 +27,12 @@ from regions.models import Commune, Region
 from workshops.models import (
     Attendance,
     Commitment,
+    MarginSum,
     Participation,
-    Reached,
+    ReachCount,
     Recommendation,
     RecommendationStatus,
     Workshop,
-    WorkshopMargin,
     WorkshopPartner,
     WorkshopPeople,
     WorkshopSender,
@@ -59,16 +59,14 @@ def reach():
     Returns a dict ``{(region_id or None, gender value): count}``, combinations without anyone
     left out. Every public count of people (home headline and chart, map and regions list,
     region pages) is a sum over it: each person has one region and one gender, so the sums
-    count everyone once. One query, a GROUP BY over the summary table of the people reached
-    (``Reached``, kept by ``workshops.summaries`` with these same rules), shared through the
-    cache (``cached``).
+    count everyone once. One query over tens of rows: ``ReachCount``, the summary table of the
+    people reached (``Reached``, kept by ``workshops.summaries`` with these same rules) counted
+    by region and gender as the same writes change it; shared through the cache (``cached``).
     """
 
     def compute():
-        # COUNT(*), not of the key: the (region, gender) index answers alone (SQLite's bigint
-        # key is no rowid: counting it read every row, 5 times slower at a national scale).
-        rows = Reached.objects.order_by().values_list("region", "gender").annotate(n=Count("*"))
-        return {(region_id, gender): n for region_id, gender, n in rows}
+        rows = ReachCount.objects.filter(people__gt=0).order_by().values_list("region", "gender", "people")
+        return {(region_id or None, gender): n for region_id, gender, n in rows}
 
     return cached("reach", compute, localized=False, people=True)
 
@@ -129,14 +127,14 @@ def people_by_workshop():
 
 def workshop_margin_sums():
     """The ``WorkshopMargin`` rows of every published, held workshop summed: ``(kind, region_id or
-    None, gender or "", printed, minimum, people, rows)`` for each group. One grouped query over
-    the public rows' index (``WorkshopMargin.public``)."""
-    return (
-        WorkshopMargin.objects.filter(public=True)
+    None, gender or "", printed, minimum, people, rows)`` for each group. One query over tens of
+    rows: ``MarginSum``, those sums kept by the writes that change the margins."""
+    rows = (
+        MarginSum.objects.filter(cells__gt=0)
         .order_by()
-        .values_list("kind", "region", "gender", "printed", "minimum")
-        .annotate(n=Sum("people"), cells=Count("*"))
+        .values_list("kind", "region", "gender", "printed", "minimum", "people", "cells")
     )
+    return [(kind, region or None, *rest) for kind, region, *rest in rows]
 
 
 def region_rows(counts):

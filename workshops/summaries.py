@@ -28,8 +28,8 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.apps import apps as installed_apps
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db import connections, router, transaction
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from workshops import publication
@@ -130,7 +130,8 @@ def _locked(model, ids):
 
 def refresh_workshops(ids, apps=installed_apps):
     """Compute again the ``WorkshopPeople``, ``WorkshopMargin`` and ``WorkshopSender`` rows of
-    the workshops ``ids`` (the workshops locked first). Ten queries per 500 workshops."""
+    the workshops ``ids`` (the workshops locked first), and their part of ``MarginSum``. Thirteen
+    queries per 500 workshops."""
     Workshop = apps.get_model("workshops", "Workshop")
     Participation = apps.get_model("workshops", "Participation")
     WorkshopPeople = apps.get_model("workshops", "WorkshopPeople")
@@ -138,11 +139,12 @@ def refresh_workshops(ids, apps=installed_apps):
     WorkshopSender = apps.get_model("workshops", "WorkshopSender")
     with transaction.atomic():
         for chunk in _locked(Workshop, ids):
-            WorkshopPeople.objects.filter(workshop__in=chunk).delete()
-            WorkshopMargin.objects.filter(workshop__in=chunk).delete()
-            WorkshopSender.objects.filter(workshop__in=chunk).delete()
-            _write_workshops(Participation.objects.filter(COUNTED, workshop__in=chunk), apps)
-            set_public(WorkshopMargin.objects.filter(workshop__in=chunk), apps)
+            with margins_summed(WorkshopMargin.objects.filter(workshop__in=chunk), apps):
+                WorkshopPeople.objects.filter(workshop__in=chunk).delete()
+                WorkshopMargin.objects.filter(workshop__in=chunk).delete()
+                WorkshopSender.objects.filter(workshop__in=chunk).delete()
+                _write_workshops(Participation.objects.filter(COUNTED, workshop__in=chunk), apps)
+                set_public(WorkshopMargin.objects.filter(workshop__in=chunk), apps)
 
 
 def _write_workshops(counted, apps):
@@ -200,11 +202,13 @@ def set_public(margins, apps=installed_apps):
 
 
 def refresh_public(ids):
-    """``set_public`` for the workshops ``ids`` (published, unpublished, held or cancelled).
-    One query per 500."""
+    """``set_public`` for the workshops ``ids`` (published, unpublished, held or cancelled), and
+    ``MarginSum`` by the difference. Three or four queries per 500."""
     WorkshopMargin = installed_apps.get_model("workshops", "WorkshopMargin")
     for chunk in _chunks(ids):
-        set_public(WorkshopMargin.objects.filter(workshop__in=chunk))
+        margins = WorkshopMargin.objects.filter(workshop__in=chunk)
+        with margins_summed(margins):
+            set_public(margins)
 
 
 def _model(apps, name):
@@ -218,14 +222,16 @@ def _model(apps, name):
 
 def refresh_people(ids, apps=installed_apps):
     """Compute again whether each person of ``ids`` is reached (``Reached``: counted at a
-    published, held workshop), with their region, commune and gender. Four queries per 500,
-    each over those people's participations alone (their index), not over everyone's."""
+    published, held workshop), with their region, commune and gender, and ``ReachCount`` by the
+    difference. Seven queries per 500, each over those people's rows alone (their index), not
+    over everyone's."""
     Person = apps.get_model("organizations", "Person")
     Reached = apps.get_model("workshops", "Reached")
     with transaction.atomic():
         for chunk in _locked(Person, ids):
-            Reached.objects.filter(person__in=chunk).delete()
-            _write_reached(Person.objects.filter(pk__in=chunk), apps, people=chunk)
+            with reach_counted(Reached.objects.filter(person__in=chunk), apps):
+                Reached.objects.filter(person__in=chunk).delete()
+                _write_reached(Person.objects.filter(pk__in=chunk), apps, people=chunk)
 
 
 def _write_reached(persons, apps, people=None):
@@ -271,8 +277,9 @@ def refresh_organizations(ids):
 def rebuild(apps=installed_apps):
     """Empty the four summary tables and fill them from every participation (``apps``: the app
     registry, a migration's historical one in the data migration), the workshops' margins with
-    the current ``SMALL_CELL_MINIMUM``. Returns ``(workshop rows, sender rows, people
-    reached)``. Four grouped queries plus the inserts: seconds at a national scale."""
+    the current ``SMALL_CELL_MINIMUM``, then their sums (``rebuild_sums``). Returns ``(workshop
+    rows, sender rows, people reached)``. Six grouped queries plus the inserts: seconds at a
+    national scale."""
     Participation = apps.get_model("workshops", "Participation")
     Person = apps.get_model("organizations", "Person")
     names = ("WorkshopPeople", "WorkshopSender", "Reached", "WorkshopMargin")
@@ -284,7 +291,105 @@ def rebuild(apps=installed_apps):
         if tables[3] is not None:
             set_public(tables[3].objects.all(), apps)
         _write_reached(Person.objects.all(), apps)
+        rebuild_sums(apps)
         return tuple(table.objects.count() for table in tables[:3])
+
+
+# Second level: the sums of Reached and WorkshopMargin, by deltas ---------------------------------
+
+# Each counter table: its key columns and the columns a delta adds to.
+SUM_COLUMNS = {
+    "ReachCount": (("region", "gender"), ("people",)),
+    "MarginSum": (("kind", "region", "gender", "printed", "minimum"), ("people", "cells")),
+}
+
+
+def reach_counts(reached):
+    """The ``Reached`` rows ``reached`` (a QuerySet) counted as ``ReachCount`` keeps them:
+    ``{(region_id or 0, gender): (people,)}``. One grouped query."""
+    rows = reached.order_by().values_list("region", "gender").annotate(n=Count("*"))
+    return {(r or 0, g): (n,) for r, g, n in rows}
+
+
+def margin_sums(margins):
+    """The public rows of the ``WorkshopMargin`` rows ``margins`` (a QuerySet) summed as
+    ``MarginSum`` keeps them: ``{(kind, region_id or 0, gender, printed, minimum): (people,
+    cells)}``. One grouped query."""
+    rows = (
+        margins.filter(public=True)
+        .order_by()
+        .values_list("kind", "region", "gender", "printed", "minimum")
+        .annotate(n=Sum("people"), cells=Count("*"))
+    )
+    return {(k, r or 0, g, p, m): (n, c) for k, r, g, p, m, n, c in rows}
+
+
+@contextmanager
+def _summed(name, measure, apps):
+    """Add to the counter table ``name`` what the block changes in ``measure()`` (``reach_counts``
+    or ``margin_sums`` of the rows the block rewrites, read before and after it)."""
+    model = _model(apps, name)
+    if model is None:  # an older migration's registry, before 0020
+        yield
+        return
+    before = measure()
+    yield
+    after = measure()
+    width = len(SUM_COLUMNS[name][1])
+    deltas = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, (0,) * width), after.get(key, (0,) * width)
+        deltas[key] = tuple(n - o for o, n in zip(old, new, strict=True))
+    add_to_sums(model, deltas)
+
+
+def reach_counted(reached, apps=installed_apps):
+    """A block that rewrites the ``Reached`` rows ``reached`` (a QuerySet naming them by person),
+    ``ReachCount`` following by the difference."""
+    return _summed("ReachCount", lambda: reach_counts(reached), apps)
+
+
+def margins_summed(margins, apps=installed_apps):
+    """A block that rewrites the ``WorkshopMargin`` rows ``margins`` (a QuerySet naming them by
+    workshop), ``MarginSum`` following by the difference."""
+    return _summed("MarginSum", lambda: margin_sums(margins), apps)
+
+
+def add_to_sums(model, deltas):
+    """Add ``deltas`` (``{key: (amount, ...)}``, as ``SUM_COLUMNS`` names them) to the rows of
+    the counter table ``model``, making the rows of new keys. One ``INSERT ... ON CONFLICT DO
+    UPDATE SET n = n + excluded.n``: atomic for each row on PostgreSQL and SQLite, so that two
+    transactions adding to one row both count (the second waits for the first's row lock and
+    adds to what it committed). Keys in order, so that two writers lock rows in one order."""
+    rows = sorted((key, amounts) for key, amounts in deltas.items() if any(amounts))
+    if not rows:
+        return
+    keys, amounts = SUM_COLUMNS[model.__name__]
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(model._meta.get_field(name).column) for name in (*keys, *amounts)]
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[len(keys) :])
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "
+        f"ON CONFLICT ({', '.join(columns[: len(keys)])}) DO UPDATE SET {added}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for key, amount in rows for value in (*key, *amount)])
+
+
+def rebuild_sums(apps=installed_apps):
+    """Empty ``ReachCount`` and ``MarginSum`` and fill them from ``Reached`` and
+    ``WorkshopMargin`` as they are (``rebuild``, the data migration 0020). Four queries."""
+    ReachCount, MarginSum = _model(apps, "ReachCount"), _model(apps, "MarginSum")
+    if ReachCount is None:
+        return
+    with transaction.atomic():
+        ReachCount.objects.all().delete()
+        MarginSum.objects.all().delete()
+        add_to_sums(ReachCount, reach_counts(apps.get_model("workshops", "Reached").objects.all()))
+        add_to_sums(MarginSum, margin_sums(apps.get_model("workshops", "WorkshopMargin").objects.all()))
 
 
 # Signals: the writes of one row -------------------------------------------------------------------
@@ -322,6 +427,10 @@ def _workshop_saved(sender, instance, raw=False, **kwargs):
 
 def _workshop_deleting(sender, instance, **kwargs):
     _pending().going.add(("workshop", instance.pk))
+    # Its margins go with it (a cascade, without signals): out of the sums first.
+    margins = installed_apps.get_model("workshops", "WorkshopMargin").objects.filter(workshop=instance.pk)
+    with margins_summed(margins):
+        margins.delete()
     mark(people=list(instance.participations.order_by().values_list("person_id", flat=True)), now=False)
 
 

@@ -246,11 +246,12 @@ def test_moving_rows_without_twins_takes_the_same_queries_whatever_their_number(
     with CaptureQueriesContext(connection) as queries:
         report = merge(kept, [other])
     assert report.moved == {"participations": participations}
-    # 2 of them give the merged record's history to the kept one; 24 refresh the public
+    # 2 of them give the merged record's history to the kept one; 32 refresh the public
     # summary tables (the deleted person's workshops, their published margins included, then
-    # the kept person and theirs); 1 asks whether the kept person is counted (then the cached
-    # figures about people are forgotten: workshops.reference_edits).
-    assert len(queries) == 39
+    # the kept person and theirs) and their sums (the rows each refresh rewrites read before and
+    # after it, the difference added); 1 asks whether the kept person is counted (then the
+    # cached figures about people are forgotten: workshops.reference_edits).
+    assert len(queries) == 47
 
 
 def test_erasing_a_merged_person_scrubs_the_history_of_the_records_merged_into_them(twins, django_user_model):

@@ -166,8 +166,9 @@ def test_first_request_after_a_change_of_who_attended_reads_the_margins_in_one_q
     first,
     cached,  # noqa: F811 (fixture)
 ):
-    """The roster's bulk status, as staff change who attended: the country's table then sums
-    the stored margins (one grouped query) instead of reading every workshop's people."""
+    """The roster's bulk status, as staff change who attended: the country's table then reads
+    the sums of the stored margins and of the people reached (``MarginSum``, ``ReachCount``: one
+    query each over tens of rows) instead of reading every workshop's people."""
     workshops = [WorkshopFactory(venue_region=region("06")) for _n in range(3)]
     for index, workshop in enumerate(workshops):
         for person_region in (region("06"), region("04"), None)[: index + 1]:
@@ -189,6 +190,9 @@ def test_first_request_after_a_change_of_who_attended_reads_the_margins_in_one_q
     with CaptureQueriesContext(connection) as queries:
         assert client.get(paths[page]).status_code == 200
     read = [q["sql"] for q in queries]
-    assert sum("workshopmargin" in sql for sql in read) == 1
-    assert not [sql for sql in read if "workshops_participation" in sql or "workshoppeople" in sql]
+    # The second level of summary: tens of rows, not the margins or the people reached.
+    assert sum("workshops_marginsum" in sql for sql in read) == 1
+    assert sum("workshops_reachcount" in sql for sql in read) == 1
+    scanned = ("workshops_participation", "workshoppeople", "workshopmargin", "workshops_reached")
+    assert not [sql for sql in read if any(table in sql for table in scanned)]
     assert (len(queries), page_queries(client, paths[page])) == (first, cached)

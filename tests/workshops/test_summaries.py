@@ -27,7 +27,9 @@ from tests.factories import (
 )
 from workshops import publication, reports, summaries
 from workshops.models import (
+    MarginSum,
     Participation,
+    ReachCount,
     Reached,
     Workshop,
     WorkshopMargin,
@@ -39,7 +41,8 @@ pytestmark = pytest.mark.django_db
 
 
 def tables():
-    """The four summary tables' rows, each as a sorted list of tuples."""
+    """The four summary tables' rows and their sums' (``ReachCount``, ``MarginSum``: rows counting
+    something; the writes keep the keys that fell to 0), each as a sorted list of tuples."""
     return tuple(
         sorted(rows, key=repr)
         for rows in (
@@ -48,6 +51,10 @@ def tables():
             Reached.objects.values_list("person", "region", "commune", "gender"),
             WorkshopMargin.objects.values_list(
                 "workshop", "kind", "region", "gender", "people", "printed", "minimum", "public"
+            ),
+            ReachCount.objects.exclude(people=0).values_list("region", "gender", "people"),
+            MarginSum.objects.exclude(people=0, cells=0).values_list(
+                "kind", "region", "gender", "printed", "minimum", "people", "cells"
             ),
         )
     )
