@@ -19,6 +19,11 @@ from django.utils.text import smart_split, unescape_string_literal
 from organizations.phones import phone_search_term
 from regions.search import SearchKeyModel, key_q, source_fields
 
+# ``search_rows_first`` of the participations' and attendance marks' admins: a word matching at
+# least this many people is tested row by row, newest first. Measured at national scale
+# (docs/performance.md, "Requests over 2 s").
+SEARCH_ROWS_FIRST_ABOVE = 2000
+
 # Prefixes of ``search_fields`` entries, as Django's admin reads them.
 SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "search"}
 
@@ -69,7 +74,12 @@ def _search_q(model, paths, bit, rows_first=False):
     ``rows_first``: the keys are followed from each row of ``model`` instead (``EXISTS (SELECT 1
     FROM participation WHERE id = participation_id AND EXISTS (…))``), for a table much smaller
     than those it reaches: SQLite otherwise built the list of every matching participation (a
-    common name: 110,000) before reading any of, say, 5,000 registrations, in each query.
+    common name: 110,000) before reading any of, say, 5,000 registrations, in each query. A dict
+    instead of a bool, ``{path of foreign keys: bound}`` (``{"participation__person": 2000}``):
+    the rows of ``model`` are tested first for that path only when at least ``bound`` rows of
+    the table it reaches match (``_matches_at_least``, one query): a common name among a
+    million attendance marks is found in the newest marks at once, row by row, while a rare one
+    would test every mark; other paths go by keys.
     """
     groups = {}
     for names, lookup in paths:
@@ -77,10 +87,15 @@ def _search_q(model, paths, bit, rows_first=False):
         groups.setdefault(keys, []).append((rest, lookup))
     terms = []
     for keys, entries in groups.items():
-        term = _table_q(keys[-1].related_model if keys else model, entries, bit)
+        table = keys[-1].related_model if keys else model
+        term = _table_q(table, entries, bit)
+        first = rows_first
+        if isinstance(rows_first, dict):
+            bound = rows_first.get("__".join(key.name for key in keys))
+            first = bound is not None and _matches_at_least(table, term, bound)
         for key in reversed(keys):
             manager = key.related_model._base_manager
-            if rows_first:
+            if first:
                 term = models.Q(
                     models.Exists(
                         manager.filter(term, **{key.target_field.name: models.OuterRef(key.attname)})
@@ -90,6 +105,12 @@ def _search_q(model, paths, bit, rows_first=False):
                 term = models.Q((f"{key.name}__in", manager.filter(term).values(key.target_field.name)))
         terms.append(term)
     return models.Q.create(terms, connector=models.Q.OR)
+
+
+def _matches_at_least(model, term, bound):
+    """Whether ``bound`` rows of ``model`` or more match ``term``: one ``COUNT`` over a
+    ``LIMIT bound`` subquery, which stops at ``bound``."""
+    return model._base_manager.filter(term).order_by()[:bound].count() >= bound
 
 
 def _key_prefix(model, names):
@@ -185,9 +206,11 @@ class SearchesRelatedByKeyMixin:
         return queryset, may_have_duplicates
 
     def _rows_first(self):
-        """Whether the admin declares ``search_rows_first`` (a table much smaller than those its
-        search reaches, e.g. registrations: ``_search_q``). Read, not defaulted here: this mixin
-        comes before the admin's own class (``config.admin``)."""
+        """What the admin declares as ``search_rows_first``: True for a table much smaller than
+        those its search reaches (registrations), ``{path: bound}`` for one whose rows are tested
+        first only when a word matches ``bound`` rows or more of the table ``path`` reaches
+        (attendance marks: ``_search_q``), False by default. Read, not defaulted here: this mixin comes
+        before the admin's own class (``config.admin``)."""
         return getattr(self, "search_rows_first", False)
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):

@@ -335,3 +335,31 @@ def test_registrations_search_tests_each_registration_through_its_keys(admin_cli
     assert names(r.participation for r in rows) == expected
     searched = [q["sql"] for q in queries if "registrations_registration" in q["sql"] and "LIKE" in q["sql"]]
     assert searched and all("EXISTS" in sql and " IN (SELECT" not in sql for sql in searched)
+
+
+@pytest.mark.parametrize(
+    ("term", "tested_row_by_row"),
+    [("a", True), ("Bennani", False), ("بناني", False), ("budget", False), ("zzz", False)],
+)
+def test_attendance_marks_are_tested_row_by_row_only_for_a_common_word(
+    admin_client, people, monkeypatch, term, tested_row_by_row
+):
+    """A word matching ``search_rows_first`` people or more is tested mark by mark (EXISTS: a
+    common name fills a page from the newest marks at once); a rarer one through its marks'
+    keys (IN: testing a million marks one by one for a rare name took 4-8 s). Same marks either
+    way."""
+    from workshops.admin import AttendanceAdmin
+
+    assert AttendanceAdmin.search_rows_first == {"participation__person": 2000}
+    monkeypatch.setattr(AttendanceAdmin, "search_rows_first", False)
+    expected = sorted(mark.pk for mark in changelist_rows(admin_client, Attendance, q=term))
+    monkeypatch.setattr(AttendanceAdmin, "search_rows_first", {"participation__person": 2})  # "a": 3
+    with CaptureQueriesContext(connection) as queries:
+        rows = changelist_rows(admin_client, Attendance, q=term)
+    assert sorted(mark.pk for mark in rows) == expected
+    sqls = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    searched = [sql for sql in sqls if "workshops_attendance" in sql and "LIKE" in sql]
+    assert searched
+    assert all(("EXISTS" in sql) == tested_row_by_row for sql in searched)
+    if term == "a":
+        assert len(expected) == 4  # every mark

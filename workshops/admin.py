@@ -16,6 +16,7 @@ from modeltranslation.translator import translator
 from config.admin_choices import PreloadsChoicesInlineMixin
 from config.admin_deletion import SummarisesDeletionMixin
 from config.admin_search import (
+    SEARCH_ROWS_FIRST_ABOVE,
     ChoicesThroughKeyFilter,
     RelatedThroughKeyFilter,
     SearchesRelatedByKeyMixin,
@@ -488,6 +489,7 @@ class ParticipationAdmin(
     autocomplete_fields = ["workshop", "person", "organization"]
     inlines = [AttendanceInline]
     show_full_result_count = False
+    search_rows_first = {"person": SEARCH_ROWS_FIRST_ABOVE}  # as the attendance marks' (below)
     # Newest first by primary key: the model's order (workshop, then name) would sort half a
     # million joined rows on every page.
     ordering = ["-pk"]
@@ -521,6 +523,10 @@ class AttendanceAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admi
     ]
     autocomplete_fields = ["participation", "session"]
     show_full_result_count = False
+    # A word matching this many people or more is tested mark by mark, newest first, where a
+    # page of matches is found at once; a rarer one through the list of its marks' keys
+    # (config.admin_search). Either way well under a second at national scale.
+    search_rows_first = {"participation__person": SEARCH_ROWS_FIRST_ABOVE}
     # Newest first by primary key: the model's order (session position) would sort a million
     # joined rows on every page.
     ordering = ["-pk"]
