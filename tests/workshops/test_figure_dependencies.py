@@ -225,7 +225,7 @@ def test_a_change_of_who_attended_keeps_the_pages_of_progress_and_rebuilds_those
 
 
 @pytest.mark.parametrize("job", [False, True])
-def test_an_attendance_import_keeps_the_pages_of_progress(client, django_user_model, settings, tmp_path, job):
+def test_an_attendance_import_keeps_the_pages_of_progress(django_user_model, settings, tmp_path, job):
     settings.ATTENDANCE_STAGING_DIR = tmp_path / "staging"
     settings.IMPORT_JOB_THRESHOLD = 49 if job else 10_000  # the sample has 50 participants
     workshop = WorkshopFactory(start_date=datetime.date(2021, 3, 5), end_date=datetime.date(2021, 3, 7))
