@@ -38,7 +38,7 @@ from attendance.sheets import FORMAT_LABELS
 from attendance.sheets.encodings import encoding_name
 from attendance.vocabulary import AttendanceImportError, SheetError, chunks
 from organizations.models import Organization, OrganizationAlias, Person
-from workshops import summaries
+from workshops import reports, summaries
 from workshops.models import Attendance, Participation, Workshop
 
 # How long an import waits for another one of the same database to finish (SQLite).
@@ -46,6 +46,17 @@ LOCK_WAIT_SECONDS = 60
 # Rows a bulk INSERT or UPDATE writes at most: bounds the SQL of one statement (an UPDATE of
 # many rows is a CASE over all of them). SQLite's 999 parameters cut INSERTs smaller still.
 WRITE_BATCH = 1000
+
+
+def forget_imported(workshop, result):
+    """Forget what the import ``result`` into ``workshop`` changed on public pages: a change of
+    who attended (``workshops.reports.forget_attendance``), of that workshop only, or of every
+    workshop's page when known people had blank details filled in (``people_completed``: a
+    region or gender now counted at the other workshops they attended too)."""
+    if result.people_completed:
+        reports.forget_attendance()
+    else:
+        reports.forget_attendance(workshop)
 
 
 def import_attendance(

@@ -339,7 +339,7 @@ def apply_batch(workshop, user, batch, now=None):
             )
         _settle({(row.participation_id, row.session_id) for row in saved})
     if saved or any(o.status == "applied" for o in walk_ins):
-        reports.forget_public_figures(workshop)
+        reports.forget_attendance(workshop)
     return {"walk_ins": walk_ins, "events": [outcomes[str(event.id)] for event in batch.events]}
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from attendance import bulk_exports, certificates
-from attendance.apply import import_attendance
+from attendance.apply import forget_imported, import_attendance
 from attendance.choices import Choices
 from attendance.rights import ImporterRights
 from attendance.vocabulary import AttendanceImportError
@@ -19,7 +19,6 @@ from jobs.tasks import start as start_job
 from organizations.models import ExportLog
 from organizations.privacy import can_export_personal_data
 from regions.models import Region
-from workshops import reports
 from workshops.models import Workshop
 
 
@@ -120,7 +119,7 @@ def attendance_import(job, progress):
             raise JobFailed("\n".join(str(problem) for problem in error.errors)) from error
     finally:
         job.input_path.unlink(missing_ok=True)
-    reports.forget_public_figures()
+    forget_imported(workshop, result)
     if not result.changes_anything:
         return Outcome(0, _("Nothing to save: this sheet was already imported into this workshop."))
     message = _("Attendance imported. %(summary)s") % {"summary": result.summary_text()}

@@ -149,7 +149,7 @@ class RosterView(RosterMixin, View):
         shown = _ids(request.POST.getlist("shown"))
         ticked = {pair for pair in map(_pair, request.POST.getlist("mark")) if pair}
         changes = roster.save_grid(self.workshop, shown, ticked, sessions)
-        reports.forget_public_figures(self.workshop)
+        reports.forget_attendance(self.workshop)
         messages.success(request, _("Ticks saved: %(count)s changed.") % {"count": changes})
         return self.back()
 
@@ -197,7 +197,7 @@ class MarkView(RosterMixin, View):
             # The database too busy to write now (SQLite's lock held past its timeout): nothing
             # was saved; the page sends the tick again, which is safe since ticks are idempotent.
             return JsonResponse({"error": "busy"}, status=503, headers={"Retry-After": "1"})
-        reports.forget_public_figures(self.workshop)
+        reports.forget_attendance(self.workshop)
         participation.refresh_from_db(fields=["status"])
         return JsonResponse(
             {
@@ -272,7 +272,7 @@ class AddKnownView(RosterMixin, View):
 
     def enrol(self, person, sessions, matched=False):
         participation, created = roster.enrol(self.workshop, person, sessions)
-        reports.forget_public_figures(self.workshop)
+        reports.forget_attendance(self.workshop)
         days = ", ".join(s.label for s in sessions) or _("no day yet")
         if matched and not self.rights.contacts:
             # Naming whom a phone leads to would tell its owner to staff who may not see phones.
@@ -333,6 +333,6 @@ class BulkView(RosterMixin, View):
             chosen.update(status=data["status"])
         else:
             chosen.set_role(data["role"])
-        reports.forget_public_figures(self.workshop)
+        reports.forget_attendance(self.workshop)
         messages.success(request, _("%(count)s people changed.") % {"count": len(data["selected"])})
         return self.back()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from attendance import bulk_exports, exports, staging
-from attendance.apply import import_attendance
+from attendance.apply import forget_imported, import_attendance
 from attendance.choices import Choices
 from attendance.forms import AttendanceUploadForm
 from attendance.job_runners import import_job
@@ -30,7 +30,6 @@ from jobs.models import Job
 from jobs.tasks import start as start_job
 from organizations.privacy import can_export_personal_data, personal_data_download, private_download
 from regions.models import Region
-from workshops import reports
 from workshops.models import Workshop
 from workshops.report_views import StaffReportMixin
 from workshops.spreadsheets import CONTENT_TYPES
@@ -135,7 +134,7 @@ def _confirm(request, workshop, token, choices, page):
         return None
     finally:
         staging.release(token)
-    reports.forget_public_figures(workshop)
+    forget_imported(workshop, result)
     if not result.changes_anything:
         # Someone imported the same sheet meanwhile: this confirmation waited, then found it saved.
         messages.info(request, _("Nothing to save: this sheet was already imported into this workshop."))

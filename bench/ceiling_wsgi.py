@@ -12,5 +12,6 @@ def _forget_nothing(*args, **kwargs):
 
 reports.forget_public_figures = _forget_nothing
 reports.forget_progress = _forget_nothing
+reports.forget_attendance = _forget_nothing
 
 __all__ = ["application"]

@@ -56,6 +56,12 @@ LISTS = "lists"
 PROGRESS = "progress"
 OVERVIEW = "overview"
 HOME = "home"
+PEOPLE = "people"
+WORKSHOPS = "workshops"
+# The scopes of the pages that show counts of people, workshops' own pages aside
+# (``workshop:<slug>`` each, ``WORKSHOPS`` all of them): what a change of who attended forgets
+# (``workshops.reports.forget_attendance``), not the tracker nor the other pages of progress.
+PEOPLE_SCOPES = (PEOPLE, REGIONS, COMMUNES)
 
 _prefix = contextvars.ContextVar("page_cache_prefix", default=None)
 # The latest copy of a URL outlives the page (this many times its lifetime): when the page
@@ -98,7 +104,7 @@ _PROGRESS_VIEWS = (
 
 # View name -> (its scopes after SITE, as a function of the URL's keyword arguments).
 _SCOPES = {
-    "workshops:detail": lambda kwargs: [workshop_scope(kwargs["slug"])],
+    "workshops:detail": lambda kwargs: [workshop_scope(kwargs["slug"]), WORKSHOPS],
     "registrations:register": lambda kwargs: [workshop_scope(kwargs["slug"])],
     "registrations:done": lambda kwargs: [workshop_scope(kwargs["slug"])],
     "regions:commune": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
@@ -106,7 +112,9 @@ _SCOPES = {
     "workshops:commune_feed": lambda kwargs: [COMMUNES, commune_scope(kwargs["slug"])],
     "regions:detail": lambda kwargs: [REGIONS, region_scope(kwargs["slug"])],
     "regions:list": lambda kwargs: [REGIONS, OVERVIEW],
-    "workshops:home": lambda kwargs: [LISTS, OVERVIEW, HOME],
+    "workshops:home": lambda kwargs: [LISTS, OVERVIEW, HOME, PEOPLE],
+    # Its participants per workshop.
+    "workshops:list": lambda kwargs: [LISTS, PEOPLE],
     **{f"workshops:{name}": lambda kwargs: [LISTS, PROGRESS] for name in _PROGRESS_VIEWS},
     # The sitemap's index and sections list workshops, recommendations, commitments (public by
     # their workshop), committees and programmes.

@@ -331,8 +331,9 @@ CACHES = {
     },
     # Whole public pages as sent to visitors who are not signed in (Django's cache middleware),
     # for PUBLIC_FIGURES_CACHE_SECONDS. Forgotten by scope with the public figures by
-    # ``workshops.reports.forget_public_figures`` (every edit in the admin, an import, a quick
-    # update; config/pagecache.py), so an edit shows at once. In files, not the database: a
+    # ``workshops.reports.forget_public_figures`` (the admin's edits), ``forget_progress`` (a
+    # follow-up) and ``forget_attendance`` (a change of who attended; config/pagecache.py), so
+    # an edit shows at once. In files, not the database: a
     # page served from it makes no query at all, and every worker of the server shares it.
     # Several application servers share Redis instead (REDIS_URL below).
     "pages": {

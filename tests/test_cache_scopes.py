@@ -368,8 +368,14 @@ def test_each_public_page_belongs_to_its_scopes():
             "regions",
         ]
         assert pagecache.page_scopes(reverse("workshops:committees")) == ["site", "lists", "progress"]
-        assert pagecache.page_scopes(reverse("workshops:list")) == ["site", "lists"]
-        assert pagecache.page_scopes(reverse("workshops:home")) == ["site", "lists", "overview", "home"]
+        assert pagecache.page_scopes(reverse("workshops:list")) == ["site", "lists", "people"]
+        home = ["site", "lists", "overview", "home", "people"]
+        assert pagecache.page_scopes(reverse("workshops:home")) == home
+        assert pagecache.page_scopes(reverse("workshops:detail", kwargs={"slug": "x"})) == [
+            "site",
+            "workshop:x",
+            "workshops",
+        ]
         assert pagecache.page_scopes(reverse("regions:list")) == ["site", "regions", "overview"]
         assert pagecache.page_scopes(reverse("regions:detail", kwargs={"slug": "oriental"})) == [
             "site",

@@ -89,6 +89,44 @@ class ForgetsPublicFiguresMixin:
         reports.forget_public_figures()
 
 
+class ForgetsAttendanceMixin:
+    """Participations and attendance marks changed here are changes of who attended: the pages
+    of their workshops and the pages and figures that count people are forgotten
+    (``reports.forget_attendance``), not the tracker nor the other pages of progress.
+    ``workshop_field``: the lookup from a row to its workshop."""
+
+    workshop_field = "workshop"
+
+    def workshops_of(self, queryset):
+        """Ids of the workshops of the rows of ``queryset`` (a set). One query."""
+        return set(queryset.order_by().values_list(self.workshop_field, flat=True))
+
+    def forget_attendance(self, workshop_ids):
+        if workshop_ids:
+            reports.forget_attendance(*Workshop.objects.filter(pk__in=workshop_ids))
+
+    def save_model(self, request, obj, form, change):
+        # A row moved to another workshop changes the one it leaves too.
+        row = self.model.objects.filter(pk=obj.pk)
+        before = self.workshops_of(row) if change else set()
+        super().save_model(request, obj, form, change)
+        request.attendance_workshops = before | self.workshops_of(row)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.forget_attendance(getattr(request, "attendance_workshops", set()))
+
+    def delete_model(self, request, obj):
+        workshops = self.workshops_of(self.model.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        self.forget_attendance(workshops)
+
+    def delete_queryset(self, request, queryset):
+        workshops = self.workshops_of(queryset)
+        super().delete_queryset(request, queryset)
+        self.forget_attendance(workshops)
+
+
 @admin.register(Project)
 class ProjectAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, TranslationAdmin):
     form = OriginalVersionForm
@@ -405,7 +443,8 @@ class ParticipationActionForm(ActionForm):
 class ParticipationBulkActionsMixin:
     """Bulk actions of the participations changelist: mark present for a day (needs *add
     attendance mark*), set status and set role (need *change participation*). The value comes
-    from the action bar (``ParticipationActionForm``); missing or invalid, nothing changes."""
+    from the action bar (``ParticipationActionForm``); missing or invalid, nothing changes.
+    With ``ForgetsAttendanceMixin``: each forgets what a change of who attended changes."""
 
     action_form = ParticipationActionForm
     actions = ["mark_present", "set_status", "set_role"]
@@ -439,7 +478,7 @@ class ParticipationBulkActionsMixin:
             request,
             _("%(count)s participations marked present on day %(day)s.") % {"count": marked, "day": day},
         )
-        reports.forget_public_figures()
+        self.forget_attendance(self.workshops_of(queryset))
 
     @admin.action(description=_("Set the status chosen"), permissions=["change"])
     def set_status(self, request, queryset):
@@ -447,7 +486,7 @@ class ParticipationBulkActionsMixin:
         if status:
             count = queryset.update(status=status)
             self.message_user(request, _("%(count)s participations changed.") % {"count": count})
-            reports.forget_public_figures()
+            self.forget_attendance(self.workshops_of(queryset))
 
     @admin.action(description=_("Set the role chosen (counting follows the role)"), permissions=["change"])
     def set_role(self, request, queryset):
@@ -455,12 +494,12 @@ class ParticipationBulkActionsMixin:
         if role:
             count = queryset.set_role(role)
             self.message_user(request, _("%(count)s participations changed.") % {"count": count})
-            reports.forget_public_figures()
+            self.forget_attendance(self.workshops_of(queryset))
 
 
 @admin.register(Participation)
 class ParticipationAdmin(
-    ParticipationBulkActionsMixin, ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin
+    ParticipationBulkActionsMixin, ForgetsAttendanceMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin
 ):
     form = ParticipationForm
     list_display = ["person", "workshop", "organization", "role", "status", "counts_toward_totals"]
@@ -508,7 +547,8 @@ class SessionAdmin(SummarisesDeletionMixin, ForgetsPublicFiguresMixin, admin.Mod
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ForgetsPublicFiguresMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
+class AttendanceAdmin(ForgetsAttendanceMixin, SearchesRelatedByKeyMixin, admin.ModelAdmin):
+    workshop_field = "participation__workshop"
     list_display = ["participation", "session"]
     # The page's marks are fetched alone, then their participations, people, workshops and
     # sessions by key (a fixed number of queries): joined to them, SQLite sorted every matching

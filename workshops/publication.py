@@ -493,4 +493,5 @@ def home_figures():
             "per_year": per_year,
         }
 
-    return reports.cached("home", compute)
+    # People; recommendations by status and open commitments per region (progress); names.
+    return reports.cached("home", compute, depends=(reports.PROGRESS, reports.PEOPLE, reports.CONTENT))

@@ -8,7 +8,9 @@ Organisation and place edits are rare and printed on many pages: they forget eve
 An organisation's kind is counted by the report, so its edits forget the figures about people
 too; a place's do not (who attended, and from where, did not change). A person's edit forgets
 the figures about people when that person is counted somewhere (a new registrant is not yet, so
-the public registration form does not make the country's figures be computed again). Without
+the public registration form does not make the country's figures be computed again): a change of
+who attended (``reports.forget_attendance``: every workshop's page and the pages that count
+people, not the tracker nor the other pages of progress; no person is named on a public page). Without
 this, an organisation renamed or a participant's region corrected in the admin showed only when
 the caches expired (``PAGE_CACHE_SECONDS``, ``PUBLIC_FIGURES_CACHE_SECONDS``). Bulk writes
 (imports, the national generator) send no signal; the imports forget the pages themselves.
@@ -43,7 +45,13 @@ def _person_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw or created:
         return
     if Participation.objects.counted().filter(person=instance.pk).exists():
-        reports.forget_public_figures(people=True)
+        reports.forget_attendance()
+
+
+def _person_deleted(sender, **kwargs):
+    from workshops import reports
+
+    reports.forget_attendance()
 
 
 _receivers = {people: _forgetting(people) for people in (True, False)}
@@ -58,4 +66,4 @@ def connect():
         post_delete.connect(_receivers[people], sender=model, dispatch_uid=uid)
     Person = apps.get_model("organizations", "Person")
     post_save.connect(_person_saved, sender=Person, dispatch_uid="workshops.reference_edits.Person")
-    post_delete.connect(_receivers[True], sender=Person, dispatch_uid="workshops.reference_edits.Person")
+    post_delete.connect(_person_deleted, sender=Person, dispatch_uid="workshops.reference_edits.Person")

@@ -35,7 +35,12 @@ class RegionListView(ListView):
     context_object_name = "rows"
 
     def get_queryset(self):
-        return reports.cached("regions", publication.region_measures)
+        # People and open commitments (progress) per region, the regions' names.
+        return reports.cached(
+            "regions",
+            publication.region_measures,
+            depends=(reports.PROGRESS, reports.PEOPLE, reports.CONTENT),
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

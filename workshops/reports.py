@@ -330,7 +330,8 @@ def regions_overview(people=None):
     (The workshops are counted in Python from distinct (workshop, region) pairs: a few
     thousand rows at a national scale.)
     """
-    per_region = cached("workshops-by-region", _workshops_by_region, localized=False, people=True)
+    # Which workshops are published and where: content only.
+    per_region = cached("workshops-by-region", _workshops_by_region, localized=False, content=True)
     participants = reach_totals("region", people)
     return [
         {
@@ -505,45 +506,56 @@ def with_participant_counts(workshops):
 # Cached public figures --------------------------------------------------------------------------
 
 
-# Cache keys of the two generations of public figures (``cached``), by topic: the figures that
-# show the progress of recommendations and commitments (moved by every change, follow-ups
-# included), and every other figure (people, workshops, organisations: moved by every change
-# but a follow-up or a recommendation's status, ``forget_progress``).
-GENERATION = "public-figures:generation"
+# What a public figure may depend on: three kinds of change, each with a generation (a counter)
+# of its own in the default cache. Progress: a follow-up, a status (``forget_progress``). People:
+# who attended, their attendance, a counted person's region, gender or commune
+# (``forget_attendance``). Content: the rest of what staff edit in the admin (workshops, their
+# sessions and partners, recommendations, commitments, milestones, committees, organisations,
+# places), after which ``forget_public_figures()`` moves every counter (a place's edit: all but
+# people's, ``people=False``). A figure is kept under the generations of what it declares
+# (``cached``), so it is computed again after a change of any of them, and only then.
+PROGRESS = "progress"
+PEOPLE = "people"
+CONTENT = "content"
+GENERATION = "public-figures:generation"  # progress
 PEOPLE_GENERATION = "public-figures:people-generation"
-# A third, for figures that only what staff edit in the admin changes (milestones, which
-# commitments are public): moved by ``forget_public_figures()`` without a workshop alone, so that
-# neither a follow-up nor a change of who attended makes them be computed again.
 CONTENT_GENERATION = "public-figures:content-generation"
+_COUNTERS = {PROGRESS: GENERATION, PEOPLE: PEOPLE_GENERATION, CONTENT: CONTENT_GENERATION}
 
 
-def cached(name, compute, localized=True, people=False, content=False):
+def cached(name, compute, localized=True, people=False, content=False, depends=None):
     """Return ``compute()``, kept in the default cache for ``PUBLIC_FIGURES_CACHE_SECONDS``
     under ``name`` and, when ``localized`` (the value holds translated labels), the active
     language; computed on every call when that setting is 0.
 
     A trade-off: at a national scale the home page's live counts (distinct people over half
     a million participations) take longer than a page may, so the figures may lag behind the
-    data by up to that many seconds, or until ``forget_public_figures()`` is called, which the
-    staff's changes through the admin and the quick update form do.
+    data by up to that many seconds, or until the change is forgotten (``forget_progress``,
+    ``forget_attendance``, ``forget_public_figures``), which every staff change does.
 
     One computation at a time (``compute_once``): when several requests miss the same figure
     together, one computes it and the others wait for its result.
 
-    ``people``: the figure does not depend on the progress of recommendations and commitments
-    (people reached, the publication of those counts, workshops and organisations counted): it
-    follows a generation of its own, which a follow-up or a recommendation does not move
-    (``forget_progress``, ``forget_public_figures(..., people=False)``), so the costliest
-    figures outlive such edits. ``content``: the figure depends on neither progress nor people
-    (e.g. the tracker's average progress over milestones): ``CONTENT_GENERATION``.
+    ``depends``: what the figure shows, a tuple of ``PROGRESS``, ``PEOPLE`` and ``CONTENT``
+    (all three when not given: a figure that declares nothing is computed again after any
+    change). Its key holds the generation of each, so it outlives the other kinds of change:
+    the tracker (progress and content) outlives a change of who attended, the counts of people
+    (people: the admin's edits of content move that generation too) outlive a follow-up.
+    ``people=True`` is short for ``depends=(PEOPLE,)``, ``content=True`` for
+    ``depends=(CONTENT,)``. A figure that declared less than it shows would stay stale:
+    ``tests/workshops/test_figure_dependencies.py`` changes each kind of data under each.
     """
     seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    counter = CONTENT_GENERATION if content else PEOPLE_GENERATION if people else GENERATION
-    generation = cache.get_or_set(counter, 0, None)
-    key = f"{counter}:{generation}:{name}" + (f":{get_language()}" if localized else "")
-    return compute_once(key, compute, seconds)
+    if depends is None:
+        depends = (CONTENT,) if content else (PEOPLE,) if people else (PROGRESS, PEOPLE, CONTENT)
+    kinds = sorted(set(depends))
+    counters = [_COUNTERS[kind] for kind in kinds]
+    found = cache.get_many(counters)
+    generation = ".".join(str(found[c] if c in found else cache.get_or_set(c, 0, None)) for c in counters)
+    key = f"public-figures:{'+'.join(kinds)}:{generation}:{name}"
+    return compute_once(key + (f":{get_language()}" if localized else ""), compute, seconds)
 
 
 _MISSING = object()
@@ -583,11 +595,16 @@ def forget_public_figures(workshop=None, *, people=True):
     and the tracker are forgotten; the pages of the other workshops stay cached. The region
     pages go together, not only the workshop's regions: a participant counts in the region they
     come from, and small counts are hidden with complementary cells across regions. ``people``
-    (its participants or their attendance changed): every commune page goes too, since a
+    (the default: a change of any kind, who attended included): every commune page goes too, since a
     participant counts in the commune they come from; with ``people=False`` (a follow-up, a
     recommendation) only the pages of the communes the workshop is held in or aimed at and
     those its commitments concern (``concerned_commune_slugs``). Without ``workshop``, every
     public page is forgotten.
+
+    Figures (``cached``): every generation moves, but with ``people=False`` the figures about
+    people are kept (a place's edit without a workshop; with one, only the figures of progress
+    move, as a follow-up's). A change of who attended alone is ``forget_attendance``'s, a
+    change of progress alone ``forget_progress``'s: both forget less.
 
     Done at once and again when the current transaction commits: a page rendered meanwhile by
     another request, from the data as it was before this change, is not kept.
@@ -600,8 +617,10 @@ def forget_public_figures(workshop=None, *, people=True):
             scopes.append(pagecache.COMMUNES)
         else:
             scopes += [pagecache.commune_scope(slug) for slug in concerned_commune_slugs(workshop)]
-    counters = [GENERATION, PEOPLE_GENERATION] if people else [GENERATION]
-    if workshop is None:
+    # Progress always; people and content unless ``people=False``, content anyway without a
+    # workshop (a place renamed).
+    counters = [GENERATION, PEOPLE_GENERATION, CONTENT_GENERATION] if people else [GENERATION]
+    if workshop is None and not people:
         counters.append(CONTENT_GENERATION)
     _forget_figures(counters)
     transaction.on_commit(lambda: _forget_figures(counters))
@@ -627,6 +646,27 @@ def forget_progress(workshop, regions=(), communes=(), overview=False, home=Fals
         scopes.append(pagecache.HOME)
     _forget_figures([GENERATION])
     transaction.on_commit(lambda: _forget_figures([GENERATION]))
+    pagecache.forget_pages_now_and_on_commit(*scopes)
+
+
+def forget_attendance(*workshops):
+    """Forget what a change of who attended ``workshops`` changes on public pages, and only that:
+    the figures about people (``PEOPLE_GENERATION``; those of progress, the tracker's among
+    them, stay) and the pages that show counts of people (``config.pagecache.PEOPLE_SCOPES``:
+    home, the workshops list, the regions list, region, province and commune pages, communes'
+    open data and feeds), with the pages of ``workshops``; without any (a person's region,
+    gender or commune corrected: every workshop they attended counts them), every workshop's
+    page.
+    The tracker and the other pages of progress stay cached: none shows a count of people.
+
+    For a participation added, cancelled or counted differently, an attendance mark, a roster,
+    a check-in, an attendance import (the admin's edits of a workshop itself still forget every
+    page: ``forget_public_figures()``). Done at once and again when the current transaction
+    commits."""
+    scopes = list(pagecache.PEOPLE_SCOPES)
+    scopes += [pagecache.workshop_scope(w.slug) for w in workshops] if workshops else [pagecache.WORKSHOPS]
+    _forget_figures([PEOPLE_GENERATION])
+    transaction.on_commit(lambda: _forget_figures([PEOPLE_GENERATION]))
     pagecache.forget_pages_now_and_on_commit(*scopes)
 
 
@@ -695,7 +735,7 @@ def workshops_per_year():
     """Published workshops held, by the year they started: list of ``(year, count)`` from the
     first year to the last, years without a workshop included (count 0); ``[]`` when there is
     none. One query."""
-    counts = cached("workshops-per-year", _workshops_per_year, localized=False, people=True)
+    counts = cached("workshops-per-year", _workshops_per_year, localized=False, content=True)
     if not counts:
         return []
     return [(year, counts.get(year, 0)) for year in range(min(counts), max(counts) + 1)]

@@ -165,7 +165,12 @@ class TrackerView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            dashboard=reports.cached("tracker", tracker.dashboard), statuses=ProgressStatus.choices, **kwargs
+            # No count of people: it outlives a change of who attended.
+            dashboard=reports.cached(
+                "tracker", tracker.dashboard, depends=(reports.PROGRESS, reports.CONTENT)
+            ),
+            statuses=ProgressStatus.choices,
+            **kwargs,
         )
 
 
