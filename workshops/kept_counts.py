@@ -34,9 +34,9 @@ logger = logging.getLogger(__name__)
 # Kept counts are shown (marked stale) while they are counted again for this long at most
 # (seconds); counts older than that are taken while the caller waits, as if none were kept.
 KEEP_SECONDS = 7 * 24 * 3600
-# A recount that takes longer than this (seconds) is taken for dead: the next request starts
-# another. A national recount takes 1-5 s on two loaded cores.
-RECOUNT_LOCK_SECONDS = 300
+# A recount that takes longer than this (seconds) is taken for dead (e.g. its worker was
+# restarted): the next request starts another. A national recount takes 2-4 s on two loaded cores.
+RECOUNT_LOCK_SECONDS = 60
 # A recount that finds the generation moved while it counted counts again, this often at most.
 RECOUNT_ROUNDS = 3
 

@@ -145,7 +145,9 @@ class DisaggregationView(StaffReportMixin, TemplateView):
             form=form,
             report=report,
             minimum=small_cell_minimum(),
-            # The counts come from the cache for this long at most (``disaggregation.scope_figures``).
+            # Current counts come from the cache for this long at most; past it, or after a
+            # change, the page shows them marked stale while they are counted again
+            # (``workshops.kept_counts``).
             kept_minutes=math.ceil(settings.PUBLIC_FIGURES_CACHE_SECONDS / 60),
             completion_headers=completion_headers(),
             completion_page=page,
