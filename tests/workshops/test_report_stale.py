@@ -4,11 +4,13 @@ from before it, marked stale, while one recount runs in the background
 ``test_report_aggregates``), and the XLSX export never takes stale counts."""
 
 import datetime
+import io
 import random
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from tests.factories import PersonFactory
 from tests.workshops.test_disaggregation import analyst  # noqa: F401 (a fixture: staff who may see reports)
@@ -94,6 +96,26 @@ def test_the_export_and_other_callers_never_take_stale_counts(recounts):
     report = build_report(Scope())  # the XLSX job's call
     assert not report.stale and as_figures(report) == expected(Scope())
     assert not recounts.pending
+
+
+def test_the_xlsx_asked_for_from_a_stale_page_holds_the_current_counts(recounts, client, analyst):  # noqa: F811
+    generate(10, workshops=4, people=15)
+    client.force_login(analyst)
+    url = reverse("reports:participants")
+    client.get(url)
+    change(10)
+    assert STALE in client.get(url).content.decode()
+    job_page = client.post(reverse("reports:participants_xlsx"))
+    download = client.get(client.get(job_page["Location"]).context["status"]["download_url"])
+    summary = load_workbook(io.BytesIO(b"".join(download.streaming_content)))["Summary"]
+    figures = dict(summary.iter_rows(min_row=2, values_only=True))
+    current = expected(Scope())
+    assert (figures["Unique participants"], figures["Participations (a person at a workshop)"]) == (
+        current["unique"],
+        current["participations"],
+    )
+    # The export's count is kept too: the page shows it, current, before its own recount ran.
+    assert STALE not in client.get(url).content.decode()
 
 
 def test_queries_stale_counts_read_none(recounts, django_assert_num_queries):
