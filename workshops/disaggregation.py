@@ -34,8 +34,9 @@ from organizations.models import Organization, Person
 from regions.models import Region
 from workshops import publication
 from workshops.completion import DEFAULT_COMPLETION_PERCENT, sessions_required
+from workshops.kept_counts import kept_counts
 from workshops.models import Attendance, Participation, Project, Session, Workshop, WorkshopPartner
-from workshops.reports import cached, share
+from workshops.reports import share
 
 
 @dataclass
@@ -132,13 +133,15 @@ class CompletionRow:
 class Report:
     """Cross-workshop figures; see the module docstring for definitions. With ``public``,
     counts under the small-cell minimum are None. ``counted_at``: when the counts were taken
-    (an aware datetime; they may come from the cache, ``scope_figures``)."""
+    (an aware datetime; they may come from the cache, ``scope_figures``); ``stale``: changes
+    may have come since, and the counts are being taken again (``build_report(stale_ok=True)``)."""
 
     scope: Scope
     public: bool
     completion_percent: int
     workshops: int = 0
     counted_at: object = None
+    stale: bool = False
     unique_participants: int | None = 0
     participations: int | None = 0
     participant_days: int | None = 0
@@ -227,11 +230,14 @@ def _own_cells(table, name, breakdown):
     ]
 
 
-def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=False):
+def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=False, stale_ok=False):
     """Compute the cross-workshop report of ``scope`` (a Scope); returns a ``Report``.
 
     ``completion_percent`` (1-100): share of a workshop's sessions a participant must attend
-    to have completed it. ``public``: hide small cells. Every count is aggregated by the
+    to have completed it. ``public``: hide small cells. ``stale_ok`` (the staff page): after a
+    change, take the counts kept from before it, marked ``stale``, rather than wait while they
+    are taken again in the background (``scope_figures``); the XLSX export leaves it off, so a
+    donor's file always holds current counts. Every count is aggregated by the
     database (``scope_figures``, cached): Python receives grouped rows (at most one per
     workshop and number of sessions attended), never the participations, so time and memory do
     not follow the number of people. Seven queries at most whatever the data size (six when
@@ -240,9 +246,15 @@ def build_report(scope, completion_percent=DEFAULT_COMPLETION_PERCENT, public=Fa
     workshops = list(
         scope.workshops().order_by("start_date", "pk").values_list("pk", "start_date", "venue_region")
     )
-    figures = scope_figures(scope)
+    kept = scope_figures(scope, stale_ok=stale_ok)
+    figures = kept.value
     report = Report(
-        scope, public, completion_percent, workshops=len(workshops), counted_at=figures.counted_at
+        scope,
+        public,
+        completion_percent,
+        workshops=len(workshops),
+        counted_at=kept.counted_at,
+        stale=kept.stale,
     )
     people = figures.people
     report.unique_participants = sum(people.values())
@@ -274,13 +286,16 @@ class ScopeFigures:
     counted_at: object
 
 
-def scope_figures(scope):
-    """The ``ScopeFigures`` of ``scope``, counted once and kept in the cache like the public
-    figures (``reports.cached``, the generation of the figures that count people: any change
-    to participations or attendance made through the staff pages starts it again; other
-    changes show within ``PUBLIC_FIGURES_CACHE_SECONDS``). When several staff ask at once, one
-    counts and the others wait for its result. Five queries at most when not cached."""
-    return cached(f"report:{scope.key()}", lambda: _count(scope), localized=False, people=True)
+def scope_figures(scope, stale_ok=False):
+    """The ``ScopeFigures`` of ``scope`` in a ``kept_counts.Kept``, counted once and kept in
+    the cache (``workshops.kept_counts``): current while the generation of the figures that
+    count people stays the same (any change to participations or attendance made through the
+    staff pages moves it; other changes show within ``PUBLIC_FIGURES_CACHE_SECONDS``). When
+    several staff ask at once, one counts and the others wait for its result; with
+    ``stale_ok``, nobody waits: the counts kept from before the change come back marked stale
+    while one recount runs in the background. Five queries at most when counted, none
+    otherwise."""
+    return kept_counts(f"report:{scope.key()}", lambda: _count(scope), stale_ok=stale_ok)
 
 
 def _count(scope):

@@ -117,9 +117,12 @@ class StaffReportMixin(UserPassesTestMixin):
         return redirect_to_login(self.request.get_full_path(), reverse("admin:login"))
 
     def report(self):
+        """``(form, report)`` of the request's filters. Right after a change the report may hold
+        the counts from before it, marked ``stale`` (the page says so) while they are taken
+        again in the background: staff do not wait seconds for a national recount."""
         form = ReportScopeForm(self.request.GET or None)
         percent, public = form.options()
-        return form, build_report(form.scope(), completion_percent=percent, public=public)
+        return form, build_report(form.scope(), completion_percent=percent, public=public, stale_ok=True)
 
 
 class DisaggregationView(StaffReportMixin, TemplateView):
@@ -142,7 +145,9 @@ class DisaggregationView(StaffReportMixin, TemplateView):
             form=form,
             report=report,
             minimum=small_cell_minimum(),
-            # The counts come from the cache for this long at most (``disaggregation.scope_figures``).
+            # Current counts come from the cache for this long at most; past it, or after a
+            # change, the page shows them marked stale while they are counted again
+            # (``workshops.kept_counts``).
             kept_minutes=math.ceil(settings.PUBLIC_FIGURES_CACHE_SECONDS / 60),
             completion_headers=completion_headers(),
             completion_page=page,
