@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
-from workshops.reports import PEOPLE_GENERATION, compute_once
+from workshops.reports import PEOPLE_GENERATION, compute_once, current_generation
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def kept_counts(name, compute, *, stale_ok=False):
     seconds = settings.PUBLIC_FIGURES_CACHE_SECONDS
     if seconds <= 0:
         return Kept(compute(), timezone.now())
-    generation = cache.get_or_set(PEOPLE_GENERATION, 0, None)
+    generation = current_generation(PEOPLE_GENERATION)
     key = f"kept-counts:{name}"
     entry = _kept(key)
     if entry is not None and _current(entry, generation, seconds):
@@ -115,7 +115,7 @@ def _recount(key, compute, lock):
     meanwhile is counted too; ``RECOUNT_ROUNDS`` at most), then release ``lock``."""
     try:
         for _round in range(RECOUNT_ROUNDS):
-            generation = cache.get_or_set(PEOPLE_GENERATION, 0, None)
+            generation = current_generation(PEOPLE_GENERATION)
             _count(key, generation, compute)
             if cache.get(PEOPLE_GENERATION) == generation:
                 break

@@ -9,6 +9,7 @@ that does, and it is used only by staff exports behind the ``workshops.export_at
 permission.
 """
 
+import secrets
 import time
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -553,7 +554,7 @@ def cached(name, compute, localized=True, people=False, content=False, depends=N
     kinds = sorted(set(depends))
     counters = [_COUNTERS[kind] for kind in kinds]
     found = cache.get_many(counters)
-    generation = ".".join(str(found[c] if c in found else cache.get_or_set(c, 0, None)) for c in counters)
+    generation = ".".join(str(found[c] if c in found else current_generation(c)) for c in counters)
     key = f"public-figures:{'+'.join(kinds)}:{generation}:{name}"
     return compute_once(key + (f":{get_language()}" if localized else ""), compute, seconds)
 
@@ -684,12 +685,24 @@ def concerned_commune_slugs(workshop):
     )
 
 
+def current_generation(counter):
+    """The generation (an int) kept under ``counter`` (``GENERATION``, ``PEOPLE_GENERATION``,
+    ``CONTENT_GENERATION``). One that is missing (never set, or evicted: the file cache culls
+    entries beyond its ``MAX_ENTRIES``) starts again from a random value, never from an old
+    one, so that figures kept under an earlier generation cannot come back as current."""
+    value = cache.get(counter)
+    if value is None:
+        cache.add(counter, secrets.randbits(48), None)
+        value = cache.get(counter)
+    return value
+
+
 def _forget_figures(counters):
     for counter in counters:
         try:
             cache.incr(counter)
         except ValueError:
-            cache.set(counter, 1, None)
+            current_generation(counter)  # evicted meanwhile: a new random start is a change too
 
 
 # Map and charts of the public pages -----------------------------------------------------------
