@@ -99,8 +99,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def main():
-    args = parse_args()
+def setup(args):
+    """Django on the database ``args`` names, with production's settings, migrated (and filled
+    first unless ``--url``)."""
     os.environ["DATABASE_URL"] = args.url or f"sqlite:///{args.db}"
     os.environ.setdefault("DJANGO_DEBUG", "0")  # production's settings
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
@@ -110,13 +111,19 @@ def main():
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
-    from django.utils import translation
 
     call_command("migrate", verbosity=0)
     if not args.url:
         fill(args.divide)
+
+
+def main():
+    args = parse_args()
+    setup(args)
+    from django.conf import settings
+    from django.utils import translation
+
     translation.activate("en")
     from workshops.disaggregation import Scope, build_report
     from workshops.kept_counts import wait_for_recounts
