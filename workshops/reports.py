@@ -190,7 +190,18 @@ def headline(by_gender=None, per_year=None, people=None):
         organizations=organizations,
         regions_reached=len(hosting | origins),
         # The one figure of the headline that moves with progress (follow-ups).
-        recommendations=status_counts(Recommendation.objects.public()),
+        recommendations=public_recommendations_by_status(),
+    )
+
+
+def public_recommendations_by_status():
+    """``status_counts()`` of the public recommendations, cached under the generations of
+    progress and content only: a change of who attended, which makes the home page be built
+    again, does not count them again. One query when computed."""
+    return cached(
+        "recommendations-by-status",
+        lambda: status_counts(Recommendation.objects.public()),
+        depends=(PROGRESS, CONTENT),
     )
 
 
@@ -721,19 +732,31 @@ def region_measures(people=None):
 
     Four queries for all 12 regions (three when ``people``, ``reach()``, is given).
     """
-    open_commitments = Commitment.objects.public().exclude(status__in=RecommendationStatus.closed())
-    open_counts = dict(
-        Commitment.target_regions.through.objects.filter(commitment__in=open_commitments)
-        .order_by()
-        .values_list("region")
-        .annotate(n=Count("commitment", distinct=True))
-    )
+    open_counts = open_commitments_by_region()
     rows = regions_overview(people)
     for row in rows:
         population = row["region"].population_2024
         row["per_100k"] = round(row["participants"] * 100_000 / population, 2) if population else 0.0
         row["open_commitments"] = open_counts.get(row["region"].pk, 0)
     return rows
+
+
+def open_commitments_by_region():
+    """``{region_id: count}`` of the public commitments aimed at each region that are neither
+    complete nor withdrawn. Cached under the generations of progress and content only (a
+    change of who attended, which makes the home page and the regions list be built again,
+    does not count them again: 20-50 ms at national scale). One query when computed."""
+
+    def compute():
+        open_commitments = Commitment.objects.public().exclude(status__in=RecommendationStatus.closed())
+        return dict(
+            Commitment.target_regions.through.objects.filter(commitment__in=open_commitments)
+            .order_by()
+            .values_list("region")
+            .annotate(n=Count("commitment", distinct=True))
+        )
+
+    return cached("open-commitments-by-region", compute, localized=False, depends=(PROGRESS, CONTENT))
 
 
 def participants_by_gender(people=None):

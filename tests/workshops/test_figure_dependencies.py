@@ -337,7 +337,7 @@ PEOPLE_FIGURES = {
     "home",
     "regions",
 }
-PROGRESS_FIGURES = {"home", "regions", "tracker"}
+PROGRESS_FIGURES = {"home", "regions", "tracker", "recommendations-by-status", "open-commitments-by-region"}
 CONTENT_ONLY = {"workshops-by-region", "workshops-per-year", "tracker:average-progress"}
 
 
