@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from pytest_django.live_server_helper import LiveServer
 
 from attendance.example import marrakech
@@ -44,11 +46,26 @@ def _unavailable(reason):
     pytest.skip(reason)
 
 
+class OneRequestAtATime(LiveServerThread):
+    """A live server that answers one request at a time. On SQLite in memory the server shares
+    the test's one connection; Django's threaded server let two requests use it at once (the
+    roster's marks, posted as fast as a person clicks), which broke its savepoints ("no such
+    savepoint") and every test after. Not threaded, Django's server closes each connection
+    after its response, so the browser never holds the only thread."""
+
+    def _create_server(self, connections_override=None):
+        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+
+
 @pytest.fixture(scope="session")
 def live_server():
     """pytest-django's live server, on 127.0.0.1 rather than "localhost": the tests check that
-    no request leaves that address. Static files are served from the finders (``static/``)."""
-    server = LiveServer("127.0.0.1")
+    no request leaves that address. Static files are served from the finders (``static/``).
+    On SQLite in memory, one request at a time (``OneRequestAtATime``)."""
+    server = LiveServer("127.0.0.1", start=False)
+    if server.thread.connections_override:
+        server.thread.__class__ = OneRequestAtATime
+    server.start()
     yield server
     server.stop()
 
