@@ -96,11 +96,15 @@ class Scene:
                 "workshop": workshop.get_absolute_url(),
                 "commune": workshop.venue_commune.get_absolute_url(),
             }
-            # The pages that show the country's figures about people (publication.national).
+            # The pages that show the country's figures about people (publication.national),
+            # the workshop whose attendance changes and its commune (every commune's page goes:
+            # a participant counts in the commune they come from), and the tracker (kept).
             self.people_paths = {
                 "home": self.paths["home"],
                 "region": self.paths["region"],
                 "regions": reverse("regions:list"),
+                "workshop": self.paths["workshop"],
+                "commune": self.paths["commune"],
                 "tracker": reverse("workshops:tracker"),
             }
             self.commitment_path = self.commitment.get_absolute_url()
