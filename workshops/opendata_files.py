@@ -23,7 +23,6 @@ written); several servers share it as they share ``media/``. They hold the publi
 """
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import secrets
@@ -33,6 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import locks
 from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -87,16 +87,16 @@ def write(path, dataset, fmt, base_url):
 
 @contextlib.contextmanager
 def _locked(path):
-    """Hold the lock of ``path``'s URL (a file lock: every worker of the machine, and every
-    server on a shared folder, takes turns)."""
+    """Hold the lock of ``path``'s URL (a file lock, Django's portable ``locks``: every worker
+    of the machine, and every server on a shared folder, takes turns)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     family = path.name.rsplit("-", 1)[0]
     with open(path.parent / f".{family}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        locks.lock(lock, locks.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            locks.unlock(lock)
 
 
 def _write_once(path, dataset, fmt, base_url):
